@@ -1,0 +1,14 @@
+using NodaTime;
+
+namespace CloudLifecycle.Core.Contracts;
+
+/// <summary>
+/// The dates a contract is known by.
+/// <see cref="Start"/>: the day the contract starts (eclect-aws: the day the AWS account information
+/// is notified, §3-3; nec-express5800: the first day of the usage period, §2-2; ntt-east-aws-ops:
+/// the day operations start, §35-1; OPTAGE: the usage start date in the acceptance, §9).
+/// <see cref="End"/>: nec-express5800's usage period end (§2-2, required); for the others a planned
+/// end (cancellation date), optional.
+/// <see cref="RemovalDate"/>: nec-express5800 only, the agreed equipment removal date (§29-1).
+/// </summary>
+public sealed record ContractDates(LocalDate Start, LocalDate? End = null, LocalDate? RemovalDate = null);

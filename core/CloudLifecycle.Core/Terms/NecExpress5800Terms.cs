@@ -1,0 +1,236 @@
+using CloudLifecycle.Core.Calendars;
+using CloudLifecycle.Core.Contracts;
+using CloudLifecycle.Core.Time;
+using NodaTime;
+
+namespace CloudLifecycle.Core.Terms;
+
+/// <summary>
+/// NEC — Express5800 従量課金サービス サービス約款 (seed 001). A fixed usage period (§2-2) with
+/// on-premises equipment that is removed after it ends (§29).
+/// </summary>
+public sealed class NecExpress5800Terms : ContractTerms
+{
+    public const string ContractPeriodClause = "§2-1";
+    public const string UsagePeriodClause = "§2-2";
+    public const string ExtensionClause = "§2-3";
+    public const string PaymentClause = "§5-1";
+    public const string OutageApplicationClause = "§11-1";
+    public const string ConfidentialityClause = "§22-1";
+    public const string CancellationClause = "§24-1";
+    public const string RemainingFeesClause = "§24-2";
+    public const string CureClause = "§26-1(1)";
+    public const string RemovalClause = "§29-1";
+    public const string DataDeletionClause = "§30-2";
+    public const string PriceChangeClause = "§4-2";
+
+    /// <summary>§2-3: an extension must be asked for 13 months before the usage period ends.</summary>
+    public const int ExtensionNoticeMonths = 13;
+
+    /// <summary>§24-1: cancellation notice 90 days before the cancellation month.</summary>
+    public static readonly Period CancellationNotice = Period.FromDays(90);
+
+    /// <summary>§29-1: the equipment is removed within 30 days after the usage period ends.</summary>
+    public static readonly Period RemovalWindow = Period.FromDays(30);
+
+    /// <summary>§29-1: the removal date is agreed 10 business days before it.</summary>
+    public const int SchedulingBusinessDays = 10;
+
+    /// <summary>§22-1: confidentiality lasts three years after the contract ends.</summary>
+    public static readonly Period Confidentiality = Period.FromYears(3);
+
+    public override ProductCode Product => ProductCode.NecExpress5800;
+
+    public override BusinessCalendar Calendar => BusinessCalendars.JapaneseProvider;
+
+    public override IReadOnlyList<DeadlineRule> DeadlineRules =>
+    [
+        // §26-1(1): a breach not cured within 30 days of receiving written notice allows termination.
+        new("cure", CureClause, "the day the written breach notice was received",
+            received => received.PlusDays(30),
+            (from, date) => new Text(
+                $"{from:uuuu-MM-dd}受領の書面通告から30日以内（{date:uuuu-MM-dd}まで）に是正しない場合、解除され得ます",
+                $"a breach notified in writing on {from:uuuu-MM-dd} must be cured within 30 days (by {date:uuuu-MM-dd}) or the contract may be terminated")),
+        // §11-1: the credit application is due by the 10th business day of the month after the
+        // month in which the customer could first apply.
+        new("outage-application", OutageApplicationClause, "the first day the customer could apply for the outage credit",
+            OutageApplicationDeadline,
+            (from, date) => new Text(
+                $"{from:uuuu-MM-dd}に申請可能となった減額の申請期限は翌月10営業日目（{date:uuuu-MM-dd}）です",
+                $"an outage credit that could first be applied for on {from:uuuu-MM-dd} must be applied for by the 10th business day of the next month ({date:uuuu-MM-dd})")),
+        // §4-2: price changes need at least three months' notice.
+        new("price-change", PriceChangeClause, "the day the price change was notified",
+            notified => notified.PlusMonths(3),
+            (from, date) => new Text(
+                $"{from:uuuu-MM-dd}に通知された料金改定は{date:uuuu-MM-dd}以降に適用できます（3か月以上前の通知）",
+                $"a price change notified on {from:uuuu-MM-dd} can apply from {date:uuuu-MM-dd} at the earliest (3 months' notice)")),
+        new("confidentiality-end", ConfidentialityClause, "the day the contract ended (equipment returned)",
+            ended => ended.Plus(Confidentiality),
+            (from, date) => new Text(
+                $"{from:uuuu-MM-dd}の契約終了から3年間（{date:uuuu-MM-dd}まで）秘密保持義務が続きます",
+                $"confidentiality lasts three years after the contract ended on {from:uuuu-MM-dd}, until {date:uuuu-MM-dd}")),
+    ];
+
+    /// <summary>
+    /// §2-3: the last day that still leaves 13 full months before the usage period ends
+    /// (<see cref="CivilPeriod.LatestDayLeaving"/>). Examples: 2031-03-31 → 2030-02-28;
+    /// 2031-04-30 → 2030-03-31; 2031-04-14 → 2030-03-14.
+    /// </summary>
+    public static LocalDate ExtensionDeadline(LocalDate usagePeriodEnd) =>
+        CivilPeriod.LatestDayLeaving(ExtensionNoticeMonths, usagePeriodEnd);
+
+    /// <summary>§24-1 (interpretation): the deadline is 90 days before the first day of the cancellation month. Example: 2027-03 → 2026-12-01.</summary>
+    public static LocalDate CancellationNoticeDeadline(YearMonth cancellationMonth) =>
+        cancellationMonth.FirstOfMonth().Minus(CancellationNotice);
+
+    /// <summary>The earliest cancellation month whose deadline a notice on <paramref name="notice"/> meets.</summary>
+    public static YearMonth EarliestCancellationMonth(LocalDate notice)
+    {
+        var firstPossibleDay = notice.Plus(CancellationNotice);
+        return firstPossibleDay.Day == 1 ? firstPossibleDay.ToYearMonth() : firstPossibleDay.ToYearMonth().PlusMonths(1);
+    }
+
+    /// <summary>§11-1: the 10th business day of the month after <paramref name="firstApplicable"/>'s month.</summary>
+    public static LocalDate OutageApplicationDeadline(LocalDate firstApplicable) =>
+        BusinessCalendars.JapaneseProvider.NthBusinessDayOfMonth(firstApplicable.ToYearMonth().PlusMonths(1), 10);
+
+    public override CancellationQuote QuoteCancellation(ContractDates contract, LocalDate notice, LocalDate requested)
+    {
+        ValidateCancellation(contract, notice, requested, CancellationClause);
+        var usageEnd = contract.End!.Value;
+        var requestedMonth = requested.ToYearMonth();
+        if (requestedMonth < notice.ToYearMonth())
+        {
+            throw new ContractRuleException("requested", $"the requested month {requestedMonth:uuuu-MM} is before the notice date {notice:uuuu-MM-dd}", CancellationClause);
+        }
+
+        var deadline = CancellationNoticeDeadline(requestedMonth);
+        var onTime = notice <= deadline;
+        var month = onTime ? requestedMonth : EarliestCancellationMonth(notice);
+        var effective = month.EndOfMonth();
+        if (effective > usageEnd)
+        {
+            throw new ContractRuleException("requested",
+                $"a notice on {notice:uuuu-MM-dd} for {requestedMonth:uuuu-MM} takes effect on {effective:uuuu-MM-dd}, after the usage period ends ({usageEnd:uuuu-MM-dd}); the contract ends with the usage period", CancellationClause);
+        }
+
+        var remaining = CivilPeriod.MonthsAfterThrough(month, usageEnd.ToYearMonth());
+        var timing = onTime
+            ? new Text(
+                $"通知日{notice:uuuu-MM-dd}は解約希望月の90日前（{deadline:uuuu-MM-dd}）までのため、{effective:uuuu-MM-dd}（解約希望月の末日）に解約となります",
+                $"the notice ({notice:uuuu-MM-dd}) is at least 90 days before the cancellation month (deadline {deadline:uuuu-MM-dd}), so the contract ends on the last day of that month, {effective:uuuu-MM-dd}")
+            : new Text(
+                $"{requestedMonth:uuuu-MM}の解約には{deadline:uuuu-MM-dd}までの通知が必要なため、通知日{notice:uuuu-MM-dd}から90日後以降で最初の月の末日（{effective:uuuu-MM-dd}）が解約日となります",
+                $"cancelling in {requestedMonth:uuuu-MM} needs notice by {deadline:uuuu-MM-dd}; the earliest month a notice on {notice:uuuu-MM-dd} reaches is {month:uuuu-MM}, ending {effective:uuuu-MM-dd}");
+        var owed = remaining == 0
+            ? new Text("利用期間の残月はありません。", "No months of the usage period remain.")
+            : new Text(
+                $"利用期間満了（{usageEnd:uuuu-MM-dd}）までの残り{remaining}か月分の基本料金が解約日に支払期限となります（§24-2）。",
+                $"The base fee for the {remaining} remaining months of the usage period (to {usageEnd:uuuu-MM-dd}) falls due on the cancellation date (§24-2).");
+        return new CancellationQuote(Product, notice, requested, effective, deadline, onTime, CancellationClause,
+            remaining, remaining == 0 ? null : RemainingFeesClause,
+            new Text($"{timing.Ja}。{owed.Ja}", $"{timing.En}. {owed.En}"));
+    }
+
+    public override ExtensionQuote QuoteExtension(ContractDates contract)
+    {
+        Validate(contract);
+        var end = contract.End!.Value;
+        var deadline = ExtensionDeadline(end);
+        var passedAtStart = deadline < contract.Start
+            ? new Text("（利用期間が13か月未満のため、契約開始時点で期限を過ぎています）", " (the usage period is shorter than 13 months, so the deadline passed before it began)")
+            : new Text(string.Empty, string.Empty);
+        return new ExtensionQuote(Product, end, deadline, ExtensionClause, new Text(
+            $"利用期間の延長は終了日{end:uuuu-MM-dd}の13か月前（{deadline:uuuu-MM-dd}）までに連絡が必要です{passedAtStart.Ja}",
+            $"an extension must be asked for 13 months before the usage period ends on {end:uuuu-MM-dd}, i.e. by {deadline:uuuu-MM-dd}{passedAtStart.En}"));
+    }
+
+    /// <summary>
+    /// §29-1: removal within 30 days after the usage period ends, its date agreed 10 business
+    /// days before it. Without an agreed date we plan for the latest possible one: the last
+    /// business day within the window (our interpretation: removals happen on business days).
+    /// The contract lasts until the equipment is returned (§2-1); confidentiality 3 years more (§22-1).
+    /// </summary>
+    public override RemovalQuote QuoteRemoval(ContractDates contract)
+    {
+        Validate(contract);
+        var end = contract.End!.Value;
+        var deadline = end.Plus(RemovalWindow);
+        var agreed = contract.RemovalDate is not null;
+        var removal = contract.RemovalDate ?? Calendar.OnOrBefore(deadline);
+        var scheduling = Calendar.BusinessDaysBefore(removal, SchedulingBusinessDays);
+        var confidentialityEnd = removal.Plus(Confidentiality);
+        var basis = agreed
+            ? new Text($"合意した撤去日{removal:uuuu-MM-dd}", $"the agreed removal date {removal:uuuu-MM-dd}")
+            : new Text($"撤去可能な最終営業日{removal:uuuu-MM-dd}", $"the last business day removal can take place, {removal:uuuu-MM-dd}");
+        return new RemovalQuote(Product, end, deadline, removal, agreed, scheduling, confidentialityEnd, RemovalClause, new Text(
+            $"利用期間終了（{end:uuuu-MM-dd}）後30日以内（{deadline:uuuu-MM-dd}まで）に機器を撤去します。{basis.Ja}の10営業日前（{scheduling:uuuu-MM-dd}）までに日程を調整してください。秘密保持は{confidentialityEnd:uuuu-MM-dd}まで（§22-1）",
+            $"the equipment is removed within 30 days after the usage period ends on {end:uuuu-MM-dd} (by {deadline:uuuu-MM-dd}); for {basis.En} the date must be agreed 10 business days before, by {scheduling:uuuu-MM-dd}. Confidentiality lasts until {confidentialityEnd:uuuu-MM-dd} (§22-1)"));
+    }
+
+    /// <summary>§5-1: invoiced in the month after the charge month, due by the end of the month after the invoice month.</summary>
+    public override LocalDate PaymentDueDate(YearMonth chargeMonth) => chargeMonth.PlusMonths(2).EndOfMonth();
+
+    protected override void Validate(ContractDates contract)
+    {
+        if (contract.End is null)
+        {
+            throw new ContractRuleException("end", "the usage period end date is required (利用期間, from the contract)", UsagePeriodClause);
+        }
+
+        base.Validate(contract);
+        if (contract.End == contract.Start)
+        {
+            throw new ContractRuleException("end", "the usage period must last longer than one day", UsagePeriodClause);
+        }
+
+        if (contract.RemovalDate is { } removal)
+        {
+            EnsureCovered(removal, "removalDate");
+            var deadline = contract.End.Value.Plus(RemovalWindow);
+            if (removal <= contract.End.Value || removal > deadline)
+            {
+                throw new ContractRuleException("removalDate",
+                    $"the removal date {removal:uuuu-MM-dd} must fall within 30 days after the usage period ends ({contract.End.Value.PlusDays(1):uuuu-MM-dd} to {deadline:uuuu-MM-dd})", RemovalClause);
+            }
+        }
+    }
+
+    protected override IEnumerable<Milestone> Milestones(ContractDates contract, LocalDate horizon)
+    {
+        var start = contract.Start;
+        var end = contract.End!.Value;
+        yield return new Milestone(start, MilestoneKind.ContractStart, UsagePeriodClause, new Text(
+            "利用期間の開始", "usage period begins"));
+
+        var extension = QuoteExtension(contract);
+        if (extension.Deadline >= start)
+        {
+            yield return new Milestone(extension.Deadline, MilestoneKind.ExtensionDeadline, ExtensionClause, new Text(
+                "利用期間延長の連絡期限（終了日の13か月前）", "last day to ask for an extension of the usage period (13 months before it ends)"));
+        }
+
+        yield return new Milestone(end, MilestoneKind.UsagePeriodEnd, UsagePeriodClause, new Text(
+            "利用期間の終了", "usage period ends"));
+
+        var removal = QuoteRemoval(contract);
+        yield return new Milestone(removal.SchedulingDeadline, MilestoneKind.RemovalSchedulingDeadline, RemovalClause, new Text(
+            $"撤去日（{removal.RemovalDate:uuuu-MM-dd}）の日程調整期限（10営業日前）", $"agree the removal date ({removal.RemovalDate:uuuu-MM-dd}) by this day (10 business days before)"));
+        yield return new Milestone(removal.RemovalDate, MilestoneKind.DataDeletionDeadline, DataDeletionClause, new Text(
+            "契約者によるソフトウェア・データ削除の期限（契約終了まで）", "customer must delete its software and data before the contract ends"));
+        yield return new Milestone(removal.RemovalDate, MilestoneKind.EquipmentRemoval, RemovalClause, new Text(
+            removal.RemovalDateAgreed ? "機器撤去（合意日）" : "機器撤去（撤去可能な最終営業日）",
+            removal.RemovalDateAgreed ? "equipment removed (agreed date)" : "equipment removed (latest business day possible)"));
+        yield return new Milestone(removal.RemovalDeadline, MilestoneKind.RemovalDeadline, RemovalClause, new Text(
+            "機器撤去の期限（利用期間終了後30日）", "equipment removal deadline (30 days after the usage period)"));
+        yield return new Milestone(removal.RemovalDate, MilestoneKind.ContractEnd, ContractPeriodClause, new Text(
+            "契約終了（機器の返却完了）", "contract ends (equipment returned)"));
+        yield return new Milestone(removal.ConfidentialityEnd, MilestoneKind.ConfidentialityEnd, ConfidentialityClause, new Text(
+            "秘密保持義務の終了（契約終了後3年）", "confidentiality obligations end (3 years after the contract)"));
+
+        foreach (var due in PaymentsDue(start.ToYearMonth(), end.ToYearMonth(), PaymentClause))
+        {
+            yield return due;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using CloudLifecycle.Core.Contracts;
+using CloudLifecycle.Core.Terms;
+
+namespace CloudLifecycle.Host.Cli;
+
+/// <summary><c>quote cancellation</c>: the effective date, deadline and remaining months of a cancellation notice.</summary>
+internal sealed class QuoteCancellationCommand : ICommand
+{
+    public string Name => "quote cancellation";
+
+    public string Synopsis => "--product CODE --start DATE [--end DATE] --notice DATE --requested DATE [--json]";
+
+    public void Run(Arguments arguments, TextWriter stdout)
+    {
+        var product = arguments.Product();
+        var contract = new ContractDates(arguments.Date("start"), arguments.OptionalDate("end"));
+        var notice = arguments.Date("notice");
+        var requested = arguments.Date("requested");
+        var json = arguments.Flag("json");
+        arguments.EnsureAllUsed(Name);
+
+        var quote = ProductCatalog.For(product).QuoteCancellation(contract, notice, requested);
+        if (json)
+        {
+            Output.WriteJson(stdout, CancellationJson.From(quote));
+            return;
+        }
+
+        stdout.WriteLine($"effective date:   {quote.EffectiveDate.Iso()} ({quote.Clause})");
+        stdout.WriteLine($"notice deadline:  {quote.NoticeDeadline?.Iso() ?? "none (no notice period)"}{(quote.NoticeOnTime ? string.Empty : " — missed")}");
+        stdout.WriteLine($"remaining months: {quote.RemainingMonths}{(quote.RemainingMonthsClause is { } c ? $" ({c})" : string.Empty)}");
+        stdout.WriteLine(quote.Explanation.En);
+        stdout.WriteLine(quote.Explanation.Ja);
+    }
+}
+
+/// <summary><c>quote extension</c>: the last day to ask for an extension of the usage period.</summary>
+internal sealed class QuoteExtensionCommand : ICommand
+{
+    public string Name => "quote extension";
+
+    public string Synopsis => "--product CODE --start DATE --end DATE [--json]";
+
+    public void Run(Arguments arguments, TextWriter stdout)
+    {
+        var product = arguments.Product();
+        var contract = new ContractDates(arguments.Date("start"), arguments.OptionalDate("end"));
+        var json = arguments.Flag("json");
+        arguments.EnsureAllUsed(Name);
+
+        var quote = ProductCatalog.For(product).QuoteExtension(contract);
+        if (json)
+        {
+            Output.WriteJson(stdout, ExtensionJson.From(quote));
+            return;
+        }
+
+        stdout.WriteLine($"extension deadline: {quote.Deadline.Iso()} ({quote.Clause})");
+        stdout.WriteLine(quote.Explanation.En);
+        stdout.WriteLine(quote.Explanation.Ja);
+    }
+}
+
+/// <summary><c>quote removal</c>: the equipment removal window and the day its date must be agreed.</summary>
+internal sealed class QuoteRemovalCommand : ICommand
+{
+    public string Name => "quote removal";
+
+    public string Synopsis => "--product CODE --start DATE --end DATE [--removal-date DATE] [--json]";
+
+    public void Run(Arguments arguments, TextWriter stdout)
+    {
+        var product = arguments.Product();
+        var contract = new ContractDates(arguments.Date("start"), arguments.OptionalDate("end"), arguments.OptionalDate("removal-date"));
+        var json = arguments.Flag("json");
+        arguments.EnsureAllUsed(Name);
+
+        var quote = ProductCatalog.For(product).QuoteRemoval(contract);
+        if (json)
+        {
+            Output.WriteJson(stdout, RemovalJson.From(quote));
+            return;
+        }
+
+        stdout.WriteLine($"removal deadline:    {quote.RemovalDeadline.Iso()} ({quote.Clause})");
+        stdout.WriteLine($"removal date:        {quote.RemovalDate.Iso()} ({(quote.RemovalDateAgreed ? "agreed" : "latest business day possible")})");
+        stdout.WriteLine($"scheduling deadline: {quote.SchedulingDeadline.Iso()}");
+        stdout.WriteLine($"confidentiality end: {quote.ConfidentialityEnd.Iso()}");
+        stdout.WriteLine(quote.Explanation.En);
+        stdout.WriteLine(quote.Explanation.Ja);
+    }
+}
+
+/// <summary><c>quote deadline</c>: a date that one event sets by a clause (cure periods, provider notices…).</summary>
+internal sealed class QuoteDeadlineCommand : ICommand
+{
+    public string Name => "quote deadline";
+
+    public string Synopsis => "--product CODE --rule RULE --from DATE [--json]   (rules: " +
+        string.Join("; ", ProductCode.All.Select(p => $"{p.Code}: {RuleNames(p)}")) + ")";
+
+    public void Run(Arguments arguments, TextWriter stdout)
+    {
+        var product = arguments.Product();
+        var rule = arguments.Required("rule");
+        var from = arguments.Date("from");
+        var json = arguments.Flag("json");
+        arguments.EnsureAllUsed(Name);
+
+        var quote = ProductCatalog.For(product).QuoteDeadline(rule, from);
+        if (json)
+        {
+            Output.WriteJson(stdout, DeadlineJson.Of(quote));
+            return;
+        }
+
+        stdout.WriteLine($"{quote.Rule}: {quote.Date.Iso()} ({quote.Clause})");
+        stdout.WriteLine(quote.Explanation.En);
+        stdout.WriteLine(quote.Explanation.Ja);
+    }
+
+    private static string RuleNames(ProductCode product)
+    {
+        var rules = ProductCatalog.For(product).DeadlineRules;
+        return rules.Count == 0 ? "none" : string.Join(", ", rules.Select(r => r.Name));
+    }
+}
