@@ -19,3 +19,11 @@ internal static class Generators
 
     public static Gen<int> Days(int max) => Gen.Int[0, max];
 }
+
+/// <summary>ISO date literals in tests: <c>D("2026-04-01")</c>.</summary>
+internal static class IsoDates
+{
+    public static LocalDate D(string iso) => NodaTime.Text.LocalDatePattern.Iso.Parse(iso).Value;
+
+    public static YearMonth YM(string iso) => NodaTime.Text.YearMonthPattern.Iso.Parse(iso).Value;
+}

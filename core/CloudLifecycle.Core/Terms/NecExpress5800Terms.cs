@@ -126,7 +126,7 @@ public sealed class NecExpress5800Terms : ContractTerms
             ? new Text("利用期間の残月はありません。", "No months of the usage period remain.")
             : new Text(
                 $"利用期間満了（{usageEnd:uuuu-MM-dd}）までの残り{remaining}か月分の基本料金が解約日に支払期限となります（§24-2）。",
-                $"The base fee for the {remaining} remaining months of the usage period (to {usageEnd:uuuu-MM-dd}) falls due on the cancellation date (§24-2).");
+                $"The base fee for the remaining {Text.Months(remaining)} of the usage period (to {usageEnd:uuuu-MM-dd}) falls due on the cancellation date (§24-2).");
         return new CancellationQuote(Product, notice, requested, effective, deadline, onTime, CancellationClause,
             remaining, remaining == 0 ? null : RemainingFeesClause,
             new Text($"{timing.Ja}。{owed.Ja}", $"{timing.En}. {owed.En}"));

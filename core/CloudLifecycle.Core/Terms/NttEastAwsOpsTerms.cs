@@ -55,7 +55,7 @@ public sealed class NttEastAwsOpsTerms : ContractTerms
         var months = CivilPeriod.MonthsAfterThrough(charged.PlusMonths(-1), lastMonth);
         var charging = new Text(
             $"運用メニューは{charged:uuuu-MM}から{lastMonth:uuuu-MM}まで（{months}か月）課金されます（§35-1）",
-            $"operations are charged from {charged:uuuu-MM} through {lastMonth:uuuu-MM} ({months} months, §35-1)");
+            $"operations are charged from {charged:uuuu-MM} through {lastMonth:uuuu-MM} ({Text.Months(months)}, §35-1)");
         return new CancellationQuote(Product, notice, requested, effective, NoticeDeadline: null,
             NoticeOnTime: true, CancellationClause, RemainingMonths: 0, RemainingMonthsClause: null,
             new Text($"{reason.Ja}。{charging.Ja}", $"{reason.En}. {charging.En}"));

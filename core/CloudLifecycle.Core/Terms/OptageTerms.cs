@@ -152,7 +152,7 @@ public sealed class OptageTerms : ContractTerms
             ? new Text("最低利用期間の残月はありません。", "No months of the minimum term remain.")
             : new Text(
                 $"最低利用期間（{minimumTermEnd:uuuu-MM-dd}まで）の残り{remaining}か月分の料金を一括で支払います（§11-2）。",
-                $"The fees for the {remaining} remaining months of the minimum term (to {minimumTermEnd:uuuu-MM-dd}) are owed at once (§11-2).");
+                $"The fees for the remaining {Text.Months(remaining)} of the minimum term (to {minimumTermEnd:uuuu-MM-dd}) are owed at once (§11-2).");
         return new CancellationQuote(Product, notice, requested, effective, deadline, onTime, CancellationClause,
             remaining, remaining == 0 ? null : EarlyTerminationClause,
             new Text($"{timing.Ja}{closed.Ja}。{owed.Ja}", $"{timing.En}{closed.En}. {owed.En}"));
@@ -221,7 +221,7 @@ public sealed class OptageTerms : ContractTerms
             if (remaining > 0)
             {
                 yield return new Milestone(end, MilestoneKind.EarlyTerminationCharge, EarlyTerminationClause, new Text(
-                    $"最低利用期間内の解約：残り{remaining}か月分の料金を一括請求", $"ends inside the minimum term: fees for the {remaining} remaining months owed at once"));
+                    $"最低利用期間内の解約：残り{remaining}か月分の料金を一括請求", $"ends inside the minimum term: fees for the remaining {Text.Months(remaining)} owed at once"));
             }
 
             yield return new Milestone(end, MilestoneKind.CancellationEffective, CancellationClause, new Text(

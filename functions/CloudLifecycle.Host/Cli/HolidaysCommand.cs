@@ -28,16 +28,7 @@ internal sealed class HolidaysCommand : ICommand
         var days = product is null
             ? JapaneseHolidays.InYear(year).Select(h => new HolidayJson(h.Date, h.Name)).ToList()
             : ClosedWeekdays(ProductCatalog.For(product).Calendar, year);
-        if (json)
-        {
-            Output.WriteJson(stdout, days);
-            return;
-        }
-
-        foreach (var day in days)
-        {
-            stdout.WriteLine($"{day.Date.Iso()} {day.Date.DayOfWeek.ToString()[..3]} {day.Name}");
-        }
+        Output.Emit(stdout, json, days, days.Select(day => $"{day.Date.Iso()} {day.Date.DayOfWeek.ToString()[..3]} {day.Name}"));
     }
 
     private static List<HolidayJson> ClosedWeekdays(BusinessCalendar calendar, int year)

@@ -22,6 +22,24 @@ internal static class Output
     public static void WriteJson<T>(TextWriter writer, T value) =>
         writer.WriteLine(JsonSerializer.Serialize(value, Json));
 
+    /// <summary>Prints <paramref name="document"/> as JSON with <c>--json</c>, otherwise the text lines.</summary>
+    public static void Emit<T>(TextWriter writer, bool json, T document, params IEnumerable<string> textLines)
+    {
+        if (json)
+        {
+            WriteJson(writer, document);
+            return;
+        }
+
+        foreach (var line in textLines)
+        {
+            writer.WriteLine(line);
+        }
+    }
+
+    /// <summary>The explanation lines of a quote: English, then Japanese.</summary>
+    public static IEnumerable<string> Lines(this Text explanation) => [explanation.En, explanation.Ja];
+
     public static string Iso(this LocalDate date) => LocalDatePattern.Iso.Format(date);
 
     public static string Camel(this MilestoneKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());

@@ -19,18 +19,13 @@ internal sealed class PlanCommand : ICommand
         arguments.EnsureAllUsed(Name);
 
         var plan = ProductCatalog.For(product).Plan(contract, through);
-        if (json)
-        {
-            Output.WriteJson(stdout, PlanJson.From(plan));
-            return;
-        }
-
-        stdout.WriteLine($"{plan.Product} from {plan.Contract.Start.Iso()} through {plan.Through.Iso()}: {plan.Milestones.Count} milestones");
-        var kindWidth = plan.Milestones.Select(m => m.Kind.Camel().Length).DefaultIfEmpty(0).Max();
-        var clauseWidth = plan.Milestones.Select(m => m.Clause.Length).DefaultIfEmpty(0).Max();
-        foreach (var m in plan.Milestones)
-        {
-            stdout.WriteLine($"{m.Date.Iso()}  {m.Kind.Camel().PadRight(kindWidth)}  {m.Clause.PadRight(clauseWidth)}  {m.Description.En} / {m.Description.Ja}");
-        }
+        var kindWidth = plan.Milestones.Max(m => m.Kind.Camel().Length);
+        var clauseWidth = plan.Milestones.Max(m => m.Clause.Length);
+        Output.Emit(stdout, json, PlanJson.From(plan),
+        [
+            $"{plan.Product} from {plan.Contract.Start.Iso()} through {plan.Through.Iso()}: {plan.Milestones.Count} milestones",
+            .. plan.Milestones.Select(m =>
+                $"{m.Date.Iso()}  {m.Kind.Camel().PadRight(kindWidth)}  {m.Clause.PadRight(clauseWidth)}  {m.Description.En} / {m.Description.Ja}"),
+        ]);
     }
 }

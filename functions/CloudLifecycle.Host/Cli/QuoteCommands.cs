@@ -20,17 +20,13 @@ internal sealed class QuoteCancellationCommand : ICommand
         arguments.EnsureAllUsed(Name);
 
         var quote = ProductCatalog.For(product).QuoteCancellation(contract, notice, requested);
-        if (json)
-        {
-            Output.WriteJson(stdout, CancellationJson.From(quote));
-            return;
-        }
-
-        stdout.WriteLine($"effective date:   {quote.EffectiveDate.Iso()} ({quote.Clause})");
-        stdout.WriteLine($"notice deadline:  {quote.NoticeDeadline?.Iso() ?? "none (no notice period)"}{(quote.NoticeOnTime ? string.Empty : " — missed")}");
-        stdout.WriteLine($"remaining months: {quote.RemainingMonths}{(quote.RemainingMonthsClause is { } c ? $" ({c})" : string.Empty)}");
-        stdout.WriteLine(quote.Explanation.En);
-        stdout.WriteLine(quote.Explanation.Ja);
+        Output.Emit(stdout, json, CancellationJson.From(quote),
+        [
+            $"effective date:   {quote.EffectiveDate.Iso()} ({quote.Clause})",
+            $"notice deadline:  {quote.NoticeDeadline?.Iso() ?? "none (no notice period)"}{(quote.NoticeOnTime ? string.Empty : " — missed")}",
+            $"remaining months: {quote.RemainingMonths}{(quote.RemainingMonthsClause is { } c ? $" ({c})" : string.Empty)}",
+            .. quote.Explanation.Lines(),
+        ]);
     }
 }
 
@@ -49,15 +45,8 @@ internal sealed class QuoteExtensionCommand : ICommand
         arguments.EnsureAllUsed(Name);
 
         var quote = ProductCatalog.For(product).QuoteExtension(contract);
-        if (json)
-        {
-            Output.WriteJson(stdout, ExtensionJson.From(quote));
-            return;
-        }
-
-        stdout.WriteLine($"extension deadline: {quote.Deadline.Iso()} ({quote.Clause})");
-        stdout.WriteLine(quote.Explanation.En);
-        stdout.WriteLine(quote.Explanation.Ja);
+        Output.Emit(stdout, json, ExtensionJson.From(quote),
+            [$"extension deadline: {quote.Deadline.Iso()} ({quote.Clause})", .. quote.Explanation.Lines()]);
     }
 }
 
@@ -76,18 +65,14 @@ internal sealed class QuoteRemovalCommand : ICommand
         arguments.EnsureAllUsed(Name);
 
         var quote = ProductCatalog.For(product).QuoteRemoval(contract);
-        if (json)
-        {
-            Output.WriteJson(stdout, RemovalJson.From(quote));
-            return;
-        }
-
-        stdout.WriteLine($"removal deadline:    {quote.RemovalDeadline.Iso()} ({quote.Clause})");
-        stdout.WriteLine($"removal date:        {quote.RemovalDate.Iso()} ({(quote.RemovalDateAgreed ? "agreed" : "latest business day possible")})");
-        stdout.WriteLine($"scheduling deadline: {quote.SchedulingDeadline.Iso()}");
-        stdout.WriteLine($"confidentiality end: {quote.ConfidentialityEnd.Iso()}");
-        stdout.WriteLine(quote.Explanation.En);
-        stdout.WriteLine(quote.Explanation.Ja);
+        Output.Emit(stdout, json, RemovalJson.From(quote),
+        [
+            $"removal deadline:    {quote.RemovalDeadline.Iso()} ({quote.Clause})",
+            $"removal date:        {quote.RemovalDate.Iso()} ({(quote.RemovalDateAgreed ? "agreed" : "latest business day possible")})",
+            $"scheduling deadline: {quote.SchedulingDeadline.Iso()}",
+            $"confidentiality end: {quote.ConfidentialityEnd.Iso()}",
+            .. quote.Explanation.Lines(),
+        ]);
     }
 }
 
@@ -108,15 +93,7 @@ internal sealed class QuoteDeadlineCommand : ICommand
         arguments.EnsureAllUsed(Name);
 
         var quote = ProductCatalog.For(product).QuoteDeadline(rule, from);
-        if (json)
-        {
-            Output.WriteJson(stdout, DeadlineJson.Of(quote));
-            return;
-        }
-
-        stdout.WriteLine($"{quote.Rule}: {quote.Date.Iso()} ({quote.Clause})");
-        stdout.WriteLine(quote.Explanation.En);
-        stdout.WriteLine(quote.Explanation.Ja);
+        Output.Emit(stdout, json, DeadlineJson.Of(quote), [$"{quote.Rule}: {quote.Date.Iso()} ({quote.Clause})", .. quote.Explanation.Lines()]);
     }
 
     private static string RuleNames(ProductCode product)

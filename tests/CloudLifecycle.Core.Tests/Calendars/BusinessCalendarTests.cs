@@ -1,13 +1,12 @@
 using CloudLifecycle.Core.Calendars;
 using NodaTime;
-using NodaTime.Text;
+
+using static CloudLifecycle.Core.Tests.IsoDates;
 
 namespace CloudLifecycle.Core.Tests.Calendars;
 
 public class BusinessCalendarTests
 {
-    private static LocalDate D(string iso) => LocalDatePattern.Iso.Parse(iso).Value;
-
     [Theory]
     [InlineData("2026-11-24", true)]  // Tuesday
     [InlineData("2026-11-23", false)] // 勤労感謝の日
@@ -37,7 +36,7 @@ public class BusinessCalendarTests
     public void NthBusinessDayOfMonth(string calendar, string month, int n, string expected)
     {
         var cal = calendar == "optage" ? BusinessCalendars.Optage : BusinessCalendars.JapaneseProvider;
-        var ym = YearMonthPattern.Iso.Parse(month).Value;
+        var ym = YM(month);
 
         Assert.Equal(D(expected), cal.NthBusinessDayOfMonth(ym, n));
     }

@@ -3,15 +3,14 @@ using CloudLifecycle.Core.Terms;
 using CloudLifecycle.Core.Time;
 using CsCheck;
 using NodaTime;
-using NodaTime.Text;
+
+using static CloudLifecycle.Core.Tests.IsoDates;
 
 namespace CloudLifecycle.Core.Tests.Terms;
 
 public class EclectAwsTermsTests
 {
     private static readonly EclectAwsTerms Terms = new();
-
-    private static LocalDate D(string iso) => LocalDatePattern.Iso.Parse(iso).Value;
 
     [Theory]
     [InlineData("2026-03-20", "2026-03-20")] // terms.md §26 examples

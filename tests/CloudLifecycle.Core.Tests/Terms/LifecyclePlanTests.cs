@@ -2,15 +2,14 @@ using CloudLifecycle.Core.Contracts;
 using CloudLifecycle.Core.Terms;
 using CsCheck;
 using NodaTime;
-using NodaTime.Text;
+
+using static CloudLifecycle.Core.Tests.IsoDates;
 
 namespace CloudLifecycle.Core.Tests.Terms;
 
 /// <summary>What every product's plan promises: sorted, deterministic, cited, stable as the horizon grows.</summary>
 public class LifecyclePlanTests
 {
-    private static LocalDate D(string iso) => LocalDatePattern.Iso.Parse(iso).Value;
-
     private static readonly Gen<(ProductCode Product, ContractDates Contract)> Contracts =
         Gen.Select(Gen.Int[0, ProductCode.All.Count - 1], Generators.Date.Where(d => d.Year <= 2090), Gen.Int[13, 84])
             .Select((index, start, months) =>

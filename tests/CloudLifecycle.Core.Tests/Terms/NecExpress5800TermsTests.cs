@@ -1,7 +1,8 @@
 using CloudLifecycle.Core.Contracts;
 using CloudLifecycle.Core.Terms;
 using NodaTime;
-using NodaTime.Text;
+
+using static CloudLifecycle.Core.Tests.IsoDates;
 
 namespace CloudLifecycle.Core.Tests.Terms;
 
@@ -9,8 +10,6 @@ public class NecExpress5800TermsTests
 {
     private static readonly NecExpress5800Terms Terms = new();
     private static readonly ContractDates FiveYears = new(D("2026-04-01"), D("2031-03-31"));
-
-    private static LocalDate D(string iso) => LocalDatePattern.Iso.Parse(iso).Value;
 
     [Theory]
     [InlineData("2031-03-31", "2030-02-28")] // issue example: 13 months before, February has no 31st

@@ -1,15 +1,14 @@
 using CloudLifecycle.Core.Contracts;
 using CloudLifecycle.Core.Terms;
 using NodaTime;
-using NodaTime.Text;
+
+using static CloudLifecycle.Core.Tests.IsoDates;
 
 namespace CloudLifecycle.Core.Tests.Terms;
 
 public class NttEastAwsOpsTermsTests
 {
     private static readonly NttEastAwsOpsTerms Terms = new();
-
-    private static LocalDate D(string iso) => LocalDatePattern.Iso.Parse(iso).Value;
 
     [Theory]
     [InlineData("2026-11-10", "2026-11-30", "2026-11-30")] // the requested date
@@ -32,7 +31,7 @@ public class NttEastAwsOpsTermsTests
     [InlineData("2026-10-15", "2026-10-31", "2026-10")] // cancelled in the start month: that month is charged
     [InlineData("2026-10-15", "2026-11-01", "2026-11")]
     public void FirstChargedMonth_IsTheMonthAfterOperationsStart(string start, string? cancellation, string expected) =>
-        Assert.Equal(YearMonthPattern.Iso.Parse(expected).Value,
+        Assert.Equal(YM(expected),
             NttEastAwsOpsTerms.FirstChargedMonth(D(start), cancellation is null ? null : D(cancellation)));
 
     [Fact]

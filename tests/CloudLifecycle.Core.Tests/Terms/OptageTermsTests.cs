@@ -3,15 +3,14 @@ using CloudLifecycle.Core.Contracts;
 using CloudLifecycle.Core.Terms;
 using CsCheck;
 using NodaTime;
-using NodaTime.Text;
+
+using static CloudLifecycle.Core.Tests.IsoDates;
 
 namespace CloudLifecycle.Core.Tests.Terms;
 
 public class OptageTermsTests
 {
     private static readonly OptageTerms Neutrix = OptageTerms.Neutrix;
-
-    private static LocalDate D(string iso) => LocalDatePattern.Iso.Parse(iso).Value;
 
     [Theory]
     [InlineData("2026-04-01", "2027-03-31")]
@@ -115,7 +114,7 @@ public class OptageTermsTests
     [InlineData("2026-05-07", "2026-05")]
     [InlineData("2026-05-08", "2026-06")]
     public void FirstResourceFeeMonth_NeutrixSecondBusinessDayRule(string start, string expected) =>
-        Assert.Equal(YearMonthPattern.Iso.Parse(expected).Value, Neutrix.FirstResourceFeeMonth(D(start)));
+        Assert.Equal(YM(expected), Neutrix.FirstResourceFeeMonth(D(start)));
 
     [Fact]
     public void FirstResourceFeeMonth_StorageHasNoSuchRule() =>

@@ -1,14 +1,13 @@
 using CloudLifecycle.Core.Time;
 using CsCheck;
 using NodaTime;
-using NodaTime.Text;
+
+using static CloudLifecycle.Core.Tests.IsoDates;
 
 namespace CloudLifecycle.Core.Tests.Time;
 
 public class CivilPeriodTests
 {
-    private static LocalDate D(string iso) => LocalDatePattern.Iso.Parse(iso).Value;
-
     [Theory]
     [InlineData("2026-04-01", 12, "2027-03-31")]
     [InlineData("2026-04-15", 12, "2027-04-14")]
@@ -55,5 +54,5 @@ public class CivilPeriodTests
     [InlineData("2031-04", "2031-03", 0)]
     [InlineData("2026-10", "2027-03", 5)]
     public void MonthsAfterThrough(string after, string through, int expected) =>
-        Assert.Equal(expected, CivilPeriod.MonthsAfterThrough(YearMonthPattern.Iso.Parse(after).Value, YearMonthPattern.Iso.Parse(through).Value));
+        Assert.Equal(expected, CivilPeriod.MonthsAfterThrough(YM(after), YM(through)));
 }
