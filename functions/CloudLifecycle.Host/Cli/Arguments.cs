@@ -117,6 +117,33 @@ internal sealed class Arguments
             : throw new UsageException($"--{name}: '{text}' is not a whole number");
     }
 
+    public decimal? OptionalDecimal(string name)
+    {
+        var text = Optional(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        return decimal.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new UsageException($"--{name}: '{text}' is not a non-negative number (digits and an optional decimal point)");
+    }
+
+    public int? OptionalInteger(string name) => Optional(name) is null ? null : Integer(name);
+
+    public YearMonth? OptionalMonth(string name)
+    {
+        var text = Optional(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var result = YearMonthPattern.Iso.Parse(text);
+        return result.Success ? result.Value : throw new UsageException($"--{name}: '{text}' is not a valid month (yyyy-MM)");
+    }
+
     public ProductCode Product() => ProductCode.Parse(Required("product"));
 
     /// <summary>Refuses any option the command did not read, so a typo never passes silently.</summary>

@@ -12,7 +12,7 @@ internal static class CommandLineApp
     public const int Failure = 1;
     public const int InvalidInput = 2;
 
-    private static readonly IReadOnlySet<string> FlagNames = new HashSet<string>(StringComparer.Ordinal) { "json", "help" };
+    private static readonly IReadOnlySet<string> FlagNames = new HashSet<string>(StringComparer.Ordinal) { "json", "help", "windows", "qualified-invoice" };
 
     private static readonly IReadOnlyList<ICommand> Commands =
     [
@@ -22,6 +22,8 @@ internal static class CommandLineApp
         new QuoteExtensionCommand(),
         new QuoteRemovalCommand(),
         new QuoteDeadlineCommand(),
+        new InvoiceCommand(),
+        new LateInterestCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)

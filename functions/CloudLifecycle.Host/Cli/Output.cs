@@ -47,8 +47,11 @@ internal static class Output
     /// <summary>Writes <see cref="LocalDate"/> as <c>yyyy-MM-dd</c>.</summary>
     private sealed class IsoLocalDateConverter : JsonConverter<LocalDate>
     {
-        public override LocalDate Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            LocalDatePattern.Iso.Parse(reader.GetString() ?? string.Empty).GetValueOrThrow();
+        public override LocalDate Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var result = LocalDatePattern.Iso.Parse(reader.GetString() ?? string.Empty);
+            return result.Success ? result.Value : throw new JsonException($"'{reader.GetString()}' is not a valid date (yyyy-MM-dd)");
+        }
 
         public override void Write(Utf8JsonWriter writer, LocalDate value, JsonSerializerOptions options) =>
             writer.WriteStringValue(value.Iso());

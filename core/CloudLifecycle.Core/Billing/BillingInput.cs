@@ -1,0 +1,114 @@
+using CloudLifecycle.Core.Contracts;
+using NodaTime;
+
+namespace CloudLifecycle.Core.Billing;
+
+/// <summary>
+/// Everything one month's invoice of one contract is computed from. Which fields a product needs is
+/// stated by its billing rules; a missing one is refused naming the field and the clause.
+/// </summary>
+public sealed record BillingInput
+{
+    public required ProductCode Product { get; init; }
+
+    public required string ContractId { get; init; }
+
+    /// <summary>As <see cref="ContractDates.Start"/>.</summary>
+    public required LocalDate Start { get; init; }
+
+    /// <summary>As <see cref="ContractDates.End"/>: nec-express5800's usage period end; otherwise the cancellation date.</summary>
+    public LocalDate? End { get; init; }
+
+    public required YearMonth Month { get; init; }
+
+    public required Issuer Issuer { get; init; }
+
+    public required string Recipient { get; init; }
+
+    // eclect-aws
+    public decimal? AwsUsageUsd { get; init; }
+
+    public decimal? FxRate { get; init; }
+
+    /// <summary>AWS usage already in yen (instead of USD × rate).</summary>
+    public decimal? AwsUsageJpy { get; init; }
+
+    // nec-express5800
+    public decimal? BaseFee { get; init; }
+
+    public decimal? UnitPrice { get; init; }
+
+    public decimal? Quantity { get; init; }
+
+    public NecOutage? NecOutage { get; init; }
+
+    public NecTermination? Termination { get; init; }
+
+    public RemovalDelay? RemovalDelay { get; init; }
+
+    // ntt-east-aws-ops and OPTAGE
+    public string? Plan { get; init; }
+
+    public int? Components { get; init; }
+
+    /// <summary>ntt-east-aws-ops: every plan in force during the month when it changed (the dearest is billed).</summary>
+    public IReadOnlyList<string> PlansDuringMonth { get; init; } = [];
+
+    public IReadOnlyList<SetupItem> SetupItems { get; init; } = [];
+
+    public ServiceOutage? Outage { get; init; }
+
+    /// <summary>ntt-east-aws-ops §49: a qualified invoice was requested (¥400 per invoice).</summary>
+    public bool QualifiedInvoiceRequested { get; init; }
+
+    /// <summary>OPTAGE Premium: any component runs Windows.</summary>
+    public bool Windows { get; init; }
+
+    /// <summary>optage-neutrix: the month's Neutrix Cloud resource fee (tax-exclusive).</summary>
+    public decimal? ResourceFee { get; init; }
+
+    /// <summary>OPTAGE: components added this month (each +¥10,000 initial fee).</summary>
+    public int AddedComponents { get; init; }
+
+    /// <summary>OPTAGE: components with the metric-limit relaxation option (¥2,000 each a month).</summary>
+    public int MetricRelaxationComponents { get; init; }
+
+    /// <summary>OPTAGE §11-3: the plan before a downgrade that took effect this month.</summary>
+    public PlanSelection? DowngradedFrom { get; init; }
+
+    /// <summary>OPTAGE: payment due this many months after the charge month (default 1: the end of the next month).</summary>
+    public int? DueMonthsAfter { get; init; }
+}
+
+/// <summary>nec-express5800 §11-1: an outage the provider learned of on <see cref="KnownOn"/>, lasting <see cref="DownDays"/> whole days, applied for on <see cref="AppliedOn"/>.</summary>
+public sealed record NecOutage(LocalDate KnownOn, int DownDays, LocalDate AppliedOn);
+
+/// <summary>How an nec-express5800 contract ended early; each owes the base fee for the remaining months under its clause.</summary>
+public enum NecTerminationReason
+{
+    /// <summary>§24-2: the customer cancelled.</summary>
+    Cancellation,
+
+    /// <summary>§13: the equipment was lost or destroyed.</summary>
+    EquipmentLoss,
+
+    /// <summary>§25-2: false statements at signing.</summary>
+    FalseStatement,
+
+    /// <summary>§26-3: the provider terminated for the customer's breach.</summary>
+    Breach,
+}
+
+public sealed record NecTermination(LocalDate Date, NecTerminationReason Reason);
+
+/// <summary>nec-express5800 §29-3: removal agreed for <see cref="AgreedDate"/> but completed on <see cref="CompletedOn"/> through the customer's delay.</summary>
+public sealed record RemovalDelay(LocalDate AgreedDate, LocalDate CompletedOn);
+
+/// <summary>ntt-east-aws-ops 別紙2 第1表: a one-off setup item and how many units of it.</summary>
+public sealed record SetupItem(string Item, decimal Quantity);
+
+/// <summary>An outage of <see cref="Hours"/> hours after the provider learned of it; with gross negligence every hour counts.</summary>
+public sealed record ServiceOutage(decimal Hours, bool GrossNegligence = false);
+
+/// <summary>An OPTAGE plan selection: plan, components, Windows.</summary>
+public sealed record PlanSelection(string Plan, int Components, bool Windows = false);

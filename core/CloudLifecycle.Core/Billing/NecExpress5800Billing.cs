@@ -1,0 +1,151 @@
+using CloudLifecycle.Core.Contracts;
+using CloudLifecycle.Core.Terms;
+using CloudLifecycle.Core.Time;
+using NodaTime;
+
+namespace CloudLifecycle.Core.Billing;
+
+/// <summary>
+/// nec-express5800 §4: base fee + metered quantity × unit price, invoiced the next month (§5-1).
+/// Outage credits (§11-1), remaining months on early termination (§24-2, §13, §25-2, §26-3) and the
+/// daily base fee for a removal the customer delayed (§29-3). The terms name no rounding rule:
+/// fractions are truncated, in favour of the customer (our interpretation).
+/// </summary>
+public sealed class NecExpress5800Billing : ProductBilling
+{
+    public override ContractTerms Terms { get; } = new NecExpress5800Terms();
+
+    public override (RoundingPolicy Policy, string Clause) FeeRounding => (RoundingPolicy.Truncate, "§4");
+
+    public override (RoundingPolicy Policy, string Clause) TaxRounding => (RoundingPolicy.Truncate, "§5-1");
+
+    public override LateInterestPolicy LateInterest { get; } =
+        new(AnnualRate: 0.146m, CountsPaymentDay: true, WaiverDays: 0, RoundingPolicy.Truncate, "§5-2");
+
+    protected override string PaymentClause => NecExpress5800Terms.PaymentClause;
+
+    /// <summary>Charges run through the usage period, or the month of an early termination; a delayed removal bills its own month.</summary>
+    protected override YearMonth? LastBillableMonth(BillingInput input)
+    {
+        var end = (input.Termination?.Date ?? Required(input.End, "end", NecExpress5800Terms.UsagePeriodClause)).ToYearMonth();
+        return input.RemovalDelay is { } delay && delay.CompletedOn.ToYearMonth() > end ? delay.CompletedOn.ToYearMonth() : end;
+    }
+
+    protected override IEnumerable<InvoiceLine> Lines(BillingInput input)
+    {
+        var usageEnd = Required(input.End, "end", NecExpress5800Terms.UsagePeriodClause);
+        var baseFee = Round(NonNegative(Required(input.BaseFee, "baseFee", "§4-3"), "baseFee", "§4-3"));
+        var lastUsageMonth = (input.Termination?.Date ?? usageEnd).ToYearMonth();
+        if (input.Month <= lastUsageMonth)
+        {
+            foreach (var line in UsageLines(input, baseFee, usageEnd))
+            {
+                yield return line;
+            }
+        }
+
+        if (input.RemovalDelay is { } delay && delay.CompletedOn.ToYearMonth() == input.Month)
+        {
+            yield return RemovalDelayCharge(delay, baseFee, usageEnd);
+        }
+    }
+
+    private IEnumerable<InvoiceLine> UsageLines(BillingInput input, long baseFee, LocalDate usageEnd)
+    {
+        yield return InvoiceAssembler.Line("base-fee", new Text("基本料金", "base fee"), baseFee, "§4-1, §4-3");
+
+        var unitPrice = NonNegative(Required(input.UnitPrice, "unitPrice", "§4-4"), "unitPrice", "§4-4");
+        var quantity = NonNegative(Required(input.Quantity, "quantity", "§4-4"), "quantity", "§4-4");
+        yield return InvoiceAssembler.Line("metered-fee",
+            new Text($"従量料金（{quantity:0.####} × {unitPrice:N0}円）", $"metered fee ({quantity:0.####} × ¥{unitPrice:N0})"),
+            Round(quantity * unitPrice), "§4-4", quantity, unitPrice);
+
+        if (input.NecOutage is { } outage)
+        {
+            yield return OutageCredit(outage, input.Month, baseFee);
+        }
+
+        if (input.Termination is { } termination && termination.Date.ToYearMonth() == input.Month)
+        {
+            yield return TerminationCharge(termination, baseFee, usageEnd);
+        }
+    }
+
+    /// <summary>
+    /// §11-1: ≥ 10 days down after the provider learned of it, applied for by the 10th business day
+    /// of the month after the customer could first apply (10 days after it was known); credits the
+    /// base fee of a later month, at most that month's base fee (no cash refund).
+    /// Interpretation: daily base fee = monthly base fee ÷ days of the outage's month.
+    /// </summary>
+    private InvoiceLine OutageCredit(NecOutage outage, YearMonth month, long baseFee)
+    {
+        const string clause = NecExpress5800Terms.OutageApplicationClause;
+        if (outage.DownDays < 10)
+        {
+            throw new ContractRuleException("necOutage.downDays", $"{outage.DownDays} days down: a credit needs 10 days or more", clause);
+        }
+
+        var deadline = NecExpress5800Terms.OutageApplicationDeadline(outage.KnownOn.PlusDays(10));
+        if (outage.AppliedOn > deadline)
+        {
+            throw new ContractRuleException("necOutage.appliedOn", $"applied on {outage.AppliedOn:uuuu-MM-dd}, after the deadline {deadline:uuuu-MM-dd}", clause);
+        }
+
+        var outageMonth = outage.KnownOn.ToYearMonth();
+        if (month <= outageMonth)
+        {
+            throw new ContractRuleException("month", $"the credit reduces base fees from the month after the outage ({outageMonth.PlusMonths(1):uuuu-MM})", clause);
+        }
+
+        var days = outageMonth.Calendar.GetDaysInMonth(outageMonth.Year, outageMonth.Month);
+        var credit = Round(baseFee * (decimal)outage.DownDays / days);
+        var applied = Math.Min(credit, baseFee);
+        var remainder = credit - applied;
+        return InvoiceAssembler.Line("outage-credit", new Text(
+                $"利用不能による基本料金の減額（{outage.DownDays}日 × {baseFee:N0}円 ÷ {days}日）" + (remainder > 0 ? $"、残額{remainder:N0}円は翌月以降に減額" : string.Empty),
+                $"outage credit ({outage.DownDays} days × ¥{baseFee:N0} ÷ {days})" + (remainder > 0 ? $"; ¥{remainder:N0} credited in later months" : string.Empty)),
+            -applied, clause, outage.DownDays, null);
+    }
+
+    private static InvoiceLine TerminationCharge(NecTermination termination, long baseFee, LocalDate usageEnd)
+    {
+        // §24-2 calls the remaining months unpaid service fees (taxable); §13, §25-2 and §26-3 call
+        // them a penalty (違約金), which is compensation, outside the scope of consumption tax.
+        var (clause, ja, en, taxRate) = termination.Reason switch
+        {
+            NecTerminationReason.Cancellation => (NecExpress5800Terms.RemainingFeesClause, "中途解約", "early cancellation", InvoiceAssembler.StandardRate),
+            NecTerminationReason.EquipmentLoss => ("§13", "機器の滅失等による違約金", "penalty for lost or destroyed equipment", InvoiceAssembler.OutOfScope),
+            NecTerminationReason.FalseStatement => ("§25-2", "解除による違約金", "penalty on termination for false statements", InvoiceAssembler.OutOfScope),
+            _ => ("§26-3", "解除による違約金", "penalty on termination for breach", InvoiceAssembler.OutOfScope),
+        };
+        if (termination.Reason == NecTerminationReason.Cancellation && termination.Date != termination.Date.EndOfMonth())
+        {
+            throw new ContractRuleException("termination.date", "a cancellation takes effect on the last day of a month", NecExpress5800Terms.CancellationClause);
+        }
+
+        var remaining = CivilPeriod.MonthsAfterThrough(termination.Date.ToYearMonth(), usageEnd.ToYearMonth());
+        return InvoiceAssembler.Line("remaining-months",
+            new Text($"{ja}：利用期間満了（{usageEnd:uuuu-MM-dd}）までの残り{remaining}か月分の基本料金", $"{en}: base fee for the remaining {Text.Months(remaining)} to {usageEnd:uuuu-MM-dd}"),
+            remaining * baseFee, clause, remaining, baseFee, taxRate);
+    }
+
+    /// <summary>
+    /// §29-3: damages of the daily base fee from the day after the agreed date through the completion
+    /// day (interpretation: ÷ days of the agreed date's month); damages are outside the scope of tax.
+    /// </summary>
+    private InvoiceLine RemovalDelayCharge(RemovalDelay delay, long baseFee, LocalDate usageEnd)
+    {
+        const string clause = "§29-3";
+        if (delay.AgreedDate <= usageEnd || delay.CompletedOn <= delay.AgreedDate)
+        {
+            throw new ContractRuleException("removalDelay", "the agreed date must follow the usage period, and the completion the agreed date", clause);
+        }
+
+        var days = Period.Between(delay.AgreedDate, delay.CompletedOn, PeriodUnits.Days).Days;
+        var month = delay.AgreedDate.ToYearMonth();
+        var daysInMonth = month.Calendar.GetDaysInMonth(month.Year, month.Month);
+        return InvoiceAssembler.Line("removal-delay",
+            new Text($"撤去遅延損害金（{days}日 × {baseFee:N0}円 ÷ {daysInMonth}日）", $"delayed removal ({days} days × ¥{baseFee:N0} ÷ {daysInMonth})"),
+            Round(baseFee * (decimal)days / daysInMonth), clause, days, null, InvoiceAssembler.OutOfScope);
+    }
+}

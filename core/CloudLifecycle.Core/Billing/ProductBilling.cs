@@ -1,0 +1,105 @@
+using CloudLifecycle.Core.Contracts;
+using CloudLifecycle.Core.Terms;
+using CloudLifecycle.Core.Time;
+using NodaTime;
+
+namespace CloudLifecycle.Core.Billing;
+
+/// <summary>
+/// One product's billing rules: the lines of a month, how fractions round, when the invoice is
+/// issued and due, and late interest. A pure function of its input: the same input gives the same invoice.
+/// </summary>
+public abstract class ProductBilling
+{
+    public ProductCode Product => Terms.Product;
+
+    public abstract ContractTerms Terms { get; }
+
+    /// <summary>How fee fractions round, and the clause that says so.</summary>
+    public abstract (RoundingPolicy Policy, string Clause) FeeRounding { get; }
+
+    /// <summary>How the tax fraction rounds (once per rate), and the clause that says so.</summary>
+    public abstract (RoundingPolicy Policy, string Clause) TaxRounding { get; }
+
+    public abstract LateInterestPolicy LateInterest { get; }
+
+    public Invoice Invoice(BillingInput input)
+    {
+        Validate(input);
+        var lines = Lines(input).ToList();
+        return InvoiceAssembler.Assemble(input, lines, Dates(input), TaxRounding.Policy, TaxRounding.Clause);
+    }
+
+    protected abstract IEnumerable<InvoiceLine> Lines(BillingInput input);
+
+    /// <summary>The last month that can carry charges (the end's month by default).</summary>
+    protected virtual YearMonth? LastBillableMonth(BillingInput input) => input.End?.ToYearMonth();
+
+    /// <summary>Issued on the provider's first business day of the next month; due as the terms say.</summary>
+    protected virtual (LocalDate Issue, LocalDate Due, string Clause) Dates(BillingInput input) =>
+        (Terms.Calendar.OnOrAfter(input.Month.PlusMonths(1).FirstOfMonth()), Terms.PaymentDueDate(input.Month), PaymentClause);
+
+    protected abstract string PaymentClause { get; }
+
+    protected long Round(decimal amount) => FeeRounding.Policy.Apply(amount);
+
+    protected virtual void Validate(BillingInput input)
+    {
+        if (input.Product != Product)
+        {
+            throw new ContractRuleException("product", $"these are the billing rules of {Product}, not {input.Product}");
+        }
+
+        if (string.IsNullOrWhiteSpace(input.ContractId))
+        {
+            throw new ContractRuleException("contractId", "a contract id is required (it makes the invoice number)");
+        }
+
+        if (input.Month < input.Start.ToYearMonth())
+        {
+            throw new ContractRuleException("month", $"{input.Month:uuuu-MM} is before the contract starts ({input.Start:uuuu-MM-dd})");
+        }
+
+        if (LastBillableMonth(input) is { } last && input.Month > last)
+        {
+            throw new ContractRuleException("month", $"{input.Month:uuuu-MM} is after the contract's last charged month ({last:uuuu-MM})");
+        }
+    }
+
+    protected static T Required<T>(T? value, string field, string clause)
+        where T : struct =>
+        value ?? throw new ContractRuleException(field, "is required for this product", clause);
+
+    protected static decimal NonNegative(decimal value, string field, string clause) =>
+        value >= 0 ? value : throw new ContractRuleException(field, $"{value} is negative", clause);
+
+    /// <summary>
+    /// A credit for an outage of whole days (≥ 24 hours: floor(hours / 24) days) or, with gross
+    /// negligence, of the hours themselves, prorated by the calendar days of the month and never
+    /// more than the charge it reduces. Returns null when the outage does not qualify.
+    /// </summary>
+    protected InvoiceLine? OutageCredit(ServiceOutage? outage, YearMonth month, long monthlyCharge, string clause)
+    {
+        if (outage is null || monthlyCharge <= 0)
+        {
+            return null;
+        }
+
+        NonNegative(outage.Hours, "outage.hours", clause);
+        var daysInMonth = month.Calendar.GetDaysInMonth(month.Year, month.Month);
+        decimal creditedDays = outage.GrossNegligence ? outage.Hours / 24m : decimal.Floor(outage.Hours / 24m);
+        if (creditedDays <= 0)
+        {
+            return null;
+        }
+
+        var credit = Math.Min(monthlyCharge, Round(monthlyCharge * creditedDays / daysInMonth));
+        var basis = outage.GrossNegligence
+            ? new Text($"{outage.Hours}時間分（故意・重過失）", $"{outage.Hours} hours (intent or gross negligence)")
+            : new Text($"{creditedDays:0}日分（{outage.Hours}時間の停止）", $"{creditedDays:0} days ({outage.Hours} hours down)");
+        return InvoiceAssembler.Line("outage-credit",
+            new Text($"サービス停止による減額 {basis.Ja}：月額{monthlyCharge:N0}円 × 日数 ÷ {daysInMonth}日",
+                $"outage credit for {basis.En}: ¥{monthlyCharge:N0} a month × days ÷ {daysInMonth}"),
+            -credit, clause, creditedDays, null);
+    }
+}

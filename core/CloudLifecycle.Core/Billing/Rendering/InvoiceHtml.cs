@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using CloudLifecycle.Core.Contracts;
+
+namespace CloudLifecycle.Core.Billing.Rendering;
+
+/// <summary>
+/// A printable HTML page of an invoice, in Japanese (default) or English, carrying everything a
+/// qualified invoice (適格請求書) must: issuer and registration number, recipient, transaction
+/// month, lines, amount and tax per rate, total — and the clause behind every line.
+/// </summary>
+public static class InvoiceHtml
+{
+    private sealed record Labels(
+        string Title, string Number, string Issued, string Due, string Month, string Registration, string Recipient,
+        string Item, string Quantity, string UnitPrice, string Amount, string Clause, string Subtotal, string TaxAt,
+        string OutOfScope, string Total, string TaxNote, string Honorific);
+
+    private static readonly Labels Ja = new("請求書（適格請求書）", "請求書番号", "発行日", "お支払期限", "対象月", "登録番号", "宛先",
+        "品目", "数量", "単価", "金額", "根拠条項", "小計", "{0}%対象", "不課税", "ご請求金額（税込）", "消費税は税率ごとに合計額から計算し、端数を処理しています（{0}）。", "御中");
+
+    private static readonly Labels En = new("Invoice (qualified invoice)", "Invoice number", "Issued", "Payment due", "Month", "Registration number", "Bill to",
+        "Item", "Qty", "Unit price", "Amount", "Clause", "Subtotal", "Taxable at {0}%", "Outside the scope of tax", "Total (tax included)", "Tax is computed once per rate on the total at that rate ({0}).", string.Empty);
+
+    public static string Render(Invoice invoice, Language language = Language.Ja)
+    {
+        var l = language == Language.En ? En : Ja;
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $$"""
+            <!DOCTYPE html>
+            <html lang="{{(language == Language.En ? "en" : "ja")}}">
+            <head>
+            <meta charset="utf-8">
+            <title>{{E(l.Title)}} {{E(invoice.Number)}}</title>
+            <style>
+            body { font-family: "Noto Sans JP", "Hiragino Sans", "Yu Gothic", sans-serif; margin: 2em; color: #111; }
+            h1 { font-size: 1.6em; border-bottom: 2px solid #111; }
+            table { border-collapse: collapse; width: 100%; margin: 1em 0; }
+            th, td { border: 1px solid #999; padding: 0.3em 0.6em; }
+            td.n { text-align: right; font-variant-numeric: tabular-nums; }
+            .head td { border: none; padding: 0.1em 0.6em 0.1em 0; }
+            .total { font-size: 1.3em; font-weight: bold; }
+            .clause { color: #555; font-size: 0.9em; }
+            @media print { body { margin: 0; } }
+            </style>
+            </head>
+            <body>
+            <h1>{{E(l.Title)}}</h1>
+            <table class="head">
+            <tr><td>{{E(l.Recipient)}}</td><td>{{E(invoice.Recipient)}} {{E(l.Honorific)}}</td></tr>
+            <tr><td>{{E(l.Number)}}</td><td>{{E(invoice.Number)}}</td></tr>
+            <tr><td>{{E(l.Issued)}}</td><td>{{invoice.IssueDate:uuuu-MM-dd}}</td></tr>
+            <tr><td>{{E(l.Due)}}</td><td>{{invoice.DueDate:uuuu-MM-dd}} <span class="clause">({{E(invoice.DueDateClause)}})</span></td></tr>
+            <tr><td>{{E(l.Month)}}</td><td>{{invoice.Month:uuuu-MM}}</td></tr>
+            <tr><td>{{E(invoice.Issuer.Name)}}</td><td>{{E(l.Registration)}}: {{E(invoice.Issuer.RegistrationNumber)}}</td></tr>
+            </table>
+            <p class="total">{{E(l.Total)}}: ¥{{invoice.Total:N0}}</p>
+            <table>
+            <tr><th>{{E(l.Item)}}</th><th>{{E(l.Quantity)}}</th><th>{{E(l.UnitPrice)}}</th><th>{{E(l.Amount)}}</th><th>{{E(l.Clause)}}</th></tr>
+
+            """);
+        foreach (var line in invoice.Lines)
+        {
+            var rate = line.TaxRate == 0 ? $" ({l.OutOfScope})" : string.Empty;
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td>{E(line.Description.In(language) + rate)}</td><td class=\"n\">{line.Quantity:0.####}</td><td class=\"n\">{(line.UnitPrice is { } unit ? $"¥{unit:N0}" : string.Empty)}</td><td class=\"n\">¥{line.Amount:N0}</td><td class=\"clause\">{E(line.Clause)}</td></tr>\n");
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"<tr><th colspan=\"3\">{E(l.Subtotal)}</th><td class=\"n\">¥{invoice.Subtotal:N0}</td><td></td></tr>\n");
+        foreach (var summary in invoice.TaxSummaries)
+        {
+            var label = summary.Rate == 0 ? l.OutOfScope : string.Format(CultureInfo.InvariantCulture, l.TaxAt, summary.Rate * 100);
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><th colspan=\"3\">{E(label)}</th><td class=\"n\">¥{summary.TaxableAmount:N0} / {(language == Language.En ? "tax" : "消費税")} ¥{summary.Tax:N0}</td><td class=\"clause\">{E(invoice.TaxClause)}</td></tr>\n");
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $$"""
+            <tr><th colspan="3">{{E(l.Total)}}</th><td class="n total">¥{{invoice.Total:N0}}</td><td></td></tr>
+            </table>
+            <p class="clause">{{E(string.Format(CultureInfo.InvariantCulture, l.TaxNote, invoice.TaxClause))}}</p>
+            </body>
+            </html>
+
+            """);
+        return html.ToString();
+    }
+
+    private static string E(string text) => WebUtility.HtmlEncode(text);
+}
