@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using CloudLifecycle.Core.Contracts;
 
@@ -18,10 +17,10 @@ public static class InvoiceHtml
         string OutOfScope, string Total, string TaxNote, string Honorific);
 
     private static readonly Labels Ja = new("請求書（適格請求書）", "請求書番号", "発行日", "お支払期限", "対象月", "登録番号", "宛先",
-        "品目", "数量", "単価", "金額", "根拠条項", "小計", "{0}%対象", "不課税", "ご請求金額（税込）", "消費税は税率ごとに合計額から計算し、端数を処理しています（{0}）。", "御中");
+        "品目", "数量", "単価", "金額", "根拠条項", "小計", "{0:0.##}%対象", "不課税", "ご請求金額（税込）", "消費税は税率ごとに合計額から計算し、端数を処理しています（{0}）。", "御中");
 
     private static readonly Labels En = new("Invoice (qualified invoice)", "Invoice number", "Issued", "Payment due", "Month", "Registration number", "Bill to",
-        "Item", "Qty", "Unit price", "Amount", "Clause", "Subtotal", "Taxable at {0}%", "Outside the scope of tax", "Total (tax included)", "Tax is computed once per rate on the total at that rate ({0}).", string.Empty);
+        "Item", "Qty", "Unit price", "Amount", "Clause", "Subtotal", "Taxable at {0:0.##}%", "Outside the scope of tax", "Total (tax included)", "Tax is computed once per rate on the total at that rate ({0}).", string.Empty);
 
     public static string Render(Invoice invoice, Language language = Language.Ja)
     {
@@ -86,5 +85,11 @@ public static class InvoiceHtml
         return html.ToString();
     }
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>Escapes the five characters HTML gives meaning to; Japanese text and § stay readable in the source.</summary>
+    private static string E(string text) => text
+        .Replace("&", "&amp;", StringComparison.Ordinal)
+        .Replace("<", "&lt;", StringComparison.Ordinal)
+        .Replace(">", "&gt;", StringComparison.Ordinal)
+        .Replace("\"", "&quot;", StringComparison.Ordinal)
+        .Replace("'", "&#39;", StringComparison.Ordinal);
 }

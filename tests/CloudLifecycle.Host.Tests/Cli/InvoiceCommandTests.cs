@@ -1,0 +1,155 @@
+using System.Text.Json;
+using CloudLifecycle.Host.Cli;
+
+namespace CloudLifecycle.Host.Tests.Cli;
+
+public sealed class InvoiceCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("cloudlifecycle-invoice-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = CommandLineApp.Run(args, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    private static JsonElement Json(params string[] args)
+    {
+        var (exit, output, error) = Run(args);
+        Assert.True(exit == 0, error);
+        return JsonDocument.Parse(output).RootElement;
+    }
+
+    private string File(string name, string json)
+    {
+        var path = Path.Combine(_folder, name);
+        System.IO.File.WriteAllText(path, json);
+        return path;
+    }
+
+    [Fact]
+    public void EclectExample_Json()
+    {
+        var invoice = Json("invoice", "--product", "eclect-aws", "--start", "2026-03-25", "--month", "2026-10", "--aws-usage-usd", "1234.56", "--fx-rate", "151.37", "--json");
+
+        Assert.Equal("2026-11-30", invoice.GetProperty("issueDate").GetString());
+        Assert.Equal("2026-12-31", invoice.GetProperty("dueDate").GetString());
+        Assert.Equal(3, invoice.GetProperty("lines").GetArrayLength());
+        Assert.Equal("§13-1(1), §15", invoice.GetProperty("lines")[0].GetProperty("clause").GetString());
+        Assert.Equal(226_121, invoice.GetProperty("subtotal").GetInt64());
+        Assert.Equal(0.10m, invoice.GetProperty("taxRate").GetDecimal());
+        Assert.Equal(22_612, invoice.GetProperty("tax").GetInt64());
+        Assert.Equal(248_733, invoice.GetProperty("total").GetInt64());
+        Assert.StartsWith("INV-", invoice.GetProperty("invoiceNumber").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(201_300, "invoice", "--product", "nec-express5800", "--start", "2026-04-01", "--end", "2031-03-31", "--month", "2026-10", "--base-fee", "120000", "--unit-price", "180", "--quantity", "350", "--json")]
+    [InlineData(66_000, "invoice", "--product", "ntt-east-aws-ops", "--start", "2026-10-15", "--month", "2026-11", "--plan", "standard", "--components", "4", "--json")]
+    [InlineData(678_700, "invoice", "--product", "optage-neutrix", "--start", "2026-04-01", "--month", "2026-10", "--plan", "premium", "--components", "22", "--windows", "--json")]
+    public void IssueExamples_Totals(long total, params string[] args) =>
+        Assert.Equal(total, Json(args).GetProperty("total").GetInt64());
+
+    [Fact]
+    public void Html_JapaneseQualifiedInvoice()
+    {
+        var (exit, html, _) = Run("invoice", "--product", "ntt-east-aws-ops", "--start", "2026-10-15", "--month", "2026-11", "--plan", "standard", "--components", "4",
+            "--issuer-name", "運用請求株式会社", "--issuer-registration", "T1234567890123", "--customer", "顧客株式会社", "--format", "html");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("<html lang=\"ja\">", html, StringComparison.Ordinal);
+        Assert.Contains("登録番号: T1234567890123", html, StringComparison.Ordinal);
+        Assert.Contains("顧客株式会社 御中", html, StringComparison.Ordinal);
+        Assert.Contains("¥66,000", html, StringComparison.Ordinal);
+        Assert.Contains("10%対象", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Html_EnglishLabels()
+    {
+        var (_, html, _) = Run("invoice", "--product", "ntt-east-aws-ops", "--start", "2026-10-15", "--month", "2026-11", "--plan", "standard", "--components", "4", "--format", "html", "--lang", "en");
+
+        Assert.Contains("Registration number", html, StringComparison.Ordinal);
+        Assert.Contains("operations, Standard plan", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Csv_OneRowPerLineWithHeader()
+    {
+        var (exit, csv, _) = Run("invoice", "--product", "eclect-aws", "--start", "2026-03-25", "--month", "2026-10", "--aws-usage-usd", "1234.56", "--fx-rate", "151.37", "--format", "csv");
+
+        var rows = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(0, exit);
+        Assert.Equal(4, rows.Length);
+        Assert.StartsWith("invoice_number,issue_date", rows[0], StringComparison.Ordinal);
+        Assert.Contains(",186876,0.10,\"§13-1(1), §15\"", rows[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ContractAndUsageFiles_CarryRicherCases()
+    {
+        var contract = File("contract.json", """
+            {"contractId":"C-9","product":"nec-express5800","startDate":"2026-04-01","endDate":"2031-03-31",
+             "customer":{"name":"顧客株式会社","email":"a@example.com","language":"ja"},"baseFee":120000,"unitPrice":180}
+            """);
+        var usage = File("usage.json", """
+            {"month":"2027-03","quantity":350,"termination":{"date":"2027-03-10","reason":"equipmentLoss"}}
+            """);
+
+        var invoice = Json("invoice", "--contract", contract, "--usage", usage, "--json");
+
+        Assert.Equal("INV-C-9-202703", invoice.GetProperty("invoiceNumber").GetString());
+        Assert.Equal(JsonValueKind.Null, invoice.GetProperty("taxRate").ValueKind); // two rates: see taxSummaries
+        Assert.Equal(2, invoice.GetProperty("taxSummaries").GetArrayLength());
+        Assert.Equal(183_000 + 18_300 + 48 * 120_000, invoice.GetProperty("total").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("""{"month":"2026-10","quantty":350}""", "quantty")]
+    [InlineData("""{"month":"2026-10","quantity":"many"}""", "quantity")]
+    [InlineData("""{"month":"2026-13"}""", "2026-13")]
+    [InlineData("""{"month":"2026-10",""", "usage")]
+    public void UsageFile_UnknownFieldsAndWrongTypes_AreRefused(string json, string expected)
+    {
+        var usage = File("usage.json", json);
+
+        var (exit, _, error) = Run("invoice", "--product", "nec-express5800", "--start", "2026-04-01", "--end", "2031-03-31",
+            "--base-fee", "120000", "--unit-price", "180", "--usage", usage);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("issuer.registrationNumber", "--issuer-registration", "1234567890123")]
+    [InlineData("fxRate", "--aws-usage-usd", "100")]
+    [InlineData("--format", "--format", "pdf")]
+    [InlineData("--aws-usage-usd", "--aws-usage-usd", "-5")]
+    public void InvalidInput_Exit2(string expected, string option, string value)
+    {
+        var (exit, output, error) = Run("invoice", "--product", "eclect-aws", "--start", "2026-03-25", "--month", "2026-10", option, value);
+
+        Assert.Equal(2, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LateInterest_IssueExample()
+    {
+        var result = Json("late-interest", "--product", "eclect-aws", "--amount", "100000", "--due", "2026-12-31", "--paid", "2027-02-15", "--json");
+
+        Assert.Equal(45, result.GetProperty("days").GetInt32());
+        Assert.Equal(0.06m, result.GetProperty("rate").GetDecimal());
+        Assert.Equal(740, result.GetProperty("interest").GetInt64());
+        Assert.Equal("§17", result.GetProperty("clause").GetString());
+    }
+
+    [Fact]
+    public void LateInterest_PaidBeforeDue_IsRefused() =>
+        Assert.Equal(2, Run("late-interest", "--product", "ntt-east-aws-ops", "--amount", "100000", "--due", "2026-12-31", "--paid", "2026-12-01").Exit);
+}
