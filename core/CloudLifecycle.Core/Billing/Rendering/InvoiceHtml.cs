@@ -14,13 +14,13 @@ public static class InvoiceHtml
     private sealed record Labels(
         string Title, string Number, string Issued, string Due, string Month, string Registration, string Recipient,
         string Item, string Quantity, string UnitPrice, string Amount, string Clause, string Subtotal, string TaxAt,
-        string OutOfScope, string Total, string TaxNote, string Honorific);
+        string OutOfScope, string Total, string TaxNote, string Honorific, string IssuerLabel);
 
     private static readonly Labels Ja = new("請求書（適格請求書）", "請求書番号", "発行日", "お支払期限", "対象月", "登録番号", "宛先",
-        "品目", "数量", "単価", "金額", "根拠条項", "小計", "{0:0.##}%対象", "不課税", "ご請求金額（税込）", "消費税は税率ごとに合計額から計算し、端数を処理しています（{0}）。", "御中");
+        "品目", "数量", "単価", "金額", "根拠条項", "小計", "{0:0.##}%対象", "不課税", "ご請求金額（税込）", "消費税は税率ごとに合計額から計算し、端数を処理しています（{0}）。", "御中", "発行者");
 
     private static readonly Labels En = new("Invoice (qualified invoice)", "Invoice number", "Issued", "Payment due", "Month", "Registration number", "Bill to",
-        "Item", "Qty", "Unit price", "Amount", "Clause", "Subtotal", "Taxable at {0:0.##}%", "Outside the scope of tax", "Total (tax included)", "Tax is computed once per rate on the total at that rate ({0}).", string.Empty);
+        "Item", "Qty", "Unit price", "Amount", "Clause", "Subtotal", "Taxable at {0:0.##}%", "Outside the scope of tax", "Total (tax included)", "Tax is computed once per rate on the total at that rate ({0}).", string.Empty, "Issuer");
 
     public static string Render(Invoice invoice, Language language = Language.Ja)
     {
@@ -52,9 +52,9 @@ public static class InvoiceHtml
             <tr><td>{{E(l.Issued)}}</td><td>{{invoice.IssueDate:uuuu-MM-dd}}</td></tr>
             <tr><td>{{E(l.Due)}}</td><td>{{invoice.DueDate:uuuu-MM-dd}} <span class="clause">({{E(invoice.DueDateClause)}})</span></td></tr>
             <tr><td>{{E(l.Month)}}</td><td>{{invoice.Month:uuuu-MM}}</td></tr>
-            <tr><td>{{E(invoice.Issuer.Name)}}</td><td>{{E(l.Registration)}}: {{E(invoice.Issuer.RegistrationNumber)}}</td></tr>
+            <tr><td>{{E(l.IssuerLabel)}}</td><td>{{E(invoice.Issuer.Name)}} ({{E(l.Registration)}}: {{E(invoice.Issuer.RegistrationNumber)}})</td></tr>
             </table>
-            <p class="total">{{E(l.Total)}}: ¥{{invoice.Total:N0}}</p>
+            <p class="total">{{E(l.Total)}}: {{Yen(invoice.Total)}}</p>
             <table>
             <tr><th>{{E(l.Item)}}</th><th>{{E(l.Quantity)}}</th><th>{{E(l.UnitPrice)}}</th><th>{{E(l.Amount)}}</th><th>{{E(l.Clause)}}</th></tr>
 
@@ -63,19 +63,19 @@ public static class InvoiceHtml
         {
             var rate = line.TaxRate == 0 ? $" ({l.OutOfScope})" : string.Empty;
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr><td>{E(line.Description.In(language) + rate)}</td><td class=\"n\">{line.Quantity:0.####}</td><td class=\"n\">{(line.UnitPrice is { } unit ? $"¥{unit:N0}" : string.Empty)}</td><td class=\"n\">¥{line.Amount:N0}</td><td class=\"clause\">{E(line.Clause)}</td></tr>\n");
+                $"<tr><td>{E(line.Description.In(language) + rate)}</td><td class=\"n\">{line.Quantity:0.####}</td><td class=\"n\">{(line.UnitPrice is { } unit ? UnitPrice(unit) : string.Empty)}</td><td class=\"n\">{Yen(line.Amount)}</td><td class=\"clause\">{E(line.Clause)}</td></tr>\n");
         }
 
-        html.Append(CultureInfo.InvariantCulture, $"<tr><th colspan=\"3\">{E(l.Subtotal)}</th><td class=\"n\">¥{invoice.Subtotal:N0}</td><td></td></tr>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<tr><th colspan=\"3\">{E(l.Subtotal)}</th><td class=\"n\">{Yen(invoice.Subtotal)}</td><td></td></tr>\n");
         foreach (var summary in invoice.TaxSummaries)
         {
             var label = summary.Rate == 0 ? l.OutOfScope : string.Format(CultureInfo.InvariantCulture, l.TaxAt, summary.Rate * 100);
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr><th colspan=\"3\">{E(label)}</th><td class=\"n\">¥{summary.TaxableAmount:N0} / {(language == Language.En ? "tax" : "消費税")} ¥{summary.Tax:N0}</td><td class=\"clause\">{E(invoice.TaxClause)}</td></tr>\n");
+                $"<tr><th colspan=\"3\">{E(label)}</th><td class=\"n\">{Yen(summary.TaxableAmount)} / {(language == Language.En ? "tax" : "消費税")} {Yen(summary.Tax)}</td><td class=\"clause\">{E(invoice.TaxClause)}</td></tr>\n");
         }
 
         html.Append(CultureInfo.InvariantCulture, $$"""
-            <tr><th colspan="3">{{E(l.Total)}}</th><td class="n total">¥{{invoice.Total:N0}}</td><td></td></tr>
+            <tr><th colspan="3">{{E(l.Total)}}</th><td class="n total">{{Yen(invoice.Total)}}</td><td></td></tr>
             </table>
             <p class="clause">{{E(string.Format(CultureInfo.InvariantCulture, l.TaxNote, invoice.TaxClause))}}</p>
             </body>
@@ -84,6 +84,13 @@ public static class InvoiceHtml
             """);
         return html.ToString();
     }
+
+    /// <summary>"¥1,234" and, for a credit, "-¥1,234".</summary>
+    public static string Yen(long amount) =>
+        amount < 0 ? $"-¥{-amount:N0}" : $"¥{amount:N0}";
+
+    private static string UnitPrice(decimal unit) =>
+        unit == decimal.Truncate(unit) ? Yen((long)unit) : $"¥{unit:N2}";
 
     /// <summary>Escapes the five characters HTML gives meaning to; Japanese text and § stay readable in the source.</summary>
     private static string E(string text) => text

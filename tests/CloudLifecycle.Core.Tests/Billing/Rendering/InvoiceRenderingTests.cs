@@ -1,0 +1,45 @@
+using CloudLifecycle.Core.Billing;
+using CloudLifecycle.Core.Billing.Rendering;
+using CloudLifecycle.Core.Contracts;
+using static CloudLifecycle.Core.Tests.Billing.BillingFixtures;
+
+namespace CloudLifecycle.Core.Tests.Billing.Rendering;
+
+public class InvoiceRenderingTests
+{
+    [Fact]
+    public void Html_EscapesCustomerText_AndShowsCreditsAsMinus()
+    {
+        var invoice = Bill(Ntt() with { Recipient = "<script>alert('x')</script> & Co.", Outage = new ServiceOutage(48) });
+
+        var html = InvoiceHtml.Render(invoice);
+
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co. 御中", html, StringComparison.Ordinal);
+        Assert.Contains("-¥4,000", html, StringComparison.Ordinal);
+        Assert.Contains("§35-2", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Html_ListsEachTaxRateSeparately()
+    {
+        var invoice = Bill(Nec("2027-03") with { Termination = new NecTermination(IsoDates.D("2027-03-10"), NecTerminationReason.Breach) });
+
+        var html = InvoiceHtml.Render(invoice, Language.En);
+
+        Assert.Contains("Taxable at 10%", html, StringComparison.Ordinal);
+        Assert.Contains("Outside the scope of tax", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Csv_QuotesFieldsWithCommasAndQuotes()
+    {
+        var invoice = Bill(Ntt() with { PlansDuringMonth = ["advanced"] });
+
+        var csv = InvoiceCsv.Render(invoice, includeHeader: false);
+
+        Assert.StartsWith("INV-C-NTT-202611,2026-12-01,2026-12-31,ntt-east-aws-ops,C-NTT,2026-11,1,operations,", csv, StringComparison.Ordinal);
+        Assert.Contains("\"§35-1, 別紙2 第2表 注\"", csv, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n", csv, StringComparison.Ordinal);
+    }
+}
