@@ -58,7 +58,7 @@ public sealed class NecExpress5800Billing : ProductBilling
         var quantity = NonNegative(Required(input.Quantity, "quantity", "§4-4"), "quantity", "§4-4");
         yield return InvoiceAssembler.Line("metered-fee",
             new Text($"従量料金（{quantity:0.####} × {unitPrice:N0}円）", $"metered fee ({quantity:0.####} × ¥{unitPrice:N0})"),
-            Round(quantity * unitPrice), "§4-4", quantity, unitPrice);
+            Round(new PerUnit(unitPrice).Price(quantity)), "§4-4", quantity, unitPrice);
 
         if (input.NecOutage is { } outage)
         {

@@ -56,7 +56,7 @@ public sealed class NttEastAwsOpsBilling : ProductBilling
             var quantity = NonNegative(item.Quantity, "setupItems.quantity", "別紙2 第1表");
             yield return InvoiceAssembler.Line("setup-" + item.Item,
                 new Text($"{setup.Name.Ja} {quantity:0.##} × {setup.UnitPrice:N0}円", $"{setup.Name.En} {quantity:0.##} × ¥{setup.UnitPrice:N0}"),
-                Round(quantity * setup.UnitPrice), "§29-1, 別紙2 第1表", quantity, setup.UnitPrice);
+                Round(new PerUnit(setup.UnitPrice).Price(quantity)), "§29-1, 別紙2 第1表", quantity, setup.UnitPrice);
         }
 
         if (input.Month >= NttEastAwsOpsTerms.FirstChargedMonth(input.Start, input.End))
@@ -97,7 +97,7 @@ public sealed class NttEastAwsOpsBilling : ProductBilling
         return InvoiceAssembler.Line("operations",
             new Text($"運用メニュー {billed.Plan.Name.Ja} {components} × {billed.Plan.PerComponent:N0}円{changed.Ja}",
                 $"operations, {billed.Plan.Name.En} {components} × ¥{billed.Plan.PerComponent:N0}{changed.En}"),
-            Round(components * billed.Plan.PerComponent), plans.Count > 1 ? "§35-1, 別紙2 第2表 注" : "§35-1, 別紙2 第2表",
+            Round(new PerUnit(billed.Plan.PerComponent).Price(components)), plans.Count > 1 ? "§35-1, 別紙2 第2表 注" : "§35-1, 別紙2 第2表",
             components, billed.Plan.PerComponent);
     }
 }

@@ -83,7 +83,7 @@ public sealed class OptageBilling : ProductBilling
         var startMonth = input.Month == input.Start.ToYearMonth();
 
         yield return InvoiceAssembler.Line("managed-base", new Text($"マネージドサービス 月額基本料金（{plan.Name.Ja}）", $"managed service base fee ({plan.Name.En})"),
-            Round(plan.Base), "別表2");
+            Round(new FlatFee(plan.Base).Price(selection.Components)), "別表2");
         var tiers = selection.Windows ? plan.Windows : plan.Linux;
         var os = selection.Windows && selection.Plan == "premium" ? new Text("Windows価格", "Windows prices") : new Text(string.Empty, string.Empty);
         yield return InvoiceAssembler.Line("managed-components",
@@ -105,7 +105,7 @@ public sealed class OptageBilling : ProductBilling
 
         if (input.MetricRelaxationComponents > 0)
         {
-            var relaxation = Round(input.MetricRelaxationComponents * MetricRelaxationPerComponent);
+            var relaxation = Round(new PerUnit(MetricRelaxationPerComponent).Price(input.MetricRelaxationComponents));
             recurring += relaxation;
             yield return InvoiceAssembler.Line("metric-relaxation",
                 new Text($"メトリック上限緩和オプション {input.MetricRelaxationComponents} × 2,000円", $"metric-limit relaxation {input.MetricRelaxationComponents} × ¥2,000"),

@@ -1,26 +1,11 @@
 using System.Text.Json;
-using CloudLifecycle.Host.Cli;
+using static CloudLifecycle.Host.Tests.Cli.CliRunner;
 
 namespace CloudLifecycle.Host.Tests.Cli;
 
 /// <summary>The command line as other tools call it: arguments in, exit code and stdout/stderr out.</summary>
 public class CommandLineAppTests
 {
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exit = CommandLineApp.Run(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
-
-    private static JsonElement Json(params string[] args)
-    {
-        var (exit, output, error) = Run(args);
-        Assert.True(exit == 0, error);
-        return JsonDocument.Parse(output).RootElement;
-    }
-
     [Fact]
     public void Holidays_Json_ListsDateAndName()
     {

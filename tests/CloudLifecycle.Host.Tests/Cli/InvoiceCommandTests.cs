@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CloudLifecycle.Host.Cli;
+using static CloudLifecycle.Host.Tests.Cli.CliRunner;
 
 namespace CloudLifecycle.Host.Tests.Cli;
 
@@ -8,21 +8,6 @@ public sealed class InvoiceCommandTests : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("cloudlifecycle-invoice-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exit = CommandLineApp.Run(args, stdout, stderr);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
-
-    private static JsonElement Json(params string[] args)
-    {
-        var (exit, output, error) = Run(args);
-        Assert.True(exit == 0, error);
-        return JsonDocument.Parse(output).RootElement;
-    }
 
     private string File(string name, string json)
     {
