@@ -73,7 +73,7 @@ public sealed class OptageBilling : ProductBilling
             throw new ContractRuleException("dueMonthsAfter", $"{monthsAfter}: the due date must be 1 to 3 months after the charge month", PaymentClause);
         }
 
-        return (Terms.Calendar.OnOrAfter(input.Month.PlusMonths(1).FirstOfMonth()), input.Month.PlusMonths(monthsAfter).EndOfMonth(), PaymentClause);
+        return base.Dates(input) with { Due = input.Month.PlusMonths(monthsAfter).EndOfMonth() };
     }
 
     protected override IEnumerable<InvoiceLine> Lines(BillingInput input)
