@@ -14,7 +14,7 @@ internal static class CommandLineApp
 
     private static readonly IReadOnlySet<string> FlagNames = new HashSet<string>(StringComparer.Ordinal) { "json", "help", "windows", "qualified-invoice" };
 
-    private static readonly IReadOnlyList<ICommand> Commands =
+    private static IReadOnlyList<ICommand> Commands(TextWriter stderr) =>
     [
         new HolidaysCommand(),
         new PlanCommand(),
@@ -24,6 +24,10 @@ internal static class CommandLineApp
         new QuoteDeadlineCommand(),
         new InvoiceCommand(),
         new LateInterestCommand(),
+        new DemoCommand(stderr),
+        new RunMonthCommand(),
+        new ServeCommand(stderr),
+        new BenchMonthCommand(stderr),
     ];
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
@@ -32,21 +36,32 @@ internal static class CommandLineApp
         {
             var arguments = Arguments.Parse(args, FlagNames);
             var words = arguments.Words;
+            var commands = Commands(stderr);
             if (words.Count == 0 && !arguments.Flag("help"))
             {
-                stderr.Write(Usage());
+                stderr.Write(Usage(commands));
                 return InvalidInput;
             }
 
             if (words.Count == 0 || words[0] == "help")
             {
-                stdout.Write(Usage());
+                stdout.Write(Usage(commands));
                 return Success;
             }
 
             var name = string.Join(' ', words);
-            var command = Commands.FirstOrDefault(c => c.Name == name)
-                ?? throw new UsageException($"unknown command '{name}'; commands: {string.Join(", ", Commands.Select(c => c.Name))}");
+            var command = commands
+                .Where(c => name == c.Name || name.StartsWith(c.Name + " ", StringComparison.Ordinal))
+                .MaxBy(c => c.Name.Length)
+                ?? throw new UsageException($"unknown command '{name}'; commands: {string.Join(", ", commands.Select(c => c.Name))}");
+            var positionals = words.Count - command.Name.Split(' ').Length;
+            if (positionals > command.Positionals)
+            {
+                throw new UsageException(command.Positionals == 0
+                    ? $"unknown command '{name}'; commands: {string.Join(", ", commands.Select(c => c.Name))}"
+                    : $"{command.Name} takes {command.Positionals} argument(s): {command.Synopsis}");
+            }
+
             if (arguments.Flag("help"))
             {
                 stdout.WriteLine($"usage: cloudlifecycle {command.Name} {command.Synopsis}");
@@ -70,14 +85,19 @@ internal static class CommandLineApp
         catch (Exception e)
         {
             stderr.WriteLine($"internal error: {e.GetType().Name}: {e.Message}");
+            if (Environment.GetEnvironmentVariable("CLOUDLIFECYCLE_TRACE") == "1")
+            {
+                stderr.WriteLine(e);
+            }
+
             return Failure;
         }
 #pragma warning restore CA1031
     }
 
-    public static string Usage()
+    public static string Usage(IReadOnlyList<ICommand> commands)
     {
-        var lines = Commands.Select(c => $"  {c.Name} {c.Synopsis}");
+        var lines = commands.Select(c => $"  {c.Name} {c.Synopsis}");
         return "usage: cloudlifecycle <command> [options] [--json]\n\ncommands:\n" + string.Join('\n', lines) +
             "\n\nproducts: " + string.Join(", ", ProductCode.All.Select(p => p.Code)) +
             "\ndates are yyyy-MM-dd; --json prints one JSON document; invalid input exits with code 2.\n";
@@ -90,6 +110,9 @@ internal interface ICommand
     string Name { get; }
 
     string Synopsis { get; }
+
+    /// <summary>How many words may follow the command's name (<c>run-month 2026-10</c>).</summary>
+    int Positionals => 0;
 
     void Run(Arguments arguments, TextWriter stdout);
 }

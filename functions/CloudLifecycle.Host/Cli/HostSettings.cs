@@ -26,17 +26,36 @@ internal static class HostSettings
         return new Issuer(name, registration);
     }
 
-    private static (string? Name, string? RegistrationNumber) FileIssuer()
+    /// <summary>
+    /// A setting by its path under <c>CloudLifecycle</c> (<c>Storage:ConnectionString</c>): the
+    /// environment variable <c>CloudLifecycle__Storage__ConnectionString</c> first, then appsettings.json.
+    /// </summary>
+    public static string? Get(string path)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
-        if (!File.Exists(path))
+        var fromEnvironment = Environment.GetEnvironmentVariable("CloudLifecycle__" + path.Replace(":", "__", StringComparison.Ordinal));
+        if (!string.IsNullOrEmpty(fromEnvironment))
         {
-            return (null, null);
+            return fromEnvironment;
         }
 
-        using var document = JsonDocument.Parse(File.ReadAllText(path));
-        return document.RootElement.TryGetProperty("CloudLifecycle", out var root) && root.TryGetProperty("Issuer", out var issuer)
-            ? (issuer.TryGetProperty("Name", out var n) ? n.GetString() : null, issuer.TryGetProperty("RegistrationNumber", out var r) ? r.GetString() : null)
-            : (null, null);
+        var file = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(File.ReadAllText(file));
+        var element = document.RootElement;
+        foreach (var part in ("CloudLifecycle:" + path).Split(':'))
+        {
+            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(part, out element))
+            {
+                return null;
+            }
+        }
+
+        return element.ValueKind == JsonValueKind.String ? element.GetString() : element.GetRawText();
     }
+
+    private static (string? Name, string? RegistrationNumber) FileIssuer() => (Get("Issuer:Name"), Get("Issuer:RegistrationNumber"));
 }

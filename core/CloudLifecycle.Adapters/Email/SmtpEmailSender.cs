@@ -1,0 +1,39 @@
+using CloudLifecycle.Core.Application;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace CloudLifecycle.Adapters.Email;
+
+/// <summary>SMTP settings: Azure Communication Services' SMTP endpoint in production, maildev locally.</summary>
+public sealed record SmtpSettings(string Host, int Port, string FromAddress, string FromName = "CloudLifecycle", string? UserName = null, string? Password = null, bool StartTls = false);
+
+/// <summary>Sends notices over SMTP with MailKit, one connection per message (the outbox sends few, slowly).</summary>
+public sealed class SmtpEmailSender(SmtpSettings settings) : IEmailSender
+{
+    public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default)
+    {
+        var mime = MimeNotices.Build(message, new MailboxAddress(settings.FromName, settings.FromAddress));
+        using var client = new SmtpClient();
+        await client.ConnectAsync(settings.Host, settings.Port, settings.StartTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None, cancellationToken).ConfigureAwait(false);
+        if (settings.UserName is { Length: > 0 } user)
+        {
+            await client.AuthenticateAsync(user, settings.Password ?? string.Empty, cancellationToken).ConfigureAwait(false);
+        }
+
+        await client.SendAsync(mime, cancellationToken).ConfigureAwait(false);
+        await client.DisconnectAsync(true, cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>Writes each email as an .eml file (the embedded demo's "mail server"): the name is the message id, so a resend overwrites.</summary>
+public sealed class EmlFileEmailSender(string directory, string fromAddress) : IEmailSender
+{
+    public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(directory);
+        var mime = MimeNotices.Build(message, new MailboxAddress("CloudLifecycle", fromAddress));
+        var path = Path.Combine(directory, message.MessageId.Split('@')[0] + ".eml");
+        await mime.WriteToAsync(path, cancellationToken).ConfigureAwait(false);
+    }
+}

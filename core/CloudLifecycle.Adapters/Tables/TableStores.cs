@@ -1,0 +1,378 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Data.Tables;
+using CloudLifecycle.Core.Application;
+using CloudLifecycle.Core.Billing;
+using CloudLifecycle.Core.Lifecycle;
+using NodaTime;
+using NodaTime.Text;
+
+namespace CloudLifecycle.Adapters.Tables;
+
+/// <summary>The Table Storage tables of one deployment (Azurite locally), created on first use.</summary>
+public sealed class LifecycleTables(TableServiceClient service, string prefix = "")
+{
+    public TableServiceClient Service { get; } = service;
+
+    public async Task<TableClient> TableAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var table = Service.GetTableClient(prefix + name);
+        await table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        return table;
+    }
+
+    /// <summary>Submits rows of one partition in entity-group transactions of at most 100.</summary>
+    public static async Task SubmitAsync(TableClient table, IEnumerable<TableTransactionAction> actions, CancellationToken cancellationToken)
+    {
+        foreach (var partition in actions.GroupBy(a => a.Entity.PartitionKey, StringComparer.Ordinal))
+        {
+            foreach (var chunk in partition.Chunk(TableKeys.MaxBatch))
+            {
+                await table.SubmitTransactionAsync(chunk, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}
+
+/// <summary>Contract states: PartitionKey = hash bucket, RowKey = contract id, the state as JSON; ETag concurrency.</summary>
+public sealed class TableContractStore(TableClient table) : IContractStore
+{
+    public async Task<StoredContract?> GetAsync(string contractId, CancellationToken cancellationToken = default)
+    {
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Bucket(contractId), contractId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? ToStored(response.Value!) : null;
+    }
+
+    public async Task<bool> TryCreateAsync(ContractState state, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await table.AddEntityAsync(ToEntity(state), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    public async Task<string> ReplaceAsync(ContractState state, string etag, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var response = await table.UpdateEntityAsync(ToEntity(state), new ETag(etag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return response.Headers.ETag?.ToString() ?? string.Empty;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            throw new ConcurrencyException(state.ContractId);
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default)
+    {
+        var conflicts = new List<string>();
+        foreach (var partition in states.GroupBy(s => TableKeys.Bucket(s.State.ContractId), StringComparer.Ordinal))
+        {
+            foreach (var chunk in partition.Chunk(TableKeys.MaxBatch))
+            {
+                try
+                {
+                    await table.SubmitTransactionAsync(
+                        chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(s.State), new ETag(s.ETag))),
+                        cancellationToken).ConfigureAwait(false);
+                }
+                catch (TableTransactionFailedException)
+                {
+                    // One row changed meanwhile and the whole batch was refused: save them one by one to find it.
+                    foreach (var stored in chunk)
+                    {
+                        try
+                        {
+                            await ReplaceAsync(stored.State, stored.ETag, cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (ConcurrencyException)
+                        {
+                            conflicts.Add(stored.State.ContractId);
+                        }
+                    }
+                }
+            }
+        }
+
+        return conflicts;
+    }
+
+    public async IAsyncEnumerable<IReadOnlyList<StoredContract>> ScanAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var page in table.QueryAsync<TableEntity>(maxPerPage: pageSize, cancellationToken: cancellationToken).AsPages(pageSizeHint: pageSize).ConfigureAwait(false))
+        {
+            if (page.Values.Count > 0)
+            {
+                yield return page.Values.Select(ToStored).ToList();
+            }
+        }
+    }
+
+    private static TableEntity ToEntity(ContractState state) => new(TableKeys.Bucket(state.ContractId), state.ContractId)
+    {
+        ["Product"] = state.Product.Code,
+        ["Status"] = state.Status.ToString(),
+        ["NextWake"] = state.NextWake is { } wake ? LocalDatePattern.Iso.Format(wake) : null,
+        ["Version"] = state.Version,
+        ["State"] = LifecycleJson.Serialize(state),
+    };
+
+    private static StoredContract ToStored(TableEntity entity) =>
+        new(LifecycleJson.Deserialize<ContractState>(entity.GetString("State")), entity.ETag.ToString());
+}
+
+/// <summary>The due-index: PartitionKey = wake date (ISO, so that partitions sort by date), RowKey = contract id.</summary>
+public sealed class TableDueIndex(TableClient table) : IDueIndex
+{
+    public Task AddAsync(string contractId, LocalDate wakeDate, CancellationToken cancellationToken = default) =>
+        table.UpsertEntityAsync(new TableEntity(LocalDatePattern.Iso.Format(wakeDate), contractId), TableUpdateMode.Replace, cancellationToken);
+
+    public async Task RemoveAsync(string contractId, LocalDate wakeDate, CancellationToken cancellationToken = default) =>
+        await table.DeleteEntityAsync(LocalDatePattern.Iso.Format(wakeDate), contractId, ETag.All, cancellationToken).ConfigureAwait(false);
+
+    public async IAsyncEnumerable<(string ContractId, LocalDate Date)> DueAsync(LocalDate through, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey le {LocalDatePattern.Iso.Format(through)}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return (entity.RowKey, LocalDatePattern.Iso.Parse(entity.PartitionKey).Value);
+        }
+    }
+}
+
+/// <summary>History: PartitionKey = contract id, RowKey = the entry's key; upserts, batched per contract.</summary>
+public sealed class TableHistoryStore(TableClient table) : IHistoryStore
+{
+    public Task AppendAsync(IReadOnlyList<RecordMilestone> entries, CancellationToken cancellationToken = default) =>
+        LifecycleTables.SubmitAsync(table, entries
+            .DistinctBy(e => (e.ContractId, TableKeys.Row(e.Entry.Key)))
+            .Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(e.ContractId, TableKeys.Row(e.Entry.Key))
+            {
+                ["Entry"] = LifecycleJson.Serialize(e.Entry),
+                ["Date"] = LocalDatePattern.Iso.Format(e.Entry.Date),
+            })), cancellationToken);
+
+    public async Task<IReadOnlyList<HistoryEntry>> ListAsync(string contractId, CancellationToken cancellationToken = default)
+    {
+        var entries = new List<HistoryEntry>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {contractId}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(LifecycleJson.Deserialize<HistoryEntry>(entity.GetString("Entry")));
+        }
+
+        return entries.OrderBy(e => e.Date).ThenBy(e => e.Key, StringComparer.Ordinal).ToList();
+    }
+}
+
+/// <summary>Invoices: PartitionKey = month (a run's invoices batch together), RowKey = contract id.</summary>
+public sealed class TableInvoiceStore(TableClient table) : IInvoiceStore
+{
+    public Task SaveAsync(IReadOnlyList<Invoice> invoices, CancellationToken cancellationToken = default) =>
+        LifecycleTables.SubmitAsync(table, invoices.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(Month(i.Month), i.ContractId)
+        {
+            ["Number"] = i.Number,
+            ["Total"] = i.Total,
+            ["DueDate"] = LocalDatePattern.Iso.Format(i.DueDate),
+            ["Invoice"] = LifecycleJson.Serialize(i),
+        })), cancellationToken);
+
+    public async Task<Invoice?> GetAsync(string number, CancellationToken cancellationToken = default)
+    {
+        // INV-{contract}-{yyyyMM}: the number names its row.
+        if (!number.StartsWith("INV-", StringComparison.Ordinal) || number.Length < 12 || number[^7] != '-'
+            || !YearMonthPattern.CreateWithInvariantCulture("uuuuMM").Parse(number[^6..]).TryGetValue(default, out var month))
+        {
+            return null;
+        }
+
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(Month(month), number[4..^7], cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? LifecycleJson.Deserialize<Invoice>(response.Value!.GetString("Invoice")) : null;
+    }
+
+    public async Task<IReadOnlyList<Invoice>> ListByContractAsync(string contractId, CancellationToken cancellationToken = default)
+    {
+        var invoices = new List<Invoice>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {contractId}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            invoices.Add(LifecycleJson.Deserialize<Invoice>(entity.GetString("Invoice")));
+        }
+
+        return invoices.OrderBy(i => i.Month).ToList();
+    }
+
+    private static string Month(YearMonth month) => YearMonthPattern.Iso.Format(month);
+}
+
+/// <summary>Usage: PartitionKey = contract id, RowKey = month.</summary>
+public sealed class TableUsageStore(TableClient table) : IUsageStore
+{
+    public Task SaveAsync(IReadOnlyList<(string ContractId, MonthUsage Usage)> usage, CancellationToken cancellationToken = default) =>
+        LifecycleTables.SubmitAsync(table, usage.Select(u => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+            new TableEntity(u.ContractId, YearMonthPattern.Iso.Format(u.Usage.Month)) { ["Usage"] = LifecycleJson.Serialize(u.Usage) })), cancellationToken);
+
+    public async Task<MonthUsage?> GetAsync(string contractId, YearMonth month, CancellationToken cancellationToken = default)
+    {
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(contractId, YearMonthPattern.Iso.Format(month), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? LifecycleJson.Deserialize<MonthUsage>(response.Value!.GetString("Usage")) : null;
+    }
+}
+
+/// <summary>
+/// The outbox: PartitionKey = the contract's bucket, RowKey = the notice id. Enqueue adds (the first
+/// wins, a repeat is ignored); delivery updates status, attempts and times in place.
+/// </summary>
+public sealed class TableOutbox(TableClient table) : IOutbox
+{
+    public async Task EnqueueAsync(IReadOnlyList<Notice> notices, Instant now, CancellationToken cancellationToken = default)
+    {
+        var fresh = notices.DistinctBy(n => n.Id).Select(n => ToEntity(new OutboxItem(n, now, DeliveryStatus.Pending, 0, now))).ToList();
+        foreach (var partition in fresh.GroupBy(e => e.PartitionKey, StringComparer.Ordinal))
+        {
+            foreach (var chunk in partition.Chunk(TableKeys.MaxBatch))
+            {
+                try
+                {
+                    await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), cancellationToken).ConfigureAwait(false);
+                }
+                catch (TableTransactionFailedException)
+                {
+                    // Some were enqueued before (a repeated round): add the rest one by one, keeping the first of each.
+                    foreach (var entity in chunk)
+                    {
+                        try
+                        {
+                            await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (RequestFailedException e) when (e.Status == 409)
+                        {
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public async Task<OutboxItem?> GetAsync(string noticeId, CancellationToken cancellationToken = default)
+    {
+        var contractId = noticeId.Split('/')[0];
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Bucket(contractId), TableKeys.Row(noticeId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? ToItem(response.Value!) : null;
+    }
+
+    public async Task<IReadOnlyList<OutboxItem>> DueAsync(Instant now, int max, CancellationToken cancellationToken = default)
+    {
+        var filter = TableClient.CreateQueryFilter($"Status eq {nameof(DeliveryStatus.Pending)} and NextAttemptAt le {now.ToDateTimeOffset()}");
+        var due = new List<OutboxItem>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            due.Add(ToItem(entity));
+        }
+
+        return due.OrderBy(i => i.EnqueuedAt).ThenBy(i => i.Notice.Id, StringComparer.Ordinal).Take(max).ToList();
+    }
+
+    public Task UpdateAsync(OutboxItem item, CancellationToken cancellationToken = default) =>
+        table.UpsertEntityAsync(ToEntity(item), TableUpdateMode.Replace, cancellationToken);
+
+    public async Task<int> CountSentSinceAsync(Instant since, CancellationToken cancellationToken = default)
+    {
+        var count = 0;
+        var filter = TableClient.CreateQueryFilter($"SentAt ge {since.ToDateTimeOffset()}");
+        await foreach (var unused in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    public async IAsyncEnumerable<OutboxItem> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var items = new List<OutboxItem>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            items.Add(ToItem(entity));
+        }
+
+        foreach (var item in items.OrderBy(i => i.EnqueuedAt).ThenBy(i => i.Notice.Id, StringComparer.Ordinal))
+        {
+            yield return item;
+        }
+    }
+
+    private static TableEntity ToEntity(OutboxItem item) => new(TableKeys.Bucket(item.Notice.ContractId), TableKeys.Row(item.Notice.Id))
+    {
+        ["Notice"] = LifecycleJson.Serialize(item.Notice),
+        ["Status"] = item.Status.ToString(),
+        ["Attempts"] = item.Attempts,
+        ["EnqueuedAt"] = item.EnqueuedAt.ToDateTimeOffset(),
+        ["NextAttemptAt"] = item.NextAttemptAt.ToDateTimeOffset(),
+        ["SentAt"] = item.SentAt?.ToDateTimeOffset(),
+        ["LastError"] = item.LastError,
+    };
+
+    private static OutboxItem ToItem(TableEntity entity) => new(
+        LifecycleJson.Deserialize<Notice>(entity.GetString("Notice")),
+        Instant.FromDateTimeOffset(entity.GetDateTimeOffset("EnqueuedAt")!.Value),
+        Enum.Parse<DeliveryStatus>(entity.GetString("Status")),
+        entity.GetInt32("Attempts") ?? 0,
+        Instant.FromDateTimeOffset(entity.GetDateTimeOffset("NextAttemptAt")!.Value),
+        entity.GetDateTimeOffset("SentAt") is { } sent ? Instant.FromDateTimeOffset(sent) : null,
+        entity.GetString("LastError"));
+}
+
+/// <summary>Idempotency keys: PartitionKey = first two hex digits of the key's hash, RowKey = the hash; the first result stays.</summary>
+public sealed class TableIdempotencyStore(TableClient table) : IIdempotencyStore
+{
+    public async Task<string?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var hash = TableKeys.Hashed(key);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(hash[..2], hash, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? response.Value!.GetString("Result") : null;
+    }
+
+    public async Task<string> PutIfAbsentAsync(string key, string result, CancellationToken cancellationToken = default)
+    {
+        var hash = TableKeys.Hashed(key);
+        try
+        {
+            await table.AddEntityAsync(new TableEntity(hash[..2], hash) { ["Key"] = key, ["Result"] = result }, cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return await GetAsync(key, cancellationToken).ConfigureAwait(false) ?? result;
+        }
+    }
+}
+
+/// <summary>Connects every store of <see cref="LifecycleStores"/> to one storage account.</summary>
+public static class AzureStorage
+{
+    public const string DocumentsContainer = "documents";
+
+    public static async Task<LifecycleStores> ConnectAsync(string connectionString, string prefix = "", CancellationToken cancellationToken = default)
+    {
+        var tables = new LifecycleTables(new TableServiceClient(connectionString), prefix);
+        var documents = new Blobs.BlobDocumentStore(new Azure.Storage.Blobs.BlobContainerClient(connectionString, (prefix + DocumentsContainer).ToLowerInvariant()));
+        await documents.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return new LifecycleStores(
+            new TableContractStore(await tables.TableAsync("Contracts", cancellationToken).ConfigureAwait(false)),
+            new TableDueIndex(await tables.TableAsync("DueIndex", cancellationToken).ConfigureAwait(false)),
+            new TableHistoryStore(await tables.TableAsync("History", cancellationToken).ConfigureAwait(false)),
+            new TableInvoiceStore(await tables.TableAsync("Invoices", cancellationToken).ConfigureAwait(false)),
+            new TableUsageStore(await tables.TableAsync("Usage", cancellationToken).ConfigureAwait(false)),
+            new TableOutbox(await tables.TableAsync("Outbox", cancellationToken).ConfigureAwait(false)),
+            documents,
+            new TableIdempotencyStore(await tables.TableAsync("Idempotency", cancellationToken).ConfigureAwait(false)));
+    }
+
+    internal static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

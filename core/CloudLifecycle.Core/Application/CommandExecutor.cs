@@ -1,0 +1,67 @@
+using System.Text;
+using CloudLifecycle.Core.Billing;
+using CloudLifecycle.Core.Billing.Rendering;
+using CloudLifecycle.Core.Lifecycle;
+using NodaTime;
+
+namespace CloudLifecycle.Core.Application;
+
+/// <summary>
+/// Runs decided commands against the stores. Every write is an upsert under a deterministic key, so
+/// running a batch again (a retried activity, a restarted host) changes nothing more. Order matters
+/// only for a reader: invoices and their documents are stored before the notice that announces them.
+/// </summary>
+public sealed class CommandExecutor(LifecycleStores stores)
+{
+    public async Task ExecuteAsync(IReadOnlyList<LifecycleCommand> commands, Instant now, CancellationToken cancellationToken = default)
+    {
+        var invoices = commands.OfType<IssueInvoice>().ToList();
+        if (invoices.Count > 0)
+        {
+            await stores.Invoices.SaveAsync(invoices.Select(i => i.Invoice).ToList(), cancellationToken).ConfigureAwait(false);
+            await Parallel.ForEachAsync(invoices, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+                async (issued, token) => await StoreDocumentsAsync(issued, token).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+
+        var usage = commands.OfType<StoreUsage>().Select(u => (u.ContractId, u.Usage)).ToList();
+        if (usage.Count > 0)
+        {
+            await stores.Usage.SaveAsync(usage, cancellationToken).ConfigureAwait(false);
+        }
+
+        var history = commands.OfType<RecordMilestone>()
+            .Concat(commands.OfType<CloseContract>().Select(c => new RecordMilestone(
+                new HistoryEntry($"closed/{LifecycleJson.Iso(c.Date)}", c.Date, "ContractClosed", c.Clause, c.Reason)) { ContractId = c.ContractId }))
+            .ToList();
+        if (history.Count > 0)
+        {
+            await stores.History.AppendAsync(history, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var wake in commands.OfType<ScheduleWakeUp>())
+        {
+            if (wake.Date is { } date)
+            {
+                await stores.DueIndex.AddAsync(wake.ContractId, date, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var notices = commands.OfType<EnqueueNotice>().Select(n => n.Notice).ToList();
+        if (notices.Count > 0)
+        {
+            await stores.Outbox.EnqueueAsync(notices, now, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Blob paths of an invoice's renderings.</summary>
+    public static string DocumentPath(Invoice invoice, string extension) =>
+        $"invoices/{invoice.Month.Year:0000}-{invoice.Month.Month:00}/{invoice.Number}.{extension}";
+
+    private async Task StoreDocumentsAsync(IssueInvoice issued, CancellationToken cancellationToken)
+    {
+        var html = InvoiceHtml.Render(issued.Invoice, issued.Language);
+        var json = LifecycleJson.Serialize(issued.Invoice);
+        await stores.Documents.PutAsync(DocumentPath(issued.Invoice, "html"), "text/html; charset=utf-8", Encoding.UTF8.GetBytes(html), cancellationToken).ConfigureAwait(false);
+        await stores.Documents.PutAsync(DocumentPath(issued.Invoice, "json"), "application/json", Encoding.UTF8.GetBytes(json), cancellationToken).ConfigureAwait(false);
+    }
+}

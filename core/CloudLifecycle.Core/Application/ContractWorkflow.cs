@@ -1,0 +1,206 @@
+using CloudLifecycle.Core.Contracts;
+using CloudLifecycle.Core.Lifecycle;
+using NodaTime;
+
+namespace CloudLifecycle.Core.Application;
+
+/// <summary>
+/// The activities of a round, shared by every host: load, execute, save, record a refusal.
+/// On Azure each is an activity function; locally <see cref="ContractWorkflow"/> calls them directly.
+/// </summary>
+public sealed class ContractActivities(LifecycleStores stores, IClock clock)
+{
+    private readonly CommandExecutor executor = new(stores);
+
+    public Task<StoredContract?> LoadAsync(string contractId, CancellationToken cancellationToken = default) =>
+        stores.Contracts.GetAsync(contractId, cancellationToken);
+
+    public async Task<bool> ExecuteAsync(IReadOnlyList<LifecycleCommand> commands, CancellationToken cancellationToken = default)
+    {
+        await executor.ExecuteAsync(commands, clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Saves under the ETag; false when another writer got there first. A replayed save of the same version is a success.</summary>
+    public async Task<bool> SaveAsync(SaveRequest request, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await stores.Contracts.ReplaceAsync(request.State, request.ETag, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConcurrencyException)
+        {
+            var current = await stores.Contracts.GetAsync(request.State.ContractId, cancellationToken).ConfigureAwait(false);
+            if (current?.State.Version != request.State.Version)
+            {
+                return false;
+            }
+        }
+
+        if (request.PreviousWake is { } previous && previous != request.State.NextWake)
+        {
+            await stores.DueIndex.RemoveAsync(request.State.ContractId, previous, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    public async Task<bool> RecordRefusalAsync(RefusalRecord refusal, CancellationToken cancellationToken = default)
+    {
+        var entry = new HistoryEntry($"refused/{LifecycleJson.Iso(refusal.Date)}/{refusal.Trigger.EventId ?? refusal.Trigger.GetType().Name}",
+            refusal.Date, "EventRefused", refusal.Clause ?? string.Empty,
+            new Text($"{refusal.Trigger.GetType().Name}を受け付けませんでした：{refusal.Field}: {refusal.Reason}", $"{refusal.Trigger.GetType().Name} refused: {refusal.Field}: {refusal.Reason}"));
+        await stores.History.AppendAsync([new RecordMilestone(entry) { ContractId = refusal.ContractId }], cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Dispatches an activity by name, as the Durable runtime does.</summary>
+    public async Task<object?> RunAsync(string name, object? input, CancellationToken cancellationToken = default) => name switch
+    {
+        ActivityNames.LoadContract => await LoadAsync((string)input!, cancellationToken).ConfigureAwait(false),
+        ActivityNames.ExecuteCommands => await ExecuteAsync((IReadOnlyList<LifecycleCommand>)input!, cancellationToken).ConfigureAwait(false),
+        ActivityNames.SaveContract => await SaveAsync((SaveRequest)input!, cancellationToken).ConfigureAwait(false),
+        ActivityNames.RecordRefusal => await RecordRefusalAsync((RefusalRecord)input!, cancellationToken).ConfigureAwait(false),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown activity"),
+    };
+}
+
+/// <summary>
+/// The local host's orchestration driver: runs a contract's round now, because its timer is due or
+/// an event arrived, with the same <see cref="LifecycleRound"/> the Durable orchestrator runs.
+/// Rounds of one contract never overlap in this process; across processes the ETag decides.
+/// </summary>
+public sealed class ContractWorkflow
+{
+    private const int LockStripes = 256;
+    private readonly LifecycleStores stores;
+    private readonly IClock clock;
+    private readonly SemaphoreSlim[] locks = Enumerable.Range(0, LockStripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
+    public ContractWorkflow(LifecycleStores stores, IClock clock)
+    {
+        this.stores = stores;
+        this.clock = clock;
+        Activities = new ContractActivities(stores, clock);
+    }
+
+    public ContractActivities Activities { get; }
+
+    public LocalDate Today => Tokyo.Today(clock.GetCurrentInstant());
+
+    /// <summary>Registers a contract: checked, announced, planned, stored. A taken id is refused.</summary>
+    public async Task<Decision> RegisterAsync(ContractRegistration registration, CancellationToken cancellationToken = default)
+    {
+        var draft = registration.ToState();
+        using var held = await LockAsync(draft.ContractId, cancellationToken).ConfigureAwait(false);
+        if (await stores.Contracts.GetAsync(draft.ContractId, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            throw new ContractRuleException("contractId", $"contract {draft.ContractId} is already registered");
+        }
+
+        var decision = LifecycleDecider.Decide(draft, new Registered { EventId = $"registered/{draft.ContractId}" }, Today);
+        await Activities.ExecuteAsync(decision.Commands, cancellationToken).ConfigureAwait(false);
+        if (!await stores.Contracts.TryCreateAsync(decision.State, cancellationToken).ConfigureAwait(false))
+        {
+            throw new ContractRuleException("contractId", $"contract {draft.ContractId} is already registered");
+        }
+
+        return decision;
+    }
+
+    /// <summary>
+    /// Delivers an event: decided first as a what-if (a refusal throws and nothing is stored), then
+    /// run through the contract's round. Returns what the event meant.
+    /// </summary>
+    public async Task<Decision> RaiseAsync(string contractId, Trigger trigger, CancellationToken cancellationToken = default)
+    {
+        using var held = await LockAsync(contractId, cancellationToken).ConfigureAwait(false);
+        var stored = await stores.Contracts.GetAsync(contractId, cancellationToken).ConfigureAwait(false)
+            ?? throw new ContractRuleException("contractId", $"no contract {contractId}");
+        var whatIf = LifecycleDecider.Decide(stored.State, trigger, Today);
+        await RunRoundAsync(stored, trigger, timerDue: false, cancellationToken).ConfigureAwait(false);
+        return whatIf;
+    }
+
+    /// <summary>Runs the round of every contract whose timer is due by today; returns how many woke.</summary>
+    public async Task<int> WakeDueAsync(CancellationToken cancellationToken = default)
+    {
+        var today = Today;
+        var woken = 0;
+        var due = new List<(string ContractId, LocalDate Date)>();
+        await foreach (var entry in stores.DueIndex.DueAsync(today, cancellationToken).ConfigureAwait(false))
+        {
+            due.Add(entry);
+        }
+
+        foreach (var (contractId, date) in due)
+        {
+            using var held = await LockAsync(contractId, cancellationToken).ConfigureAwait(false);
+            var stored = await stores.Contracts.GetAsync(contractId, cancellationToken).ConfigureAwait(false);
+            if (stored?.State.NextWake is not { } wake || wake > today)
+            {
+                // A stale index entry (the contract was rescheduled, or never saved): drop it.
+                if (stored?.State.NextWake != date)
+                {
+                    await stores.DueIndex.RemoveAsync(contractId, date, cancellationToken).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            await RunRoundAsync(stored, null, timerDue: true, cancellationToken).ConfigureAwait(false);
+            woken++;
+        }
+
+        return woken;
+    }
+
+    private async Task RunRoundAsync(StoredContract stored, Trigger? pendingEvent, bool timerDue, CancellationToken cancellationToken)
+    {
+        var context = new ImmediateContext(clock.GetCurrentInstant(), pendingEvent, timerDue, Activities, cancellationToken);
+        await LifecycleRound.RunAsync(context, new RoundInput(stored.State.ContractId, stored.State.NextWake)).ConfigureAwait(false);
+    }
+
+    private async Task<IDisposable> LockAsync(string contractId, CancellationToken cancellationToken)
+    {
+        var stripe = locks[unchecked((uint)StringComparer.Ordinal.GetHashCode(contractId)) % LockStripes];
+        await stripe.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Release(stripe);
+    }
+
+    private sealed class Release(SemaphoreSlim stripe) : IDisposable
+    {
+        public void Dispose() => stripe.Release();
+    }
+
+    /// <summary>
+    /// A round run now: the timer has fired if it is due, the event has arrived if there is one;
+    /// whatever has not happened stays pending until the round cancels it. Activities run in-process.
+    /// </summary>
+    private sealed class ImmediateContext(Instant now, Trigger? pendingEvent, bool timerDue, ContractActivities activities, CancellationToken cancellationToken) : IWorkflowContext
+    {
+        public Instant CurrentInstant => now;
+
+        public Task CreateTimer(Instant fireAt, CancellationToken cancellation) =>
+            timerDue || fireAt <= now ? Task.CompletedTask : Task.Delay(Timeout.Infinite, cancellation);
+
+        public async Task<T> WaitForEvent<T>(string eventName, CancellationToken cancellation)
+        {
+            if (pendingEvent is T arrived)
+            {
+                return arrived;
+            }
+
+            await Task.Delay(Timeout.Infinite, cancellation).ConfigureAwait(false);
+            throw new OperationCanceledException(cancellation);
+        }
+
+        public async Task<T> CallActivity<T>(string activityName, object? input) =>
+            (T)(await activities.RunAsync(activityName, input, cancellationToken).ConfigureAwait(false))!;
+
+        public void ContinueAsNew(object? input)
+        {
+            // The next round starts when the due-index or an event calls for it; nothing to keep in memory.
+        }
+    }
+}

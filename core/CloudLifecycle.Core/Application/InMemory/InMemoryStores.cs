@@ -1,0 +1,323 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using CloudLifecycle.Core.Billing;
+using CloudLifecycle.Core.Lifecycle;
+using NodaTime;
+
+namespace CloudLifecycle.Core.Application.InMemory;
+
+/// <summary>
+/// Stores that live in memory, for the embedded demo, the time-travel tests and the benchmark.
+/// They keep the contracts of the real stores: ETag concurrency, upsert by key, first enqueue wins.
+/// States are kept as JSON, as Table Storage keeps them, so nothing shares references with a caller.
+/// </summary>
+public static class InMemoryStores
+{
+    public static LifecycleStores Create(IDocumentStore? documents = null) => new(
+        new InMemoryContractStore(),
+        new InMemoryDueIndex(),
+        new InMemoryHistoryStore(),
+        new InMemoryInvoiceStore(),
+        new InMemoryUsageStore(),
+        new InMemoryOutbox(),
+        documents ?? new InMemoryDocumentStore(),
+        new InMemoryIdempotencyStore());
+}
+
+public sealed class InMemoryContractStore : IContractStore
+{
+    private readonly object gate = new();
+    private readonly SortedDictionary<string, (string Json, long ETag)> rows = new(StringComparer.Ordinal);
+    private long nextETag;
+
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return rows.Count;
+            }
+        }
+    }
+
+    public Task<StoredContract?> GetAsync(string contractId, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(rows.TryGetValue(contractId, out var row) ? ToStored(row) : null);
+        }
+    }
+
+    public Task<bool> TryCreateAsync(ContractState state, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(rows.TryAdd(state.ContractId, (LifecycleJson.Serialize(state), ++nextETag)));
+        }
+    }
+
+    public Task<string> ReplaceAsync(ContractState state, string etag, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            if (!rows.TryGetValue(state.ContractId, out var row) || row.ETag.ToString(CultureInfo.InvariantCulture) != etag)
+            {
+                throw new ConcurrencyException(state.ContractId);
+            }
+
+            var updated = (LifecycleJson.Serialize(state), ++nextETag);
+            rows[state.ContractId] = updated;
+            return Task.FromResult(updated.Item2.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default)
+    {
+        var conflicts = new List<string>();
+        foreach (var stored in states)
+        {
+            try
+            {
+                await ReplaceAsync(stored.State, stored.ETag, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConcurrencyException)
+            {
+                conflicts.Add(stored.State.ContractId);
+            }
+        }
+
+        return conflicts;
+    }
+
+    public async IAsyncEnumerable<IReadOnlyList<StoredContract>> ScanAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        List<string> ids;
+        lock (gate)
+        {
+            ids = [.. rows.Keys];
+        }
+
+        foreach (var chunk in ids.Chunk(pageSize))
+        {
+            List<StoredContract> page;
+            lock (gate)
+            {
+                page = chunk.Where(rows.ContainsKey).Select(id => ToStored(rows[id])).ToList();
+            }
+
+            yield return page;
+            await Task.Yield();
+        }
+    }
+
+    private static StoredContract ToStored((string Json, long ETag) row) =>
+        new(LifecycleJson.Deserialize<ContractState>(row.Json), row.ETag.ToString(CultureInfo.InvariantCulture));
+}
+
+public sealed class InMemoryDueIndex : IDueIndex
+{
+    private readonly object gate = new();
+    private readonly SortedSet<(LocalDate Date, string ContractId)> entries = new();
+
+    public Task AddAsync(string contractId, LocalDate wakeDate, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            entries.Add((wakeDate, contractId));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveAsync(string contractId, LocalDate wakeDate, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            entries.Remove((wakeDate, contractId));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<(string ContractId, LocalDate Date)> DueAsync(LocalDate through, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        List<(LocalDate Date, string ContractId)> due;
+        lock (gate)
+        {
+            due = entries.TakeWhile(e => e.Date <= through).ToList();
+        }
+
+        foreach (var (date, contractId) in due)
+        {
+            yield return (contractId, date);
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+}
+
+public sealed class InMemoryHistoryStore : IHistoryStore
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, HistoryEntry>> byContract = new(StringComparer.Ordinal);
+
+    public Task AppendAsync(IReadOnlyList<RecordMilestone> entries, CancellationToken cancellationToken = default)
+    {
+        foreach (var record in entries)
+        {
+            byContract.GetOrAdd(record.ContractId, _ => new(StringComparer.Ordinal))[record.Entry.Key] = record.Entry;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<HistoryEntry>> ListAsync(string contractId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<HistoryEntry>>(byContract.TryGetValue(contractId, out var entries)
+            ? entries.Values.OrderBy(e => e.Date).ThenBy(e => e.Key, StringComparer.Ordinal).ToList()
+            : []);
+}
+
+public sealed class InMemoryInvoiceStore : IInvoiceStore
+{
+    private readonly ConcurrentDictionary<string, Invoice> byNumber = new(StringComparer.Ordinal);
+
+    public Task SaveAsync(IReadOnlyList<Invoice> invoices, CancellationToken cancellationToken = default)
+    {
+        foreach (var invoice in invoices)
+        {
+            byNumber[invoice.Number] = invoice;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<Invoice?> GetAsync(string number, CancellationToken cancellationToken = default) =>
+        Task.FromResult(byNumber.TryGetValue(number, out var invoice) ? invoice : null);
+
+    public Task<IReadOnlyList<Invoice>> ListByContractAsync(string contractId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<Invoice>>(byNumber.Values.Where(i => i.ContractId == contractId).OrderBy(i => i.Month).ToList());
+}
+
+public sealed class InMemoryUsageStore : IUsageStore
+{
+    private readonly ConcurrentDictionary<(string, YearMonth), MonthUsage> rows = new();
+
+    public Task SaveAsync(IReadOnlyList<(string ContractId, MonthUsage Usage)> usage, CancellationToken cancellationToken = default)
+    {
+        foreach (var (contractId, month) in usage)
+        {
+            rows[(contractId, month.Month)] = month;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<MonthUsage?> GetAsync(string contractId, YearMonth month, CancellationToken cancellationToken = default) =>
+        Task.FromResult(rows.TryGetValue((contractId, month), out var usage) ? usage : null);
+}
+
+public sealed class InMemoryOutbox : IOutbox
+{
+    private readonly object gate = new();
+    private readonly Dictionary<string, OutboxItem> items = new(StringComparer.Ordinal);
+    private long sequence;
+    private readonly Dictionary<string, long> order = new(StringComparer.Ordinal);
+
+    public Task EnqueueAsync(IReadOnlyList<Notice> notices, Instant now, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            foreach (var notice in notices)
+            {
+                if (items.TryAdd(notice.Id, new OutboxItem(notice, now, DeliveryStatus.Pending, 0, now)))
+                {
+                    order[notice.Id] = ++sequence;
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<OutboxItem?> GetAsync(string noticeId, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(items.TryGetValue(noticeId, out var item) ? item : null);
+        }
+    }
+
+    public Task<IReadOnlyList<OutboxItem>> DueAsync(Instant now, int max, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            return Task.FromResult<IReadOnlyList<OutboxItem>>(items.Values
+                .Where(i => i.Status == DeliveryStatus.Pending && i.NextAttemptAt <= now)
+                .OrderBy(i => i.EnqueuedAt).ThenBy(i => order[i.Notice.Id])
+                .Take(max)
+                .ToList());
+        }
+    }
+
+    public Task UpdateAsync(OutboxItem item, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            items[item.Notice.Id] = item;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<int> CountSentSinceAsync(Instant since, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(items.Values.Count(i => i.SentAt >= since));
+        }
+    }
+
+    public async IAsyncEnumerable<OutboxItem> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        List<OutboxItem> snapshot;
+        lock (gate)
+        {
+            snapshot = items.Values.OrderBy(i => order[i.Notice.Id]).ToList();
+        }
+
+        foreach (var item in snapshot)
+        {
+            yield return item;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+}
+
+public sealed class InMemoryDocumentStore : IDocumentStore
+{
+    private readonly ConcurrentDictionary<string, (string ContentType, byte[] Content)> documents = new(StringComparer.Ordinal);
+
+    public IReadOnlyCollection<string> Paths => documents.Keys.Order(StringComparer.Ordinal).ToList();
+
+    public Task PutAsync(string path, string contentType, byte[] content, CancellationToken cancellationToken = default)
+    {
+        documents[path] = (contentType, content);
+        return Task.CompletedTask;
+    }
+
+    public Task<byte[]?> GetAsync(string path, CancellationToken cancellationToken = default) =>
+        Task.FromResult(documents.TryGetValue(path, out var document) ? document.Content : null);
+}
+
+public sealed class InMemoryIdempotencyStore : IIdempotencyStore
+{
+    private readonly ConcurrentDictionary<string, string> results = new(StringComparer.Ordinal);
+
+    public Task<string?> GetAsync(string key, CancellationToken cancellationToken = default) =>
+        Task.FromResult(results.TryGetValue(key, out var result) ? result : null);
+
+    public Task<string> PutIfAbsentAsync(string key, string result, CancellationToken cancellationToken = default) =>
+        Task.FromResult(results.GetOrAdd(key, result));
+}

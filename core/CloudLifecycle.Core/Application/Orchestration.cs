@@ -1,0 +1,131 @@
+using CloudLifecycle.Core.Contracts;
+using CloudLifecycle.Core.Lifecycle;
+using NodaTime;
+
+namespace CloudLifecycle.Core.Application;
+
+/// <summary>
+/// What an orchestration round may do, and nothing else: the calls a Durable Functions
+/// <c>TaskOrchestrationContext</c> offers, one to one. The local host and the tests implement it too,
+/// so that the same round runs everywhere.
+/// </summary>
+public interface IWorkflowContext
+{
+    /// <summary>The orchestration's clock (Durable: <c>CurrentUtcDateTime</c>); the only time a round reads.</summary>
+    Instant CurrentInstant { get; }
+
+    Task CreateTimer(Instant fireAt, CancellationToken cancellationToken);
+
+    Task<T> WaitForEvent<T>(string eventName, CancellationToken cancellationToken);
+
+    Task<T> CallActivity<T>(string activityName, object? input);
+
+    /// <summary>Ends this round and starts the next with <paramref name="input"/>.</summary>
+    void ContinueAsNew(object? input);
+}
+
+/// <summary>What a round carries into the next: which contract, and when its timer fires (null: events only).</summary>
+public sealed record RoundInput(string ContractId, LocalDate? NextWake);
+
+/// <summary>The activities a round calls; the Durable adapter registers one function per name.</summary>
+public static class ActivityNames
+{
+    public const string LoadContract = nameof(LoadContract);
+    public const string ExecuteCommands = nameof(ExecuteCommands);
+    public const string SaveContract = nameof(SaveContract);
+    public const string RecordRefusal = nameof(RecordRefusal);
+}
+
+/// <summary>The input of <see cref="ActivityNames.SaveContract"/>: the new state and the ETag it was decided from.</summary>
+public sealed record SaveRequest(ContractState State, string ETag, LocalDate? PreviousWake);
+
+/// <summary>An event a contract rule refused inside a round: kept in the history, never lost silently.</summary>
+public sealed record RefusalRecord(string ContractId, LocalDate Date, Trigger Trigger, string Field, string Reason, string? Clause);
+
+/// <summary>Japan's civil date of an instant: every contract date is a date in Asia/Tokyo.</summary>
+public static class Tokyo
+{
+    public static readonly DateTimeZone Zone = DateTimeZoneProviders.Tzdb["Asia/Tokyo"];
+
+    /// <summary>Contracts wake at 09:00 in Tokyo, inside business hours, so notices arrive in the morning.</summary>
+    public static readonly LocalTime WakeTime = new(9, 0);
+
+    public static LocalDate Today(Instant now) => now.InZone(Zone).Date;
+
+    public static Instant WakeInstant(LocalDate date) => date.At(WakeTime).InZoneStrictly(Zone).ToInstant();
+}
+
+/// <summary>
+/// One round of a contract's orchestration: wait for its timer or an event (the loser is cancelled),
+/// load the state, decide, run the commands as activities, save, and continue as new. Refused events
+/// are recorded, not retried. A save that lost a race is decided again from the fresh state
+/// (every command is idempotent, so repeating them is harmless).
+/// </summary>
+public static class LifecycleRound
+{
+    public const string EventName = "ContractEvent";
+
+    public const int MaxSaveAttempts = 5;
+
+    public static async Task RunAsync(IWorkflowContext context, RoundInput input)
+    {
+        var trigger = await NextTriggerAsync(context, input).ConfigureAwait(true);
+        var today = Tokyo.Today(context.CurrentInstant);
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = await context.CallActivity<StoredContract?>(ActivityNames.LoadContract, input.ContractId).ConfigureAwait(true);
+            if (stored is null)
+            {
+                // The contract is unknown (never stored): nothing to carry on.
+                return;
+            }
+
+            Decision decision;
+            try
+            {
+                decision = LifecycleDecider.Decide(stored.State, trigger, today);
+            }
+            catch (ContractRuleException refused)
+            {
+                await context.CallActivity<bool>(ActivityNames.RecordRefusal,
+                    new RefusalRecord(input.ContractId, today, trigger, refused.Field, refused.Reason, refused.Clause)).ConfigureAwait(true);
+                context.ContinueAsNew(new RoundInput(input.ContractId, stored.State.NextWake));
+                return;
+            }
+
+            if (decision.Commands.Count > 0)
+            {
+                await context.CallActivity<bool>(ActivityNames.ExecuteCommands, decision.Commands).ConfigureAwait(true);
+            }
+
+            var saved = decision.State.Version == stored.State.Version
+                || await context.CallActivity<bool>(ActivityNames.SaveContract, new SaveRequest(decision.State, stored.ETag, stored.State.NextWake)).ConfigureAwait(true);
+            if (saved)
+            {
+                context.ContinueAsNew(new RoundInput(input.ContractId, decision.State.NextWake));
+                return;
+            }
+
+            if (attempt == MaxSaveAttempts)
+            {
+                throw new ConcurrencyException(input.ContractId);
+            }
+        }
+    }
+
+    private static async Task<Trigger> NextTriggerAsync(IWorkflowContext context, RoundInput input)
+    {
+        using var cancel = new CancellationTokenSource();
+        var eventTask = context.WaitForEvent<Trigger>(EventName, cancel.Token);
+        if (input.NextWake is not { } wake)
+        {
+            return await eventTask.ConfigureAwait(true);
+        }
+
+        var timerTask = context.CreateTimer(Tokyo.WakeInstant(wake), cancel.Token);
+        var winner = await Task.WhenAny(eventTask, timerTask).ConfigureAwait(true);
+        // Every durable timer must fire or be cancelled, and a pending event wait must not outlive the round.
+        await cancel.CancelAsync().ConfigureAwait(true);
+        return winner == eventTask ? await eventTask.ConfigureAwait(true) : new TimerFired();
+    }
+}

@@ -1,0 +1,144 @@
+using CloudLifecycle.Core.Billing;
+using CloudLifecycle.Core.Lifecycle;
+using NodaTime;
+
+namespace CloudLifecycle.Core.Application;
+
+/// <summary>A contract state as stored, with the store's concurrency token.</summary>
+public sealed record StoredContract(ContractState State, string ETag);
+
+/// <summary>Another writer changed the contract since it was read; read again and decide again.</summary>
+public sealed class ConcurrencyException(string contractId)
+    : Exception($"contract {contractId} was changed by another writer")
+{
+    public string ContractId { get; } = contractId;
+}
+
+/// <summary>Contract states (Table Storage: one row per contract, ETag concurrency).</summary>
+public interface IContractStore
+{
+    Task<StoredContract?> GetAsync(string contractId, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a new contract; false when the id is taken.</summary>
+    Task<bool> TryCreateAsync(ContractState state, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the stored state if its ETag is still <paramref name="etag"/>; otherwise <see cref="ConcurrencyException"/>.</summary>
+    Task<string> ReplaceAsync(ContractState state, string etag, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces many states, each under its ETag (entity-group batches where the store has them); returns the ids that conflicted.</summary>
+    Task<IReadOnlyList<string>> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default);
+
+    /// <summary>Every contract, a page at a time, so that a run over all of them holds one page in memory.</summary>
+    IAsyncEnumerable<IReadOnlyList<StoredContract>> ScanAsync(int pageSize, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The day each contract next wakes (local host; on Azure the durable timer plays this part).</summary>
+public interface IDueIndex
+{
+    Task AddAsync(string contractId, LocalDate wakeDate, CancellationToken cancellationToken = default);
+
+    Task RemoveAsync(string contractId, LocalDate wakeDate, CancellationToken cancellationToken = default);
+
+    /// <summary>Contracts due on or before <paramref name="through"/>, each with the date it is listed under.</summary>
+    IAsyncEnumerable<(string ContractId, LocalDate Date)> DueAsync(LocalDate through, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The audit trail of each contract; entries are upserted by key, so a repeat is harmless.</summary>
+public interface IHistoryStore
+{
+    Task AppendAsync(IReadOnlyList<RecordMilestone> entries, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<HistoryEntry>> ListAsync(string contractId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Issued invoices by number (<c>INV-{contract}-{yyyyMM}</c>); saving one twice keeps one.</summary>
+public interface IInvoiceStore
+{
+    Task SaveAsync(IReadOnlyList<Invoice> invoices, CancellationToken cancellationToken = default);
+
+    Task<Invoice?> GetAsync(string number, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<Invoice>> ListByContractAsync(string contractId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Usage as recorded per contract and month (the state keeps what is not yet invoiced).</summary>
+public interface IUsageStore
+{
+    Task SaveAsync(IReadOnlyList<(string ContractId, MonthUsage Usage)> usage, CancellationToken cancellationToken = default);
+
+    Task<MonthUsage?> GetAsync(string contractId, YearMonth month, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Where a notice is in its delivery.</summary>
+public enum DeliveryStatus
+{
+    Pending,
+    Sent,
+    Failed,
+}
+
+/// <summary>A notice in the outbox with its delivery record.</summary>
+public sealed record OutboxItem(Notice Notice, Instant EnqueuedAt, DeliveryStatus Status, int Attempts, Instant NextAttemptAt, Instant? SentAt = null, string? LastError = null);
+
+/// <summary>Notices stored before they are sent (Table Storage). Enqueuing an id twice keeps the first.</summary>
+public interface IOutbox
+{
+    Task EnqueueAsync(IReadOnlyList<Notice> notices, Instant now, CancellationToken cancellationToken = default);
+
+    Task<OutboxItem?> GetAsync(string noticeId, CancellationToken cancellationToken = default);
+
+    /// <summary>Pending notices whose next attempt is due, oldest first, at most <paramref name="max"/>.</summary>
+    Task<IReadOnlyList<OutboxItem>> DueAsync(Instant now, int max, CancellationToken cancellationToken = default);
+
+    Task UpdateAsync(OutboxItem item, CancellationToken cancellationToken = default);
+
+    Task<int> CountSentSinceAsync(Instant since, CancellationToken cancellationToken = default);
+
+    IAsyncEnumerable<OutboxItem> ListAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Rendered documents (Blob Storage): invoices, notices, run reports.</summary>
+public interface IDocumentStore
+{
+    Task PutAsync(string path, string contentType, byte[] content, CancellationToken cancellationToken = default);
+
+    Task<byte[]?> GetAsync(string path, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A rendered email; <see cref="MessageId"/> is stable per notice, so a resend is recognisable.</summary>
+public sealed record EmailMessage(string MessageId, string To, string ToName, string Subject, string Html, string Text);
+
+/// <summary>Sends one email (SMTP with MailKit; Azure Communication Services where that package exists).</summary>
+public interface IEmailSender
+{
+    Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Lays out a notice as an email (templates as files).</summary>
+public interface INoticeRenderer
+{
+    EmailMessage Render(Notice notice, string messageId);
+}
+
+/// <summary>
+/// First results of idempotent requests: the first call under a key stores its result, later
+/// calls read it back. Keys are scoped by the caller (an event id, an Idempotency-Key header).
+/// </summary>
+public interface IIdempotencyStore
+{
+    Task<string?> GetAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores the result under the key unless one is there; returns the stored result.</summary>
+    Task<string> PutIfAbsentAsync(string key, string result, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Every store the workflow uses, handed around as one.</summary>
+public sealed record LifecycleStores(
+    IContractStore Contracts,
+    IDueIndex DueIndex,
+    IHistoryStore History,
+    IInvoiceStore Invoices,
+    IUsageStore Usage,
+    IOutbox Outbox,
+    IDocumentStore Documents,
+    IIdempotencyStore Idempotency);

@@ -1,0 +1,196 @@
+using System.Security.Cryptography;
+using System.Text;
+using CloudLifecycle.Core.Contracts;
+using CloudLifecycle.Core.Lifecycle;
+using NodaTime;
+
+namespace CloudLifecycle.Core.Application;
+
+/// <summary>A contract the monthly run could not invoice, and why (a missing usage figure, say).</summary>
+public sealed record BillingRunFailure(string ContractId, string Field, string Reason, string? Clause);
+
+/// <summary>How far a monthly run has got.</summary>
+public sealed record BillingRunProgress(int Contracts, int Invoiced);
+
+/// <summary>The outcome of a monthly invoice run; running the month again invoices nothing twice.</summary>
+public sealed record BillingRunReport(
+    YearMonth Month,
+    LocalDate RunDate,
+    int Contracts,
+    int Invoiced,
+    int AlreadyInvoiced,
+    int NotBillable,
+    long InvoicedTotal,
+    int Conflicts,
+    IReadOnlyList<BillingRunFailure> Failures);
+
+/// <summary>
+/// The monthly invoice run: every contract, a page at a time, decided with <see cref="InvoiceMonth"/>;
+/// the page's commands are written together (entity-group batches where the store has them) and the
+/// states saved under their ETags. A contract changed meanwhile is run again through its own round.
+/// Memory holds one page, whatever the number of contracts.
+/// </summary>
+public sealed class MonthlyInvoiceRun(LifecycleStores stores, ContractWorkflow workflow)
+{
+    public const int DefaultPageSize = 100;
+
+    public async Task<BillingRunReport> RunAsync(YearMonth month, IProgress<BillingRunProgress>? progress = null, int pageSize = DefaultPageSize, CancellationToken cancellationToken = default)
+    {
+        var today = workflow.Today;
+        if (month.OnDayOfMonth(1).PlusMonths(1) > today)
+        {
+            throw new ContractRuleException("month", $"{month:uuuu-MM} has not ended yet on {today:uuuu-MM-dd}");
+        }
+
+        var trigger = new InvoiceMonth(month);
+        int contracts = 0, invoiced = 0, already = 0, notBillable = 0, conflicts = 0;
+        long total = 0;
+        var failures = new List<BillingRunFailure>();
+        await foreach (var page in stores.Contracts.ScanAsync(pageSize, cancellationToken).ConfigureAwait(false))
+        {
+            var decided = new List<(StoredContract Stored, Decision Decision)>(page.Count);
+            foreach (var stored in page)
+            {
+                contracts++;
+                try
+                {
+                    var decision = LifecycleDecider.Decide(stored.State, trigger, today);
+                    decided.Add((stored, decision));
+                    if (decision.Commands.OfType<IssueInvoice>().FirstOrDefault() is { } issued)
+                    {
+                        invoiced++;
+                        total += issued.Invoice.Total;
+                    }
+                    else if (stored.State.InvoicedMonths.Contains(month))
+                    {
+                        already++;
+                    }
+                    else
+                    {
+                        notBillable++;
+                    }
+                }
+                catch (ContractRuleException e) when (e.Field == "month")
+                {
+                    notBillable++;
+                }
+                catch (ContractRuleException e)
+                {
+                    failures.Add(new BillingRunFailure(stored.State.ContractId, e.Field, e.Reason, e.Clause));
+                }
+            }
+
+            var changed = decided.Where(d => d.Decision.State.Version != d.Stored.State.Version).ToList();
+            await workflow.Activities.ExecuteAsync(changed.SelectMany(d => d.Decision.Commands).ToList(), cancellationToken).ConfigureAwait(false);
+            var lost = await stores.Contracts.ReplaceManyAsync(changed.Select(d => d.Stored with { State = d.Decision.State }).ToList(), cancellationToken).ConfigureAwait(false);
+            foreach (var (stored, decision) in changed.Where(d => !lost.Contains(d.Stored.State.ContractId)))
+            {
+                if (stored.State.NextWake is { } previous && previous != decision.State.NextWake)
+                {
+                    await stores.DueIndex.RemoveAsync(stored.State.ContractId, previous, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            foreach (var contractId in lost)
+            {
+                // Changed by its own round meanwhile: invoice it through the round, from the fresh state.
+                conflicts++;
+                await workflow.RaiseAsync(contractId, trigger, cancellationToken).ConfigureAwait(false);
+            }
+
+            progress?.Report(new BillingRunProgress(contracts, invoiced));
+        }
+
+        var report = new BillingRunReport(month, today, contracts, invoiced, already, notBillable, total, conflicts, failures);
+        await stores.Documents.PutAsync($"reports/billing-{month:uuuu-MM}.json", "application/json", Encoding.UTF8.GetBytes(LifecycleJson.Serialize(report)), cancellationToken).ConfigureAwait(false);
+        return report;
+    }
+}
+
+/// <summary>The daily overdue check: every contract with an invoice past its due date is chased through its round.</summary>
+public sealed class OverdueCheckRun(LifecycleStores stores, ContractWorkflow workflow)
+{
+    /// <summary>Returns the number of overdue notices enqueued.</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken = default)
+    {
+        var today = workflow.Today;
+        var notices = 0;
+        await foreach (var page in stores.Contracts.ScanAsync(MonthlyInvoiceRun.DefaultPageSize, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var stored in page.Where(s => s.State.OpenInvoices.Any(i => i.DueDate < today)))
+            {
+                var decision = await workflow.RaiseAsync(stored.State.ContractId, new OverdueCheck { EventId = $"overdue-check/{LifecycleJson.Iso(today)}" }, cancellationToken).ConfigureAwait(false);
+                notices += decision.Commands.OfType<EnqueueNotice>().Count(n => n.Notice.Kind == NoticeKind.PaymentOverdue);
+            }
+        }
+
+        return notices;
+    }
+}
+
+/// <summary>Delivery settings: the hourly quota (Azure Communication Services allows 100 emails an hour by default), retries, the message-id domain.</summary>
+public sealed record DeliveryOptions(int HourlyQuota = 100, int MaxAttempts = 8, string MessageIdDomain = "cloudlifecycle.invalid");
+
+/// <summary>What one delivery pass did.</summary>
+public sealed record DeliveryReport(int Sent, int Retrying, int GaveUp, bool QuotaReached);
+
+/// <summary>
+/// Delivers the outbox: due notices, oldest first, within the hourly quota; each rendered and sent
+/// under a message id derived from the notice id, then marked sent. A failure is retried with
+/// exponential back-off (1, 2, 4… minutes, at most an hour) and given up after
+/// <see cref="DeliveryOptions.MaxAttempts"/> attempts, kept in the outbox as failed.
+/// </summary>
+public sealed class OutboxDelivery(IOutbox outbox, INoticeRenderer renderer, IEmailSender sender, IDocumentStore documents, IClock clock, DeliveryOptions options)
+{
+    public async Task<DeliveryReport> DeliverAsync(CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetCurrentInstant();
+        var budget = options.HourlyQuota - await outbox.CountSentSinceAsync(now - Duration.FromHours(1), cancellationToken).ConfigureAwait(false);
+        if (budget <= 0)
+        {
+            return new DeliveryReport(0, 0, 0, QuotaReached: true);
+        }
+
+        var due = await outbox.DueAsync(now, budget, cancellationToken).ConfigureAwait(false);
+        int sent = 0, retrying = 0, gaveUp = 0;
+        foreach (var item in due)
+        {
+            var message = renderer.Render(item.Notice, MessageId(item.Notice.Id, options.MessageIdDomain));
+            try
+            {
+                await sender.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var attempts = item.Attempts + 1;
+                var giveUp = attempts >= options.MaxAttempts;
+                var backOff = Duration.FromMinutes(Math.Min(60, 1 << Math.Min(attempts - 1, 6)));
+                await outbox.UpdateAsync(item with { Attempts = attempts, Status = giveUp ? DeliveryStatus.Failed : DeliveryStatus.Pending, NextAttemptAt = now + backOff, LastError = e.Message }, cancellationToken).ConfigureAwait(false);
+                if (giveUp)
+                {
+                    gaveUp++;
+                }
+                else
+                {
+                    retrying++;
+                }
+
+                continue;
+            }
+
+            await outbox.UpdateAsync(item with { Attempts = item.Attempts + 1, Status = DeliveryStatus.Sent, SentAt = now, LastError = null }, cancellationToken).ConfigureAwait(false);
+            await documents.PutAsync($"notices/{item.Notice.ContractId}/{Sanitise(item.Notice.Id)}.html", "text/html; charset=utf-8", Encoding.UTF8.GetBytes(message.Html), cancellationToken).ConfigureAwait(false);
+            sent++;
+        }
+
+        return new DeliveryReport(sent, retrying, gaveUp, QuotaReached: due.Count == budget);
+    }
+
+    /// <summary>A stable RFC 5322 message id for a notice: the same notice always gets the same id.</summary>
+    public static string MessageId(string noticeId, string domain) =>
+        $"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(noticeId)))[..32]}@{domain}";
+
+    /// <summary>A notice id as a file or blob name.</summary>
+    public static string Sanitise(string noticeId) =>
+        string.Concat(noticeId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+}

@@ -1,0 +1,75 @@
+using CloudLifecycle.Core.Billing;
+using CloudLifecycle.Core.Contracts;
+using CloudLifecycle.Core.Time;
+using NodaTime;
+
+namespace CloudLifecycle.Core.Lifecycle;
+
+/// <summary>Turns a contract's state into the billing input of one month.</summary>
+public static class BillingInputs
+{
+    public static BillingInput For(ContractState state, YearMonth month)
+    {
+        var usage = state.Usage.FirstOrDefault(u => u.Month == month);
+        var first = month.FirstOfMonth();
+        var last = month.EndOfMonth();
+        var plan = state.PlanOn(last);
+        var inForceAtStart = state.PlanOn(first);
+        // The first plan is the one registered with the contract; later ones are changes.
+        var changes = state.Plans
+            .Skip(1)
+            .Where(p => p.EffectiveFrom >= first && p.EffectiveFrom <= last)
+            .OrderBy(p => p.EffectiveFrom)
+            .ToList();
+        var outage = state.Outages.FirstOrDefault(o => o.Month == month);
+        var isNec = state.Product == ProductCode.NecExpress5800;
+        var isOptage = state.Product == ProductCode.OptageNeutrix || state.Product == ProductCode.OptageStorage;
+        return new BillingInput
+        {
+            Product = state.Product,
+            ContractId = state.ContractId,
+            Start = state.Dates.Start,
+            End = state.Dates.End,
+            Month = month,
+            Issuer = state.Issuer,
+            Recipient = state.Customer.Name,
+            AwsUsageUsd = usage?.AwsUsageUsd,
+            FxRate = usage?.FxRate,
+            AwsUsageJpy = usage?.AwsUsageJpy,
+            BaseFee = state.Profile.BaseFee,
+            UnitPrice = state.Profile.UnitPrice,
+            Quantity = usage?.Quantity,
+            NecOutage = isNec && outage is { KnownOn: { } known, AppliedOn: { } applied }
+                ? new NecOutage(known, (int)decimal.Floor(outage.Hours / 24m), applied)
+                : null,
+            Termination = state.Termination,
+            Plan = plan?.Plan,
+            Components = plan?.Components,
+            Windows = plan?.Windows ?? false,
+            // ntt-east-aws-ops 別紙2 第2表 注: every plan in force during a month of changes (the dearest is billed).
+            PlansDuringMonth = changes.Count == 0 || inForceAtStart is null ? [] : [inForceAtStart.Plan, .. changes.Select(c => c.Selection.Plan)],
+            SetupItems = month == state.Dates.Start.ToYearMonth() ? state.Profile.SetupItems : [],
+            Outage = !isNec && outage is not null ? new ServiceOutage(outage.Hours, outage.GrossNegligence) : null,
+            QualifiedInvoiceRequested = state.Profile.QualifiedInvoice,
+            ResourceFee = usage?.ResourceFee,
+            AddedComponents = isOptage ? AddedComponents(inForceAtStart, changes) : 0,
+            MetricRelaxationComponents = state.Profile.MetricRelaxationComponents,
+            DowngradedFrom = isOptage && changes.Count > 0 ? inForceAtStart : null,
+            DueMonthsAfter = state.Profile.DueMonthsAfter,
+        };
+    }
+
+    /// <summary>OPTAGE 別表2 備考: each component added during the month owes the initial fee once.</summary>
+    private static int AddedComponents(PlanSelection? before, IReadOnlyList<PlanPeriod> changes)
+    {
+        var added = 0;
+        var current = before?.Components ?? 0;
+        foreach (var change in changes)
+        {
+            added += Math.Max(0, change.Selection.Components - current);
+            current = change.Selection.Components;
+        }
+
+        return added;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+using CloudLifecycle.Core.Billing;
+using CloudLifecycle.Core.Contracts;
+using NodaTime;
+
+namespace CloudLifecycle.Core.Lifecycle;
+
+/// <summary>What the host must do after a decision. Each command is idempotent: running it twice has the effect of running it once.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(RecordMilestone), "recordMilestone")]
+[JsonDerivedType(typeof(EnqueueNotice), "enqueueNotice")]
+[JsonDerivedType(typeof(IssueInvoice), "issueInvoice")]
+[JsonDerivedType(typeof(ScheduleWakeUp), "scheduleWakeUp")]
+[JsonDerivedType(typeof(CloseContract), "closeContract")]
+[JsonDerivedType(typeof(StoreUsage), "storeUsage")]
+public abstract record LifecycleCommand
+{
+    public required string ContractId { get; init; }
+}
+
+/// <summary>Append to the contract's history (audit trail). <see cref="HistoryEntry.Key"/> makes a repeat harmless.</summary>
+public sealed record RecordMilestone(HistoryEntry Entry) : LifecycleCommand;
+
+/// <summary>Store a notice in the outbox; it is delivered later, once, under its stable id.</summary>
+public sealed record EnqueueNotice(Notice Notice) : LifecycleCommand;
+
+/// <summary>Store the invoice and its renderings (HTML, JSON) under its deterministic number.</summary>
+public sealed record IssueInvoice(Invoice Invoice, Language Language = Language.Ja) : LifecycleCommand;
+
+/// <summary>Keep the month's usage as recorded (the usage table), beside the state that bills it.</summary>
+public sealed record StoreUsage(MonthUsage Usage) : LifecycleCommand;
+
+/// <summary>Wake the contract on <see cref="Date"/> (null: nothing is due any more; events still wake it).</summary>
+public sealed record ScheduleWakeUp(LocalDate? Date) : LifecycleCommand;
+
+/// <summary>The contract has ended on <see cref="Date"/> under <see cref="Clause"/>.</summary>
+public sealed record CloseContract(LocalDate Date, string Clause, Text Reason) : LifecycleCommand;
+
+/// <summary>
+/// One line of a contract's history: a milestone reached, an event received, an invoice issued,
+/// a notice sent. <see cref="Key"/> is unique per contract and deterministic.
+/// </summary>
+public sealed record HistoryEntry(string Key, LocalDate Date, string Kind, string Clause, Text Description);
+
+/// <summary>
+/// The outcome of one decision: the new state, the commands to run, and the consequence a caller
+/// can show (an effective date, an invoice, a reason nothing happened).
+/// </summary>
+public sealed record Decision(ContractState State, IReadOnlyList<LifecycleCommand> Commands, Consequence Consequence);
+
+/// <summary>What a decision meant, for the CRM, the run report and the CLI: a sentence with its clause, and the figures.</summary>
+public sealed record Consequence(Text Summary, string? Clause = null, LocalDate? EffectiveDate = null, long? Amount = null, string? InvoiceNumber = null, bool Changed = true)
+{
+    public static Consequence Nothing(Text why) => new(why, Changed: false);
+}

@@ -1,0 +1,68 @@
+using System.Text.RegularExpressions;
+using CloudLifecycle.Core.Billing;
+using CloudLifecycle.Core.Contracts;
+using CloudLifecycle.Core.Terms;
+
+namespace CloudLifecycle.Core.Lifecycle;
+
+/// <summary>
+/// What registering a contract needs. <see cref="ToState"/> checks it against the product's terms
+/// and billing rules, so that a contract that could never be planned or billed is refused at the door.
+/// </summary>
+public sealed partial record ContractRegistration(
+    string ContractId,
+    ProductCode Product,
+    Customer Customer,
+    ContractDates Dates,
+    Issuer Issuer,
+    BillingProfile? Profile = null)
+{
+    public const int MaxContractIdLength = 64;
+
+    public ContractState ToState()
+    {
+        if (string.IsNullOrWhiteSpace(ContractId) || ContractId.Length > MaxContractIdLength || !ContractIdPattern().IsMatch(ContractId))
+        {
+            throw new ContractRuleException("contractId", $"'{ContractId}' must be 1–{MaxContractIdLength} letters, digits, '-', '_' or '.'");
+        }
+
+        if (string.IsNullOrWhiteSpace(Customer.Name))
+        {
+            throw new ContractRuleException("customer.name", "is required (it is the invoice's recipient)");
+        }
+
+        if (!EmailPattern().IsMatch(Customer.Email ?? string.Empty))
+        {
+            throw new ContractRuleException("customer.email", $"'{Customer.Email}' is not an email address");
+        }
+
+        if (Product == ProductCode.NecExpress5800 && Dates.End is null)
+        {
+            throw new ContractRuleException("endDate", "nec-express5800 needs the end of the usage period", NecExpress5800Terms.UsagePeriodClause);
+        }
+
+        var profile = Profile ?? new BillingProfile();
+        var state = new ContractState
+        {
+            ContractId = ContractId,
+            Product = Product,
+            Customer = Customer with { Name = Customer.Name.Trim(), Email = Customer.Email!.Trim() },
+            Dates = Dates,
+            Issuer = Issuer,
+            Profile = profile,
+            Plans = profile.Plan is { } plan ? [new PlanPeriod(Dates.Start, plan)] : [],
+        };
+
+        // The terms validate the dates; the billing rules validate prices and plans on a month with no usage.
+        ProductCatalog.For(Product).Plan(state.PlanningDates, Dates.Start);
+        var preview = BillingInputs.For(state, Dates.Start.ToYearMonth()) with { AwsUsageUsd = 0, FxRate = 1, Quantity = 0, ResourceFee = 0 };
+        BillingCatalog.For(Product).Invoice(preview);
+        return state;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex ContractIdPattern();
+
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex EmailPattern();
+}

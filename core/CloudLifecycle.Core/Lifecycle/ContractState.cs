@@ -1,0 +1,130 @@
+using CloudLifecycle.Core.Billing;
+using CloudLifecycle.Core.Contracts;
+using NodaTime;
+
+namespace CloudLifecycle.Core.Lifecycle;
+
+/// <summary>Who receives the notices of a contract, and in which language (Japanese always; English added where preferred).</summary>
+public sealed record Customer(string Name, string Email, Language Language = Language.Ja);
+
+/// <summary>Where a contract is in its life.</summary>
+public enum ContractStatus
+{
+    /// <summary>Running; no end is known or the end is the usage period's (nec-express5800).</summary>
+    Active,
+
+    /// <summary>An end date is known (cancellation received, provider termination): the contract runs to it.</summary>
+    Ending,
+
+    /// <summary>The contract has ended; only its remaining milestones (payment due, confidentiality) follow.</summary>
+    Closed,
+}
+
+/// <summary>
+/// The prices and options a contract is billed with, fixed at registration (plans change through
+/// <see cref="PlanChanged"/> events). Which fields a product needs is stated by its billing rules.
+/// </summary>
+public sealed record BillingProfile
+{
+    /// <summary>nec-express5800 §4-3: the monthly base fee.</summary>
+    public decimal? BaseFee { get; init; }
+
+    /// <summary>nec-express5800 §4-4: the price per metered unit.</summary>
+    public decimal? UnitPrice { get; init; }
+
+    /// <summary>ntt-east-aws-ops and OPTAGE: the plan at the start.</summary>
+    public PlanSelection? Plan { get; init; }
+
+    /// <summary>OPTAGE: components with the metric-limit relaxation option.</summary>
+    public int MetricRelaxationComponents { get; init; }
+
+    /// <summary>ntt-east-aws-ops §49: a qualified invoice is requested every month.</summary>
+    public bool QualifiedInvoice { get; init; }
+
+    /// <summary>ntt-east-aws-ops 別紙2 第1表: setup work billed with the first invoice.</summary>
+    public IReadOnlyList<SetupItem> SetupItems { get; init; } = [];
+
+    /// <summary>OPTAGE: payment due this many months after the charge month (default 1).</summary>
+    public int? DueMonthsAfter { get; init; }
+}
+
+/// <summary>A plan in force from <see cref="EffectiveFrom"/> (ntt-east-aws-ops, OPTAGE).</summary>
+public sealed record PlanPeriod(LocalDate EffectiveFrom, PlanSelection Selection);
+
+/// <summary>A month's recorded usage; which fields matter depends on the product.</summary>
+public sealed record MonthUsage(
+    YearMonth Month,
+    decimal? AwsUsageUsd = null,
+    decimal? FxRate = null,
+    decimal? AwsUsageJpy = null,
+    decimal? Quantity = null,
+    decimal? ResourceFee = null);
+
+/// <summary>An outage reported for the invoice of <see cref="Month"/>.</summary>
+public sealed record OutageRecord(YearMonth Month, decimal Hours, bool GrossNegligence, LocalDate? KnownOn, LocalDate? AppliedOn);
+
+/// <summary>An issued invoice not yet paid in full; <see cref="Outstanding"/> is what is still owed.</summary>
+public sealed record OpenInvoice(string Number, YearMonth Month, long Total, long Outstanding, LocalDate DueDate, int OverdueNoticesSent = 0);
+
+/// <summary>The customer's cancellation as the terms resolved it.</summary>
+public sealed record CancellationRecord(LocalDate NoticeDate, LocalDate RequestedDate, LocalDate EffectiveDate, string Clause);
+
+/// <summary>
+/// Everything the lifecycle decider knows about one contract. Changed only by
+/// <see cref="LifecycleDecider.Decide"/>; <see cref="Version"/> grows by one with every change and is
+/// the optimistic-concurrency token of the store.
+/// </summary>
+public sealed record ContractState
+{
+    public required string ContractId { get; init; }
+
+    public required ProductCode Product { get; init; }
+
+    public required Customer Customer { get; init; }
+
+    /// <summary>Start, end (usage period end for nec-express5800, otherwise the end once known) and agreed removal date.</summary>
+    public required ContractDates Dates { get; init; }
+
+    public required Issuer Issuer { get; init; }
+
+    public BillingProfile Profile { get; init; } = new();
+
+    public ContractStatus Status { get; init; } = ContractStatus.Active;
+
+    public LocalDate RegisteredOn { get; init; }
+
+    /// <summary>Milestones and reminders dated up to and including this day have been handled.</summary>
+    public LocalDate? ProcessedThrough { get; init; }
+
+    /// <summary>The next day something is due (a milestone or a reminder); null when nothing is left.</summary>
+    public LocalDate? NextWake { get; init; }
+
+    public CancellationRecord? Cancellation { get; init; }
+
+    /// <summary>nec-express5800: an early end of the usage period (§24 cancellation and the like).</summary>
+    public NecTermination? Termination { get; init; }
+
+    public IReadOnlyList<PlanPeriod> Plans { get; init; } = [];
+
+    /// <summary>Usage recorded for months not yet invoiced.</summary>
+    public IReadOnlyList<MonthUsage> Usage { get; init; } = [];
+
+    public IReadOnlyList<OutageRecord> Outages { get; init; } = [];
+
+    public IReadOnlyList<YearMonth> InvoicedMonths { get; init; } = [];
+
+    public IReadOnlyList<OpenInvoice> OpenInvoices { get; init; } = [];
+
+    /// <summary>Ids of the most recent events applied, so that a redelivered event changes nothing.</summary>
+    public IReadOnlyList<string> RecentEventIds { get; init; } = [];
+
+    public long Version { get; init; }
+
+    /// <summary>The dates the lifecycle is planned with: an early nec-express5800 termination ends the usage period.</summary>
+    public ContractDates PlanningDates => Termination is { } termination ? Dates with { End = termination.Date } : Dates;
+
+    /// <summary>The plan in force on <paramref name="day"/>: the latest that took effect on or before it.</summary>
+    public PlanSelection? PlanOn(LocalDate day) =>
+        Plans.Where(p => p.EffectiveFrom <= day).OrderBy(p => p.EffectiveFrom).Select(p => p.Selection).LastOrDefault()
+        ?? Plans.OrderBy(p => p.EffectiveFrom).Select(p => p.Selection).FirstOrDefault();
+}

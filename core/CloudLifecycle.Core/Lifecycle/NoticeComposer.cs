@@ -1,0 +1,122 @@
+using CloudLifecycle.Core.Billing;
+using CloudLifecycle.Core.Contracts;
+using NodaTime;
+
+namespace CloudLifecycle.Core.Lifecycle;
+
+/// <summary>
+/// The words of each notice, in Japanese and English, with every date and amount beside its clause.
+/// Templates (adapters) only lay these out; the content is decided here, where it is tested.
+/// </summary>
+public static class NoticeComposer
+{
+    public static Notice Registered(ContractState state, IReadOnlyList<Milestone> keyDates, LocalDate today) =>
+        Compose(state, $"registered", NoticeKind.Registered, today,
+            new Text($"【{state.Product}】ご契約 {state.ContractId} を登録しました", $"[{state.Product}] Contract {state.ContractId} is registered"),
+            [new Text($"ご契約 {state.ContractId}（{state.Product}、開始日 {Iso(state.Dates.Start)}）を登録しました。主な日付は次のとおりです。",
+                $"We have registered contract {state.ContractId} ({state.Product}, starting {Iso(state.Dates.Start)}). Its key dates are below.")],
+            keyDates.Select(m => new NoticeFact(m.Description, Iso(m.Date), m.Clause)).ToList(),
+            keyDates.Count > 0 ? keyDates[0].Clause : string.Empty);
+
+    public static Notice Reminder(ContractState state, Milestone deadline, int leadDays, LocalDate today)
+    {
+        var kind = ReminderSchedule.NoticeFor(deadline.Kind);
+        var (ja, en) = kind switch
+        {
+            NoticeKind.DataDeletionReminder => ("データ削除期限のお知らせ", "data deletion deadline"),
+            NoticeKind.RemovalScheduling => ("機器撤去日の調整のお願い", "please agree the equipment removal date"),
+            _ => ("期限のお知らせ", "upcoming deadline"),
+        };
+        var daysLeft = Period.Between(today, deadline.Date, PeriodUnits.Days).Days;
+        return Compose(state, $"reminder/{deadline.Kind}/{Iso(deadline.Date)}/{leadDays}d", kind, today,
+            new Text($"【{state.Product}】{ja}：{Iso(deadline.Date)}（{deadline.Clause}）", $"[{state.Product}] {Capitalise(en)}: {Iso(deadline.Date)} ({deadline.Clause})"),
+            [
+                new Text($"ご契約 {state.ContractId} の期限が近づいています（あと{daysLeft}日）。", $"A deadline of contract {state.ContractId} is {daysLeft} days away."),
+                deadline.Description,
+            ],
+            [new NoticeFact(deadline.Description, Iso(deadline.Date), deadline.Clause)],
+            deadline.Clause);
+    }
+
+    public static Notice CancellationReceived(ContractState state, CancellationQuote quote, IReadOnlyList<InvoiceLine> charges, LocalDate today)
+    {
+        var facts = new List<NoticeFact>
+        {
+            new(new Text("解約の通知日", "notice received"), Iso(quote.NoticeDate), quote.Clause),
+            new(new Text("ご希望の解約日", "requested date"), Iso(quote.RequestedDate), quote.Clause),
+            new(new Text("解約日", "effective date"), Iso(quote.EffectiveDate), quote.Clause),
+        };
+        if (quote.NoticeDeadline is { } deadline)
+        {
+            facts.Add(new(new Text("ご希望日に対する通知期限", "notice deadline for the requested date"), Iso(deadline), quote.Clause));
+        }
+
+        facts.AddRange(charges.Select(line => new NoticeFact(line.Description, Yen(line.Amount) + " (税抜 / before tax)", line.Clause)));
+        return Compose(state, $"cancellation/{Iso(quote.NoticeDate)}", NoticeKind.CancellationReceived, today,
+            new Text($"【{state.Product}】解約のご通知を受け付けました（解約日 {Iso(quote.EffectiveDate)}）", $"[{state.Product}] Cancellation received: effective {Iso(quote.EffectiveDate)}"),
+            [quote.Explanation, charges.Count == 0
+                ? new Text("解約に伴う追加の料金はありません。", "The cancellation adds no charges.")
+                : new Text("解約に伴い次の料金が最終月のご請求に加わります。", "The following charges are added to the final month's invoice.")],
+            facts, quote.Clause);
+    }
+
+    public static Notice ExtensionConfirmed(ContractState state, ExtensionQuote quote, LocalDate requestDate, LocalDate newEnd, LocalDate today) =>
+        Compose(state, $"extension/{Iso(newEnd)}", NoticeKind.ExtensionConfirmed, today,
+            new Text($"【{state.Product}】利用期間の延長を承りました（{Iso(newEnd)}まで）", $"[{state.Product}] Usage period extended to {Iso(newEnd)}"),
+            [new Text($"{Iso(requestDate)}のお申し出により、利用期間を{Iso(newEnd)}まで延長します。料金は別途協議のうえ定めます。",
+                $"At your request of {Iso(requestDate)} the usage period is extended to {Iso(newEnd)}; prices are agreed separately.")],
+            [
+                new(new Text("延長申出の期限", "extension request deadline"), Iso(quote.Deadline), quote.Clause),
+                new(new Text("従前の利用期間終了日", "previous usage period end"), Iso(quote.UsagePeriodEnd), quote.Clause),
+                new(new Text("新しい利用期間終了日", "new usage period end"), Iso(newEnd), quote.Clause),
+            ],
+            quote.Clause);
+
+    public static Notice InvoiceIssued(ContractState state, Invoice invoice, LocalDate today) =>
+        Compose(state, $"invoice/{invoice.Number}", NoticeKind.InvoiceIssued, today,
+            new Text($"【{state.Product}】{invoice.Month.Year}年{invoice.Month.Month}月分のご請求（{invoice.Number}）", $"[{state.Product}] Invoice {invoice.Number} for {invoice.Month:uuuu-MM}"),
+            [new Text($"{invoice.Month.Year}年{invoice.Month.Month}月分のご請求書を発行しました。お支払期日は{Iso(invoice.DueDate)}です。",
+                $"Your invoice for {invoice.Month:uuuu-MM} is issued; payment is due on {Iso(invoice.DueDate)}.")],
+            [
+                .. invoice.Lines.Select(line => new NoticeFact(line.Description, Yen(line.Amount), line.Clause)),
+                new(new Text("消費税", "consumption tax"), Yen(invoice.Tax), invoice.TaxClause),
+                new(new Text("ご請求金額（税込）", "total including tax"), Yen(invoice.Total), invoice.TaxClause),
+                new(new Text("お支払期日", "payment due"), Iso(invoice.DueDate), invoice.DueDateClause),
+            ],
+            invoice.DueDateClause, invoice.Number);
+
+    public static Notice PaymentOverdue(ContractState state, OpenInvoice invoice, LateInterest interest, int stage, LocalDate today) =>
+        Compose(state, $"overdue/{invoice.Number}/{stage}", NoticeKind.PaymentOverdue, today,
+            new Text($"【{state.Product}】お支払期日を過ぎています（{invoice.Number}）", $"[{state.Product}] Payment overdue: {invoice.Number}"),
+            [
+                new Text($"{invoice.Number}（お支払期日 {Iso(invoice.DueDate)}）のお支払いが確認できていません。", $"We have not received payment of {invoice.Number}, due on {Iso(invoice.DueDate)}."),
+                interest.Explanation,
+            ],
+            [
+                new(new Text("未払額", "outstanding"), Yen(invoice.Outstanding), interest.Clause),
+                new(new Text($"{Iso(today)}にお支払いの場合の遅延損害金", $"late interest if paid on {Iso(today)}"), Yen(interest.Interest), interest.Clause),
+            ],
+            interest.Clause, invoice.Number);
+
+    public static Notice ProviderTermination(ContractState state, DeadlineQuote quote, LocalDate end, LocalDate today) =>
+        Compose(state, $"provider/{quote.Rule}/{Iso(quote.From)}", NoticeKind.ProviderTermination, today,
+            new Text($"【{state.Product}】サービス提供終了のお知らせ（{Iso(end)}）", $"[{state.Product}] The provider ends the service on {Iso(end)}"),
+            [quote.Explanation, new Text($"ご契約 {state.ContractId} は{Iso(end)}に終了します。", $"Contract {state.ContractId} ends on {Iso(end)}.")],
+            [
+                new(new Text("通知日", "notice date"), Iso(quote.From), quote.Clause),
+                new(new Text("終了日", "end date"), Iso(end), quote.Clause),
+            ],
+            quote.Clause);
+
+    public static string Yen(long amount) => amount < 0 ? $"-¥{-amount:N0}" : $"¥{amount:N0}";
+
+    private static string Iso(LocalDate date) => date.ToString("uuuu-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Capitalise(string text) => string.Concat(char.ToUpperInvariant(text[0]).ToString(), text.AsSpan(1));
+
+    private static Notice Compose(ContractState state, string what, NoticeKind kind, LocalDate today, Text subject, IReadOnlyList<Text> paragraphs, IReadOnlyList<NoticeFact> facts, string clause) =>
+        Compose(state, what, kind, today, subject, paragraphs, facts, clause, null);
+
+    private static Notice Compose(ContractState state, string what, NoticeKind kind, LocalDate today, Text subject, IReadOnlyList<Text> paragraphs, IReadOnlyList<NoticeFact> facts, string clause, string? invoiceNumber) =>
+        new($"{state.ContractId}/{what}", state.ContractId, kind, today, state.Customer, subject, paragraphs, facts, clause, invoiceNumber);
+}

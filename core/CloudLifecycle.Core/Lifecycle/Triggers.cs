@@ -1,0 +1,61 @@
+using System.Text.Json.Serialization;
+using NodaTime;
+
+namespace CloudLifecycle.Core.Lifecycle;
+
+/// <summary>
+/// What wakes a contract: its own timer or an event from the CRM, the monthly run or the daily
+/// check. <see cref="EventId"/> identifies an event so that a redelivery is applied once.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(Registered), "registered")]
+[JsonDerivedType(typeof(TimerFired), "timerFired")]
+[JsonDerivedType(typeof(CancellationRequested), "cancellationRequested")]
+[JsonDerivedType(typeof(ExtensionRequested), "extensionRequested")]
+[JsonDerivedType(typeof(PlanChanged), "planChanged")]
+[JsonDerivedType(typeof(UsageRecorded), "usageRecorded")]
+[JsonDerivedType(typeof(OutageReported), "outageReported")]
+[JsonDerivedType(typeof(PaymentReceived), "paymentReceived")]
+[JsonDerivedType(typeof(ProviderNoticeGiven), "providerNotice")]
+[JsonDerivedType(typeof(InvoiceMonth), "invoiceMonth")]
+[JsonDerivedType(typeof(OverdueCheck), "overdueCheck")]
+public abstract record Trigger
+{
+    public string? EventId { get; init; }
+}
+
+/// <summary>The contract was registered: announce it with its key dates and plan its timers.</summary>
+public sealed record Registered : Trigger;
+
+/// <summary>The contract's timer (<see cref="ContractState.NextWake"/>) fired.</summary>
+public sealed record TimerFired : Trigger;
+
+/// <summary>The customer asked to cancel: notice given on <see cref="NoticeDate"/> for <see cref="RequestedDate"/>.</summary>
+public sealed record CancellationRequested(LocalDate NoticeDate, LocalDate RequestedDate) : Trigger;
+
+/// <summary>nec-express5800 §2-3: the customer asked on <see cref="RequestDate"/> to extend the usage period to <see cref="NewEnd"/>.</summary>
+public sealed record ExtensionRequested(LocalDate RequestDate, LocalDate NewEnd) : Trigger;
+
+/// <summary>ntt-east-aws-ops / OPTAGE: a new plan from <see cref="EffectiveFrom"/>.</summary>
+public sealed record PlanChanged(LocalDate EffectiveFrom, string Plan, int Components, bool Windows = false) : Trigger;
+
+/// <summary>A month's usage (replaces what was recorded for that month before it is invoiced).</summary>
+public sealed record UsageRecorded(MonthUsage Usage) : Trigger;
+
+/// <summary>An outage, credited on the invoice of <see cref="OutageRecord.Month"/>.</summary>
+public sealed record OutageReported(OutageRecord Outage) : Trigger;
+
+/// <summary>The customer paid <see cref="Amount"/> yen of <see cref="InvoiceNumber"/> on <see cref="PaidOn"/>.</summary>
+public sealed record PaymentReceived(string InvoiceNumber, LocalDate PaidOn, long Amount) : Trigger;
+
+/// <summary>
+/// The provider gave notice under one of the product's deadline rules (eclect-aws discontinuation
+/// §30-2, OPTAGE provider termination §29-3 or website posting §5-3): the contract ends on the date the rule gives.
+/// </summary>
+public sealed record ProviderNoticeGiven(string Rule, LocalDate NoticeDate) : Trigger;
+
+/// <summary>The monthly invoice run asks for the invoice of <see cref="Month"/>.</summary>
+public sealed record InvoiceMonth(YearMonth Month) : Trigger;
+
+/// <summary>The daily check of invoices past their due date.</summary>
+public sealed record OverdueCheck : Trigger;

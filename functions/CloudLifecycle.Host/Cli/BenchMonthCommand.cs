@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Globalization;
+using Azure.Data.Tables;
+using CloudLifecycle.Adapters.Tables;
+using CloudLifecycle.Core.Application;
+using CloudLifecycle.Core.Application.InMemory;
+using CloudLifecycle.Core.Billing;
+using CloudLifecycle.Core.Contracts;
+using CloudLifecycle.Core.Lifecycle;
+using NodaTime;
+
+namespace CloudLifecycle.Host.Cli;
+
+/// <summary>
+/// <c>bench-month</c>: times the monthly invoice run. In memory over <c>--contracts</c> contracts (and a
+/// tenth of them, to show how time and memory grow); with <c>--azurite N</c> also against the configured
+/// storage, next to Azurite's raw entity-group insert throughput measured in the same run.
+/// </summary>
+internal sealed class BenchMonthCommand(TextWriter progress) : ICommand
+{
+    private static readonly YearMonth Month = new(2026, 10);
+    private static readonly LocalDate RunDate = new(2026, 11, 2);
+
+    public string Name => "bench-month";
+
+    public string Synopsis => "[--contracts 100000] [--azurite 2000]";
+
+    public void Run(Arguments arguments, TextWriter stdout)
+    {
+        var contracts = arguments.OptionalInteger("contracts") ?? 100_000;
+        var azurite = arguments.OptionalInteger("azurite");
+        arguments.EnsureAllUsed(Name);
+        var issuer = HostSettings.Issuer(null, null);
+        foreach (var count in new[] { Math.Max(1, contracts / 10), contracts })
+        {
+            var result = InMemoryAsync(count, issuer).GetAwaiter().GetResult();
+            stdout.WriteLine(result);
+        }
+
+        if (azurite is { } count2)
+        {
+            stdout.WriteLine(AzuriteAsync(count2, issuer).GetAwaiter().GetResult());
+        }
+    }
+
+    private async Task<string> InMemoryAsync(int count, Issuer issuer)
+    {
+        var documents = new CountingDocumentStore();
+        var stores = InMemoryStores.Create(documents);
+        foreach (var state in Contracts(count, issuer))
+        {
+            await stores.Contracts.TryCreateAsync(state).ConfigureAwait(false);
+        }
+
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var workflow = new ContractWorkflow(stores, new VirtualClock(Tokyo.WakeInstant(RunDate)));
+        var watch = Stopwatch.StartNew();
+        var report = await new MonthlyInvoiceRun(stores, workflow).RunAsync(Month, new Progress<BillingRunProgress>(p =>
+        {
+            if (p.Contracts % 20_000 == 0)
+            {
+                progress.WriteLine($"  … {p.Contracts:N0} contracts");
+            }
+        })).ConfigureAwait(false);
+        watch.Stop();
+        var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"in-memory: {count:N0} contracts → {report.Invoiced:N0} invoices (¥{report.InvoicedTotal:N0}), {report.Failures.Count} failed, in {watch.Elapsed.TotalSeconds:0.00} s = {count / watch.Elapsed.TotalSeconds:N0} contracts/s; " +
+            $"{documents.Count:N0} documents ({documents.Bytes / 1_048_576.0:0.0} MiB rendered, not kept); heap {heapBefore / 1_048_576.0:0} → {heapAfter / 1_048_576.0:0} MiB (the stores keep every state and invoice), peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1_048_576.0:0} MiB");
+    }
+
+    private static async Task<string> AzuriteAsync(int count, Issuer issuer)
+    {
+        var connection = HostSettings.Get("Storage:ConnectionString") ?? "UseDevelopmentStorage=true";
+        var prefix = "bench" + DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+        var stores = await AzureStorage.ConnectAsync(connection, prefix).ConfigureAwait(false);
+        var states = Contracts(count, issuer).ToList();
+
+        // Raw throughput: the same number of rows of the same size, in entity-group batches of one partition.
+        var raw = new TableServiceClient(connection).GetTableClient(prefix + "Raw");
+        await raw.CreateIfNotExistsAsync().ConfigureAwait(false);
+        var rawWatch = Stopwatch.StartNew();
+        await LifecycleTables.SubmitAsync(raw, states.Select(s => new TableTransactionAction(TableTransactionActionType.Add,
+            new TableEntity(TableKeys.Bucket(s.ContractId), s.ContractId) { ["State"] = LifecycleJson.Serialize(s) })), CancellationToken.None).ConfigureAwait(false);
+        rawWatch.Stop();
+        var rawRate = states.Count / rawWatch.Elapsed.TotalSeconds;
+
+        foreach (var state in states)
+        {
+            await stores.Contracts.TryCreateAsync(state).ConfigureAwait(false);
+        }
+
+        var workflow = new ContractWorkflow(stores, new VirtualClock(Tokyo.WakeInstant(RunDate)));
+        var watch = Stopwatch.StartNew();
+        var report = await new MonthlyInvoiceRun(stores, workflow).RunAsync(Month).ConfigureAwait(false);
+        watch.Stop();
+        // Rows the run wrote: the state, the invoice, its history line and its notice per invoiced contract; two blobs each besides.
+        var rows = report.Invoiced * 4;
+        var rowRate = rows / watch.Elapsed.TotalSeconds;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"azurite: raw batch insert {states.Count:N0} rows in {rawWatch.Elapsed.TotalSeconds:0.00} s = {rawRate:N0} rows/s; " +
+            $"run {count:N0} contracts → {report.Invoiced:N0} invoices in {watch.Elapsed.TotalSeconds:0.00} s = {count / watch.Elapsed.TotalSeconds:N0} contracts/s, {rowRate:N0} table rows/s " +
+            $"({rowRate / rawRate:0.00} × raw) plus {report.Invoiced * 2:N0} blobs; tables prefixed {prefix}");
+    }
+
+    /// <summary>A mix of the five products, each with the month's usage recorded, registered long enough ago to be quiet.</summary>
+    internal static IEnumerable<ContractState> Contracts(int count, Issuer issuer)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var id = string.Create(CultureInfo.InvariantCulture, $"B{i:D7}");
+            var customer = new Customer($"Bench Customer {i}", $"c{i}@bench.example");
+            var start = new LocalDate(2026, 4, 1).PlusDays(i % 28);
+            var registration = (i % 5) switch
+            {
+                0 => new ContractRegistration(id, ProductCode.EclectAws, customer, new ContractDates(start), issuer),
+                1 => new ContractRegistration(id, ProductCode.NecExpress5800, customer, new ContractDates(new LocalDate(2026, 4, 1), new LocalDate(2029, 3, 31)), issuer, new BillingProfile { BaseFee = 100_000m + i % 7 * 1_000m, UnitPrice = 2_500m }),
+                2 => new ContractRegistration(id, ProductCode.NttEastAwsOps, customer, new ContractDates(start), issuer, new BillingProfile { Plan = new PlanSelection("standard", 1 + i % 9) }),
+                3 => new ContractRegistration(id, ProductCode.OptageNeutrix, customer, new ContractDates(start), issuer, new BillingProfile { Plan = new PlanSelection("advanced", 1 + i % 25) }),
+                _ => new ContractRegistration(id, ProductCode.OptageStorage, customer, new ContractDates(start), issuer, new BillingProfile { Plan = new PlanSelection("entry", 1 + i % 12) }),
+            };
+            var state = registration.ToState();
+            var usage = (i % 5) switch
+            {
+                0 => new MonthUsage(Month, AwsUsageUsd: 100m + i % 900, FxRate: 150m),
+                1 => new MonthUsage(Month, Quantity: i % 40),
+                3 => new MonthUsage(Month, ResourceFee: 50_000m + i % 1000 * 10m),
+                _ => null,
+            };
+            // Registered before the run: its timers are handled up to the run date, so the run issues the invoice and nothing else.
+            yield return state with { RegisteredOn = start, ProcessedThrough = RunDate, Usage = usage is null ? [] : [usage], InvoicedMonths = [.. start.ToYearMonth().MonthsThroughBefore(Month)] };
+        }
+    }
+
+    /// <summary>Counts what would be stored: the benchmark renders every document but keeps none.</summary>
+    private sealed class CountingDocumentStore : IDocumentStore
+    {
+        private long count;
+        private long bytes;
+
+        public long Count => Interlocked.Read(ref count);
+
+        public long Bytes => Interlocked.Read(ref bytes);
+
+        public Task PutAsync(string path, string contentType, byte[] content, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref count);
+            Interlocked.Add(ref bytes, content.Length);
+            return Task.CompletedTask;
+        }
+
+        public Task<byte[]?> GetAsync(string path, CancellationToken cancellationToken = default) => Task.FromResult<byte[]?>(null);
+    }
+}
+
+internal static class MonthRanges
+{
+    /// <summary>The months from <paramref name="first"/> up to but not including <paramref name="end"/>.</summary>
+    public static IEnumerable<YearMonth> MonthsThroughBefore(this YearMonth first, YearMonth end)
+    {
+        for (var month = first; month < end; month = month.PlusMonths(1))
+        {
+            yield return month;
+        }
+    }
+}

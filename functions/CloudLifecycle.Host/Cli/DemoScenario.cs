@@ -1,0 +1,104 @@
+using CloudLifecycle.Core.Application;
+using CloudLifecycle.Core.Billing;
+using CloudLifecycle.Core.Contracts;
+using CloudLifecycle.Core.Lifecycle;
+using CloudLifecycle.Core.Time;
+using NodaTime;
+
+namespace CloudLifecycle.Host.Cli;
+
+/// <summary>
+/// The embedded demo: one sample contract per product, two years of usage, plan changes,
+/// cancellations, an extension window, equipment removal and one late payment.
+/// </summary>
+internal static class DemoScenario
+{
+    public static readonly LocalDate From = new(2026, 4, 1);
+    public static readonly LocalDate Through = new(2028, 3, 31);
+
+    /// <summary>The invoice the demo customer pays late, to show the overdue notice and late interest.</summary>
+    private static readonly LocalDate NecUsageEnd = new(2027, 12, 31);
+    private static readonly LocalDate EclectEnd = new(2028, 1, 20);
+
+    public const string LatePaidInvoice = "INV-DEMO-NTX-202609";
+
+    public static IReadOnlyList<ScriptedStep> Script(LifecycleStores stores, Issuer issuer)
+    {
+        var steps = new List<ScriptedStep>
+        {
+            Register(From, new ContractRegistration("DEMO-ECL", ProductCode.EclectAws, new Customer("株式会社サンプル商事", "it@sample-shoji.example", Language.Ja),
+                new ContractDates(From), issuer)),
+            Register(From, new ContractRegistration("DEMO-NEC", ProductCode.NecExpress5800, new Customer("Example Manufacturing K.K.", "infra@example-mfg.example", Language.En),
+                new ContractDates(From, NecUsageEnd), issuer, new BillingProfile { BaseFee = 120_000m, UnitPrice = 3_000m })),
+            Register(new LocalDate(2026, 4, 10), new ContractRegistration("DEMO-NTT", ProductCode.NttEastAwsOps, new Customer("東日本データ株式会社", "ops@east-data.example", Language.Ja),
+                new ContractDates(new LocalDate(2026, 4, 10)), issuer,
+                new BillingProfile { Plan = new PlanSelection("standard", 4), SetupItems = [new SetupItem("cloud-base-setup", 1)], QualifiedInvoice = true })),
+            Register(From, new ContractRegistration("DEMO-NTX", ProductCode.OptageNeutrix, new Customer("関西クラウド株式会社", "cloud@kansai-cloud.example", Language.Ja),
+                new ContractDates(From), issuer, new BillingProfile { Plan = new PlanSelection("premium", 22, Windows: true) })),
+            Register(new LocalDate(2026, 5, 1), new ContractRegistration("DEMO-STO", ProductCode.OptageStorage, new Customer("Osaka Storage Ltd.", "admin@osaka-storage.example", Language.En),
+                new ContractDates(new LocalDate(2026, 5, 1)), issuer, new BillingProfile { Plan = new PlanSelection("standard", 6) })),
+            Event(new LocalDate(2026, 10, 1), "DEMO-NTT", new PlanChanged(new LocalDate(2026, 10, 1), "advanced", 4)),
+            Event(new LocalDate(2026, 12, 1), "DEMO-STO", new CancellationRequested(new LocalDate(2026, 12, 1), new LocalDate(2027, 2, 28))),
+            Event(new LocalDate(2027, 6, 12), "DEMO-NTX", new OutageReported(new OutageRecord(new YearMonth(2027, 6), 50m, false, null, null))),
+            Event(new LocalDate(2027, 9, 1), "DEMO-NTT", new CancellationRequested(new LocalDate(2027, 9, 1), new LocalDate(2027, 9, 30))),
+            Event(new LocalDate(2027, 12, 10), "DEMO-ECL", new CancellationRequested(new LocalDate(2027, 12, 10), EclectEnd)),
+        };
+
+        foreach (var month in From.ToYearMonth().MonthsThrough(Through.ToYearMonth()))
+        {
+            var last = month.EndOfMonth();
+            var step = month.Month;
+            // Usage arrives on the month's last day, through each contract's final month.
+            if (month <= EclectEnd.ToYearMonth())
+            {
+                steps.Add(Event(last, "DEMO-ECL", new UsageRecorded(new MonthUsage(month, AwsUsageUsd: 1_150m + 37.5m * step, FxRate: 152.4m))));
+            }
+
+            if (month <= NecUsageEnd.ToYearMonth())
+            {
+                steps.Add(Event(last, "DEMO-NEC", new UsageRecorded(new MonthUsage(month, Quantity: 18 + (step % 5)))));
+            }
+
+            steps.Add(Event(last, "DEMO-NTX", new UsageRecorded(new MonthUsage(month, ResourceFee: 180_000m + 2_500m * step))));
+        }
+
+        for (var day = From; day <= Through; day = day.PlusDays(1))
+        {
+            var today = day;
+            steps.Add(new ScriptedStep(today, "customer payments", (workflow, token) => PayAsync(stores, workflow, today, token)));
+        }
+
+        return steps;
+    }
+
+    /// <summary>Customers pay three days before the due date; one invoice is paid 20 days late.</summary>
+    private static async Task PayAsync(LifecycleStores stores, ContractWorkflow workflow, LocalDate today, CancellationToken cancellationToken)
+    {
+        var payments = new List<(string ContractId, PaymentReceived Payment)>();
+        await foreach (var page in stores.Contracts.ScanAsync(100, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var stored in page)
+            {
+                foreach (var invoice in stored.State.OpenInvoices)
+                {
+                    var payOn = invoice.Number == LatePaidInvoice ? invoice.DueDate.PlusDays(20) : invoice.DueDate.PlusDays(-3);
+                    if (payOn == today)
+                    {
+                        payments.Add((stored.State.ContractId, new PaymentReceived(invoice.Number, today, invoice.Outstanding) { EventId = $"payment/{invoice.Number}" }));
+                    }
+                }
+            }
+        }
+
+        foreach (var (contractId, payment) in payments)
+        {
+            await workflow.RaiseAsync(contractId, payment, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static ScriptedStep Register(LocalDate date, ContractRegistration registration) =>
+        new(date, $"register {registration.ContractId}", (workflow, token) => workflow.RegisterAsync(registration, token));
+
+    private static ScriptedStep Event(LocalDate date, string contractId, Trigger trigger) =>
+        new(date, $"{trigger.GetType().Name} for {contractId}", (workflow, token) => workflow.RaiseAsync(contractId, trigger with { EventId = $"{contractId}/{trigger.GetType().Name}/{date:uuuu-MM-dd}" }, token));
+}
