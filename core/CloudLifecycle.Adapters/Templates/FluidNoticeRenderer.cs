@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using CloudLifecycle.Core.Application;
 using CloudLifecycle.Core.Contracts;
 using CloudLifecycle.Core.Lifecycle;
@@ -18,6 +19,9 @@ public sealed class FluidNoticeRenderer : INoticeRenderer
     private readonly IFluidTemplate text = Load("notice.txt.liquid");
     private readonly TemplateOptions options = CreateOptions();
 
+    // Escapes markup only: Japanese stays readable text, not numeric character references.
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+
     public EmailMessage Render(Notice notice, string messageId)
     {
         var model = NoticeView.From(notice);
@@ -28,7 +32,7 @@ public sealed class FluidNoticeRenderer : INoticeRenderer
             notice.To.Email,
             notice.To.Name,
             subject,
-            html.Render(context, HtmlEncoder.Default),
+            html.Render(context, Html),
             text.Render(context, NullEncoder.Default));
     }
 

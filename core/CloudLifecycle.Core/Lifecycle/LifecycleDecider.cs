@@ -59,7 +59,8 @@ public static class LifecycleDecider
         };
 
         next = Advance(next, today, commands);
-        if (commands.Count == 0 && next == state)
+        // Only the processed-through day moved: nothing to store, the next round covers the same days again harmlessly.
+        if (commands.Count == 0 && next with { ProcessedThrough = state.ProcessedThrough } == state)
         {
             return new Decision(state, [], consequence with { Changed = consequence.Changed && trigger is not TimerFired });
         }

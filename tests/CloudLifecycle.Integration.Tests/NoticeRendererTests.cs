@@ -1,0 +1,39 @@
+using CloudLifecycle.Adapters.Templates;
+using CloudLifecycle.Core.Contracts;
+using CloudLifecycle.Core.Lifecycle;
+using NodaTime;
+
+namespace CloudLifecycle.Integration.Tests;
+
+public class NoticeRendererTests
+{
+    private static Notice Notice(Language language) => new(
+        "C-1/reminder/ExtensionDeadline/2027-02-28/30d", "C-1", NoticeKind.DeadlineReminder, new LocalDate(2027, 1, 29),
+        new Customer("<Example> & Co.", "c@example.com", language),
+        new Text("【nec-express5800】期限のお知らせ", "[nec-express5800] Upcoming deadline"),
+        [new Text("延長の申出期限です。", "The extension request deadline.")],
+        [new NoticeFact(new Text("延長申出の期限", "extension request deadline"), "2027-02-28", "§2-3")],
+        "§2-3");
+
+    [Fact]
+    public void Render_JapaneseCustomer_JapaneseOnlyWithTheClauseBesideTheDate()
+    {
+        var message = new FluidNoticeRenderer().Render(Notice(Language.Ja), "id@test");
+
+        Assert.Equal("【nec-express5800】期限のお知らせ", message.Subject);
+        Assert.Contains("<td class=\"value\">2027-02-28</td><td class=\"clause\">§2-3</td>", message.Html, StringComparison.Ordinal);
+        Assert.Contains("- 延長申出の期限: 2027-02-28 (§2-3)", message.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("extension request deadline", message.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_EnglishCustomer_EnglishFirstThenTheJapaneseOriginal_AndNamesAreEscaped()
+    {
+        var message = new FluidNoticeRenderer().Render(Notice(Language.En), "id@test");
+
+        Assert.Equal("[nec-express5800] Upcoming deadline / 【nec-express5800】期限のお知らせ", message.Subject);
+        Assert.True(message.Html.IndexOf("extension request deadline", StringComparison.Ordinal) < message.Html.IndexOf("延長申出の期限", StringComparison.Ordinal));
+        Assert.Contains("Dear &lt;Example&gt; &amp; Co.,", message.Html, StringComparison.Ordinal);
+        Assert.Contains("Dear <Example> & Co.,", message.Text, StringComparison.Ordinal);
+    }
+}

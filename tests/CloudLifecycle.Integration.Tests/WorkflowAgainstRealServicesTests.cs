@@ -1,0 +1,170 @@
+using System.Text;
+using System.Text.Json;
+using CloudLifecycle.Adapters.Email;
+using CloudLifecycle.Adapters.Tables;
+using CloudLifecycle.Adapters.Templates;
+using CloudLifecycle.Core.Application;
+using CloudLifecycle.Core.Billing;
+using CloudLifecycle.Core.Contracts;
+using CloudLifecycle.Core.Lifecycle;
+using NodaTime;
+
+namespace CloudLifecycle.Integration.Tests;
+
+/// <summary>The workflow on real storage (Azurite) and a real SMTP server (maildev).</summary>
+[Collection(ServicesFixtureGroup.Name)]
+public sealed class WorkflowAgainstRealServicesTests(TestServices services)
+{
+    private static readonly Issuer Issuer = new("テスト請求株式会社", "T1234567890123");
+
+    private static ContractRegistration Nec(string id) => new(id, ProductCode.NecExpress5800,
+        new Customer("Example Manufacturing K.K.", $"{id.ToLowerInvariant()}@example.com", Language.En),
+        new ContractDates(new LocalDate(2026, 4, 1), new LocalDate(2027, 12, 31)), Issuer, new BillingProfile { BaseFee = 120_000m, UnitPrice = 3_000m });
+
+    private static string NewPrefix() => "t" + Guid.NewGuid().ToString("N")[..10];
+
+    private Task<LifecycleStores> StoresAsync(string? prefix = null) =>
+        AzureStorage.ConnectAsync(services.StorageConnectionString, prefix ?? NewPrefix());
+
+    private static OutboxDelivery Delivery(LifecycleStores stores, IClock clock, int smtpPort) =>
+        new(stores.Outbox, new FluidNoticeRenderer(), new SmtpEmailSender(new SmtpSettings("127.0.0.1", smtpPort, "notices@cloudlifecycle.test")), stores.Documents, clock, new DeliveryOptions());
+
+    [Fact]
+    public async Task Contract_NoticesArriveInTheMailServer_AndTheInvoiceLandsInBlobStorage()
+    {
+        var stores = await StoresAsync();
+        var clock = new VirtualClock(Tokyo.WakeInstant(new LocalDate(2026, 4, 1)));
+        var workflow = new ContractWorkflow(stores, clock);
+        await workflow.RegisterAsync(Nec("IT-MAIL"));
+        clock.Now = Tokyo.WakeInstant(new LocalDate(2026, 4, 30));
+        await workflow.RaiseAsync("IT-MAIL", new UsageRecorded(new MonthUsage(new YearMonth(2026, 4), Quantity: 21m)));
+        clock.Now = Tokyo.WakeInstant(new LocalDate(2026, 5, 1));
+        var run = await new MonthlyInvoiceRun(stores, workflow).RunAsync(new YearMonth(2026, 4));
+        var delivered = await Delivery(stores, clock, services.SmtpPort).DeliverAsync();
+
+        Assert.Equal(1, run.Invoiced);
+        Assert.Equal(2, delivered.Sent);
+        var mails = (await services.EmailsAsync()).Where(m => m.GetProperty("to")[0].GetProperty("address").GetString() == "it-mail@example.com").ToList();
+        Assert.Equal(2, mails.Count);
+        Assert.Contains(mails, m => m.GetProperty("subject").GetString()!.Contains("Invoice INV-IT-MAIL-202604", StringComparison.Ordinal));
+        var invoiceMail = mails.Single(m => m.GetProperty("subject").GetString()!.Contains("INV-IT-MAIL-202604", StringComparison.Ordinal));
+        Assert.Contains("§5-1", invoiceMail.GetProperty("html").GetString(), StringComparison.Ordinal);
+        var html = await stores.Documents.GetAsync("invoices/2026-04/INV-IT-MAIL-202604.html");
+        var json = await stores.Documents.GetAsync("invoices/2026-04/INV-IT-MAIL-202604.json");
+        Assert.NotNull(html);
+        Assert.Contains("INV-IT-MAIL-202604", Encoding.UTF8.GetString(html), StringComparison.Ordinal);
+        // §4: ¥120,000 base + 21 × ¥3,000 metered = ¥183,000, plus 10% tax.
+        Assert.Equal(201_300, JsonDocument.Parse(json!).RootElement.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task RestartedHost_SendsNothingTwice_AndLosesNothing()
+    {
+        var prefix = NewPrefix();
+        var stores = await StoresAsync(prefix);
+        var from = new LocalDate(2026, 4, 1);
+        var clock = new VirtualClock(Tokyo.WakeInstant(from));
+        var registration = Nec("IT-RESTART");
+        var script = new List<ScriptedStep> { new(from, "register", (w, t) => w.RegisterAsync(registration, t)) };
+        foreach (var month in new[] { 4, 5, 6, 7, 8 })
+        {
+            var last = new YearMonth(2026, month).OnDayOfMonth(1).PlusMonths(1).PlusDays(-1);
+            script.Add(new(last, "usage", (w, t) => w.RaiseAsync(registration.ContractId, new UsageRecorded(new MonthUsage(new YearMonth(2026, month), Quantity: 10m)), t)));
+        }
+
+        // Host A runs to the end of June and stops; host B starts from the same storage with nothing in memory.
+        await new LifecycleSimulation(await StoresAsync(prefix), clock, Delivery(stores, clock, services.SmtpPort)).RunAsync(from, new LocalDate(2026, 6, 30), script);
+        var hostB = await StoresAsync(prefix);
+        await new LifecycleSimulation(hostB, clock, Delivery(hostB, clock, services.SmtpPort)).RunAsync(new LocalDate(2026, 7, 1), new LocalDate(2026, 9, 30), script);
+        // A third start on a day already handled changes nothing.
+        var hostC = await StoresAsync(prefix);
+        await new LifecycleSimulation(hostC, clock, Delivery(hostC, clock, services.SmtpPort)).RunAsync(new LocalDate(2026, 9, 1), new LocalDate(2026, 9, 30), script);
+
+        var mails = (await services.EmailsAsync()).Where(m => m.GetProperty("to")[0].GetProperty("address").GetString() == "it-restart@example.com").ToList();
+        var messageIds = mails.Select(m => m.GetProperty("headers").GetProperty("message-id").GetString()).ToList();
+        Assert.Equal(messageIds.Distinct().Count(), messageIds.Count);
+        // Registered, the extension-deadline reminder of 2026-09-01 (90 days before 2026-11-30), five invoices (April–August)
+        // and, as nobody pays here, eight overdue notices: April's (due 06-30) on 07-01, 07-31, 08-30, 09-29;
+        // May's (due 07-31) on 08-01, 08-31, 09-30; June's (due 08-31) on 09-01.
+        Assert.Equal(15, mails.Count);
+        Assert.Equal(8, mails.Count(m => m.GetProperty("subject").GetString()!.Contains("Payment overdue", StringComparison.Ordinal)));
+        var invoices = await stores.Invoices.ListByContractAsync(registration.ContractId);
+        Assert.Equal(["2026-04", "2026-05", "2026-06", "2026-07", "2026-08"], invoices.Select(i => i.Month.ToString("uuuu-MM", null)));
+        await foreach (var item in stores.Outbox.ListAsync())
+        {
+            Assert.Equal(DeliveryStatus.Sent, item.Status);
+        }
+    }
+
+    [Fact]
+    public async Task Outbox_WhenTheMailServerIsDown_RetriesLaterUnderTheSameMessageId()
+    {
+        var stores = await StoresAsync();
+        var clock = new VirtualClock(Tokyo.WakeInstant(new LocalDate(2026, 4, 1)));
+        await new ContractWorkflow(stores, clock).RegisterAsync(Nec("IT-RETRY"));
+        var closedPort = services.SmtpPort == 1 ? 2 : 1;
+
+        var down = await Delivery(stores, clock, closedPort).DeliverAsync();
+        var tooSoon = await Delivery(stores, clock, services.SmtpPort).DeliverAsync();
+        clock.Now += Duration.FromMinutes(2);
+        var up = await Delivery(stores, clock, services.SmtpPort).DeliverAsync();
+
+        Assert.Equal((0, 1), (down.Sent, down.Retrying));
+        Assert.Equal(0, tooSoon.Sent);
+        Assert.Equal(1, up.Sent);
+        var item = Assert.Single(await ToListAsync(stores.Outbox.ListAsync()));
+        Assert.Equal((DeliveryStatus.Sent, 2), (item.Status, item.Attempts));
+        var mail = Assert.Single(await services.EmailsAsync(), m => m.GetProperty("to")[0].GetProperty("address").GetString() == "it-retry@example.com");
+        Assert.Equal(OutboxDelivery.MessageId(item.Notice.Id, new DeliveryOptions().MessageIdDomain), mail.GetProperty("headers").GetProperty("message-id").GetString()!.Trim('<', '>'));
+    }
+
+    [Fact]
+    public async Task ContractStore_TwoWritersFromTheSameRead_SecondIsRefusedByTheETag()
+    {
+        var stores = await StoresAsync();
+        var state = Nec("IT-ETAG").ToState();
+        Assert.True(await stores.Contracts.TryCreateAsync(state));
+        Assert.False(await stores.Contracts.TryCreateAsync(state));
+        var read = await stores.Contracts.GetAsync("IT-ETAG");
+
+        await stores.Contracts.ReplaceAsync(read!.State with { Version = 1 }, read.ETag);
+
+        await Assert.ThrowsAsync<ConcurrencyException>(() => stores.Contracts.ReplaceAsync(read.State with { Version = 1 }, read.ETag));
+    }
+
+    [Fact]
+    public async Task MonthlyRun_RunTwice_InvoicesOnceAndWritesEntityGroupBatches()
+    {
+        var stores = await StoresAsync();
+        var clock = new VirtualClock(Tokyo.WakeInstant(new LocalDate(2026, 4, 1)));
+        var workflow = new ContractWorkflow(stores, clock);
+        for (var i = 0; i < 150; i++)
+        {
+            await stores.Contracts.TryCreateAsync(Nec($"IT-RUN-{i:D3}").ToState() with
+            {
+                ProcessedThrough = new LocalDate(2026, 5, 1),
+                Usage = [new MonthUsage(new YearMonth(2026, 4), Quantity: i)],
+            });
+        }
+
+        clock.Now = Tokyo.WakeInstant(new LocalDate(2026, 5, 1));
+        var first = await new MonthlyInvoiceRun(stores, workflow).RunAsync(new YearMonth(2026, 4));
+        var second = await new MonthlyInvoiceRun(stores, workflow).RunAsync(new YearMonth(2026, 4));
+
+        Assert.Equal((150, 150, 0), (first.Contracts, first.Invoiced, first.Failures.Count));
+        Assert.Equal((0, 150), (second.Invoiced, second.AlreadyInvoiced));
+        Assert.NotNull(await stores.Invoices.GetAsync("INV-IT-RUN-149-202604"));
+        Assert.NotNull(await stores.Documents.GetAsync("reports/billing-2026-04.json"));
+    }
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items)
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+}
