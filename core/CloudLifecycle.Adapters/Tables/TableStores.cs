@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
@@ -373,6 +372,4 @@ public static class AzureStorage
             documents,
             new TableIdempotencyStore(await tables.TableAsync("Idempotency", cancellationToken).ConfigureAwait(false)));
     }
-
-    internal static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -37,10 +37,7 @@ public sealed class MonthlyInvoiceRun(LifecycleStores stores, ContractWorkflow w
     public async Task<BillingRunReport> RunAsync(YearMonth month, IProgress<BillingRunProgress>? progress = null, int pageSize = DefaultPageSize, CancellationToken cancellationToken = default)
     {
         var today = workflow.Today;
-        if (month.OnDayOfMonth(1).PlusMonths(1) > today)
-        {
-            throw new ContractRuleException("month", $"{month:uuuu-MM} has not ended yet on {today:uuuu-MM-dd}");
-        }
+        LifecycleDecider.EnsureMonthEnded(month, today);
 
         var trigger = new InvoiceMonth(month);
         int contracts = 0, invoiced = 0, already = 0, notBillable = 0, conflicts = 0;

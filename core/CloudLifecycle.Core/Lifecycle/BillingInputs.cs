@@ -59,6 +59,13 @@ public static class BillingInputs
         };
     }
 
+    /// <summary>
+    /// The month's input with every metered figure at zero: what the billing rules say about the
+    /// contract's own prices and plans (validation, early-termination charges) before usage arrives.
+    /// </summary>
+    public static BillingInput Preview(ContractState state, YearMonth month) =>
+        For(state, month) with { AwsUsageUsd = 0, FxRate = 1, Quantity = 0, ResourceFee = 0, Outage = null, NecOutage = null };
+
     /// <summary>OPTAGE 別表2 備考: each component added during the month owes the initial fee once.</summary>
     private static int AddedComponents(PlanSelection? before, IReadOnlyList<PlanPeriod> changes)
     {

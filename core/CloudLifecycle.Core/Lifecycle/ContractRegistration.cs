@@ -55,8 +55,7 @@ public sealed partial record ContractRegistration(
 
         // The terms validate the dates; the billing rules validate prices and plans on a month with no usage.
         ProductCatalog.For(Product).Plan(state.PlanningDates, Dates.Start);
-        var preview = BillingInputs.For(state, Dates.Start.ToYearMonth()) with { AwsUsageUsd = 0, FxRate = 1, Quantity = 0, ResourceFee = 0 };
-        BillingCatalog.For(Product).Invoice(preview);
+        BillingCatalog.For(Product).Invoice(BillingInputs.Preview(state, Dates.Start.ToYearMonth()));
         return state;
     }
 

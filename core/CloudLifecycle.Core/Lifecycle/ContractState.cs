@@ -101,6 +101,9 @@ public sealed record ContractState
 
     public CancellationRecord? Cancellation { get; init; }
 
+    /// <summary>The clause that set the end date when the provider ended the contract (§30-2, §29-3, §5-3).</summary>
+    public string? ProviderEndClause { get; init; }
+
     /// <summary>nec-express5800: an early end of the usage period (§24 cancellation and the like).</summary>
     public NecTermination? Termination { get; init; }
 

@@ -128,10 +128,16 @@ public static class LifecycleDecider
             return plan.FirstOrDefault(m => m.Kind == MilestoneKind.ContractEnd);
         }
 
-        return state.Dates.End is { } end
-            ? plan.FirstOrDefault(m => m.Date == end && m.Kind == MilestoneKind.CancellationEffective)
-                ?? new Milestone(end, MilestoneKind.ContractEnd, state.Cancellation?.Clause ?? "§30", new Text("契約終了", "contract ends"))
-            : null;
+        if (state.Dates.End is not { } end)
+        {
+            return null;
+        }
+
+        // Ended by the provider: the end cites the provider's clause, not the customer's cancellation rule.
+        return state.ProviderEndClause is { } providerClause
+            ? new Milestone(end, MilestoneKind.ContractEnd, providerClause, new Text("提供者による契約終了", "contract ended by the provider"))
+            : plan.FirstOrDefault(m => m.Date == end && m.Kind == MilestoneKind.CancellationEffective)
+                ?? new Milestone(end, MilestoneKind.ContractEnd, state.Cancellation?.Clause ?? plan.FirstOrDefault(m => m.Date == end)?.Clause ?? string.Empty, new Text("契約終了", "contract ends"));
     }
 
     private static IEnumerable<(Milestone Milestone, int Lead)> Reminders(ContractState state, IReadOnlyList<Milestone> plan)
@@ -215,7 +221,7 @@ public static class LifecycleDecider
     /// <summary>The early-termination lines of the final month (§11-2, §24-2), taken from the billing rules themselves.</summary>
     private static List<InvoiceLine> EndingCharges(ContractState state, YearMonth finalMonth)
     {
-        var preview = BillingInputs.For(state, finalMonth) with { AwsUsageUsd = 0, FxRate = 1, Quantity = 0, ResourceFee = 0, Outage = null, NecOutage = null };
+        var preview = BillingInputs.Preview(state, finalMonth);
         try
         {
             return BillingCatalog.For(state.Product).Invoice(preview).Lines
@@ -274,8 +280,7 @@ public static class LifecycleDecider
         var selection = new PlanSelection(change.Plan, change.Components, change.Windows);
         var changed = state with { Plans = [.. state.Plans, new PlanPeriod(change.EffectiveFrom, selection)] };
         // The billing rules validate the plan: an unknown plan or component count is refused here, not at the month's end.
-        var preview = BillingInputs.For(changed, change.EffectiveFrom.ToYearMonth()) with { AwsUsageUsd = 0, FxRate = 1, Quantity = 0, ResourceFee = 0 };
-        BillingCatalog.For(state.Product).Invoice(preview);
+        BillingCatalog.For(state.Product).Invoice(BillingInputs.Preview(changed, change.EffectiveFrom.ToYearMonth()));
         var text = new Text($"プラン変更：{change.Plan}（{change.Components}コンポーネント）{change.EffectiveFrom:uuuu-MM-dd}から", $"plan changed to {change.Plan} ({change.Components} components) from {change.EffectiveFrom:uuuu-MM-dd}");
         commands.Add(Record(state, new HistoryEntry($"event/plan/{change.EffectiveFrom:uuuu-MM-dd}/{state.Plans.Count}", today, "PlanChanged", string.Empty, text)));
         return (changed, new Consequence(text, EffectiveDate: change.EffectiveFrom));
@@ -368,7 +373,7 @@ public static class LifecycleDecider
         EnsureNotFuture(notice.NoticeDate, today, "noticeDate");
         var quote = terms.QuoteDeadline(notice.Rule, notice.NoticeDate);
         var end = state.Dates.End is { } planned && planned < quote.Date ? planned : quote.Date;
-        var ended = state with { Status = ContractStatus.Ending, Dates = state.Dates with { End = end } };
+        var ended = state with { Status = ContractStatus.Ending, Dates = state.Dates with { End = end }, ProviderEndClause = quote.Clause };
         commands.Add(Record(state, new HistoryEntry($"event/provider/{notice.Rule}/{notice.NoticeDate:uuuu-MM-dd}", notice.NoticeDate, "ProviderNotice", quote.Clause, quote.Explanation)));
         commands.Add(Enqueue(state, NoticeComposer.ProviderTermination(ended, quote, end, today)));
         return (ended, new Consequence(quote.Explanation, quote.Clause, end));
@@ -387,10 +392,7 @@ public static class LifecycleDecider
             return (state, Consequence.Nothing(new Text($"{month:uuuu-MM}は契約開始前です", $"{month:uuuu-MM} is before the contract starts")));
         }
 
-        if (month.EndOfMonth() > today)
-        {
-            throw new ContractRuleException("month", $"{month:uuuu-MM} has not ended yet on {today:uuuu-MM-dd}");
-        }
+        EnsureMonthEnded(month, today);
 
         var invoice = BillingCatalog.For(state.Product).Invoice(BillingInputs.For(state, month));
         commands.Add(new IssueInvoice(invoice, state.Customer.Language) { ContractId = state.ContractId });
@@ -433,6 +435,15 @@ public static class LifecycleDecider
         return sent == 0
             ? (state, Consequence.Nothing(new Text("督促の必要なし", "nothing overdue to chase")))
             : (state with { OpenInvoices = chased }, new Consequence(new Text($"{sent}件の督促", $"{sent} overdue notices"), policy.Clause));
+    }
+
+    /// <summary>A month is invoiced only once it has ended.</summary>
+    public static void EnsureMonthEnded(YearMonth month, LocalDate today)
+    {
+        if (month.EndOfMonth() >= today)
+        {
+            throw new ContractRuleException("month", $"{month:uuuu-MM} has not ended yet on {today:uuuu-MM-dd}");
+        }
     }
 
     private static void EnsureOpen(ContractState state, string field)

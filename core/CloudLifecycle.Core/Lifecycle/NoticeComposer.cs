@@ -1,4 +1,5 @@
 using CloudLifecycle.Core.Billing;
+using CloudLifecycle.Core.Billing.Rendering;
 using CloudLifecycle.Core.Contracts;
 using NodaTime;
 
@@ -51,7 +52,7 @@ public static class NoticeComposer
             facts.Add(new(new Text("ご希望日に対する通知期限", "notice deadline for the requested date"), Iso(deadline), quote.Clause));
         }
 
-        facts.AddRange(charges.Select(line => new NoticeFact(line.Description, Yen(line.Amount) + " (税抜 / before tax)", line.Clause)));
+        facts.AddRange(charges.Select(line => new NoticeFact(line.Description, InvoiceHtml.Yen(line.Amount) + " (税抜 / before tax)", line.Clause)));
         return Compose(state, $"cancellation/{Iso(quote.NoticeDate)}", NoticeKind.CancellationReceived, today,
             new Text($"【{state.Product}】解約のご通知を受け付けました（解約日 {Iso(quote.EffectiveDate)}）", $"[{state.Product}] Cancellation received: effective {Iso(quote.EffectiveDate)}"),
             [quote.Explanation, charges.Count == 0
@@ -78,9 +79,9 @@ public static class NoticeComposer
             [new Text($"{invoice.Month.Year}年{invoice.Month.Month}月分のご請求書を発行しました。お支払期日は{Iso(invoice.DueDate)}です。",
                 $"Your invoice for {invoice.Month:uuuu-MM} is issued; payment is due on {Iso(invoice.DueDate)}.")],
             [
-                .. invoice.Lines.Select(line => new NoticeFact(line.Description, Yen(line.Amount), line.Clause)),
-                new(new Text("消費税", "consumption tax"), Yen(invoice.Tax), invoice.TaxClause),
-                new(new Text("ご請求金額（税込）", "total including tax"), Yen(invoice.Total), invoice.TaxClause),
+                .. invoice.Lines.Select(line => new NoticeFact(line.Description, InvoiceHtml.Yen(line.Amount), line.Clause)),
+                new(new Text("消費税", "consumption tax"), InvoiceHtml.Yen(invoice.Tax), invoice.TaxClause),
+                new(new Text("ご請求金額（税込）", "total including tax"), InvoiceHtml.Yen(invoice.Total), invoice.TaxClause),
                 new(new Text("お支払期日", "payment due"), Iso(invoice.DueDate), invoice.DueDateClause),
             ],
             invoice.DueDateClause, invoice.Number);
@@ -93,8 +94,8 @@ public static class NoticeComposer
                 interest.Explanation,
             ],
             [
-                new(new Text("未払額", "outstanding"), Yen(invoice.Outstanding), interest.Clause),
-                new(new Text($"{Iso(today)}にお支払いの場合の遅延損害金", $"late interest if paid on {Iso(today)}"), Yen(interest.Interest), interest.Clause),
+                new(new Text("未払額", "outstanding"), InvoiceHtml.Yen(invoice.Outstanding), interest.Clause),
+                new(new Text($"{Iso(today)}にお支払いの場合の遅延損害金", $"late interest if paid on {Iso(today)}"), InvoiceHtml.Yen(interest.Interest), interest.Clause),
             ],
             interest.Clause, invoice.Number);
 
@@ -108,15 +109,10 @@ public static class NoticeComposer
             ],
             quote.Clause);
 
-    public static string Yen(long amount) => amount < 0 ? $"-¥{-amount:N0}" : $"¥{amount:N0}";
-
     private static string Iso(LocalDate date) => date.ToString("uuuu-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Capitalise(string text) => string.Concat(char.ToUpperInvariant(text[0]).ToString(), text.AsSpan(1));
 
-    private static Notice Compose(ContractState state, string what, NoticeKind kind, LocalDate today, Text subject, IReadOnlyList<Text> paragraphs, IReadOnlyList<NoticeFact> facts, string clause) =>
-        Compose(state, what, kind, today, subject, paragraphs, facts, clause, null);
-
-    private static Notice Compose(ContractState state, string what, NoticeKind kind, LocalDate today, Text subject, IReadOnlyList<Text> paragraphs, IReadOnlyList<NoticeFact> facts, string clause, string? invoiceNumber) =>
+    private static Notice Compose(ContractState state, string what, NoticeKind kind, LocalDate today, Text subject, IReadOnlyList<Text> paragraphs, IReadOnlyList<NoticeFact> facts, string clause, string? invoiceNumber = null) =>
         new($"{state.ContractId}/{what}", state.ContractId, kind, today, state.Customer, subject, paragraphs, facts, clause, invoiceNumber);
 }

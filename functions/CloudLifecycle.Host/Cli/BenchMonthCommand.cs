@@ -7,6 +7,7 @@ using CloudLifecycle.Core.Application.InMemory;
 using CloudLifecycle.Core.Billing;
 using CloudLifecycle.Core.Contracts;
 using CloudLifecycle.Core.Lifecycle;
+using CloudLifecycle.Core.Time;
 using NodaTime;
 
 namespace CloudLifecycle.Host.Cli;
@@ -128,7 +129,7 @@ internal sealed class BenchMonthCommand(TextWriter progress) : ICommand
                 _ => null,
             };
             // Registered before the run: its timers are handled up to the run date, so the run issues the invoice and nothing else.
-            yield return state with { RegisteredOn = start, ProcessedThrough = RunDate, Usage = usage is null ? [] : [usage], InvoicedMonths = [.. start.ToYearMonth().MonthsThroughBefore(Month)] };
+            yield return state with { RegisteredOn = start, ProcessedThrough = RunDate, Usage = usage is null ? [] : [usage], InvoicedMonths = [.. start.ToYearMonth().MonthsThrough(Month.PlusMonths(-1))] };
         }
     }
 
@@ -150,17 +151,5 @@ internal sealed class BenchMonthCommand(TextWriter progress) : ICommand
         }
 
         public Task<byte[]?> GetAsync(string path, CancellationToken cancellationToken = default) => Task.FromResult<byte[]?>(null);
-    }
-}
-
-internal static class MonthRanges
-{
-    /// <summary>The months from <paramref name="first"/> up to but not including <paramref name="end"/>.</summary>
-    public static IEnumerable<YearMonth> MonthsThroughBefore(this YearMonth first, YearMonth end)
-    {
-        for (var month = first; month < end; month = month.PlusMonths(1))
-        {
-            yield return month;
-        }
     }
 }

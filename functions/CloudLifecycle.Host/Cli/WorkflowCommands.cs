@@ -6,6 +6,7 @@ using CloudLifecycle.Core.Application;
 using CloudLifecycle.Core.Application.InMemory;
 using CloudLifecycle.Core.Contracts;
 using CloudLifecycle.Core.Lifecycle;
+using CloudLifecycle.Core.Time;
 using NodaTime;
 
 namespace CloudLifecycle.Host.Cli;
@@ -88,7 +89,7 @@ internal sealed class DemoCommand(TextWriter progress) : ICommand
                 InvoicedTotal += run.InvoicedTotal;
             }
 
-            if (day.Date != day.Date.ToYearMonth().OnDayOfMonth(1).PlusMonths(1).PlusDays(-1) && day.Date != through)
+            if (day.Date != day.Date.EndOfMonth() && day.Date != through)
             {
                 return;
             }
