@@ -15,6 +15,7 @@ public sealed class TestServices : IAsyncLifetime
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly List<Process> processes = [];
+    private readonly Dictionary<Process, System.Text.StringBuilder> outputs = [];
 
     public string StorageConnectionString { get; private set; } = string.Empty;
 
@@ -31,9 +32,9 @@ public sealed class TestServices : IAsyncLifetime
             await RunToEndAsync("npm", "ci --no-audit --no-fund", root);
         }
 
-        int blob = FreePort(), table = FreePort(), queue = FreePort();
-        SmtpPort = FreePort();
-        var web = FreePort();
+        var ports = FreePorts(5);
+        int blob = ports[0], table = ports[1], queue = ports[2], web = ports[4];
+        SmtpPort = ports[3];
         Start(Path.Combine(bin, "azurite"), $"--silent --inMemoryPersistence --skipApiVersionCheck --loose --blobHost 127.0.0.1 --blobPort {blob} --tableHost 127.0.0.1 --tablePort {table} --queueHost 127.0.0.1 --queuePort {queue}", root);
         Start(Path.Combine(bin, "maildev"), $"--ip 127.0.0.1 --smtp {SmtpPort} --web {web} --silent", root);
         await WaitForPortAsync(blob);
@@ -73,8 +74,10 @@ public sealed class TestServices : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         }) ?? throw new InvalidOperationException($"could not start {program}");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        outputs[process] = output;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         processes.Add(process);
@@ -91,18 +94,32 @@ public sealed class TestServices : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
+    /// <summary>Distinct free ports: every listener is held until all are chosen, so no port is handed out twice.</summary>
+    private static int[] FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
+        }
     }
 
-    private static async Task WaitForPortAsync(int port)
+    private async Task WaitForPortAsync(int port)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
+            if (processes.FirstOrDefault(p => p.HasExited) is { } exited)
+            {
+                // A service that died will never listen: say why instead of waiting out the deadline.
+                throw new InvalidOperationException($"{exited.StartInfo.FileName} exited with {exited.ExitCode}: {outputs[exited]}");
+            }
+
             try
             {
                 using var client = new TcpClient();

@@ -306,6 +306,24 @@ public sealed class TableOutbox(TableClient table) : IOutbox
         }
     }
 
+    /// <summary>One partition, the row range of the contract's notice ids (<c>{contract}/…</c>, '/' stored as '|').</summary>
+    public async Task<IReadOnlyList<OutboxItem>> ListForContractAsync(string contractId, CancellationToken cancellationToken = default)
+    {
+        var prefix = TableKeys.Row(contractId) + "|";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Bucket(contractId)} and RowKey ge {prefix} and RowKey lt {TableKeys.Row(contractId) + "}"}");
+        var items = new List<OutboxItem>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var item = ToItem(entity);
+            if (item.Notice.ContractId == contractId)
+            {
+                items.Add(item);
+            }
+        }
+
+        return items.OrderBy(i => i.EnqueuedAt).ThenBy(i => i.Notice.Id, StringComparer.Ordinal).ToList();
+    }
+
     private static TableEntity ToEntity(OutboxItem item) => new(TableKeys.Bucket(item.Notice.ContractId), TableKeys.Row(item.Notice.Id))
     {
         ["Notice"] = LifecycleJson.Serialize(item.Notice),
@@ -327,22 +345,54 @@ public sealed class TableOutbox(TableClient table) : IOutbox
         entity.GetString("LastError"));
 }
 
-/// <summary>Idempotency keys: PartitionKey = first two hex digits of the key's hash, RowKey = the hash; the first result stays.</summary>
+/// <summary>
+/// Idempotency keys: PartitionKey = first two hex digits of the key's hash, RowKey = the hash; the first
+/// result stays. A result is kept in parts of <see cref="PartChars"/> characters (a string property holds 64 KiB).
+/// </summary>
 public sealed class TableIdempotencyStore(TableClient table) : IIdempotencyStore
 {
+    public const int PartChars = 30_000;
+    public const int MaxParts = 30;
+
     public async Task<string?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         var hash = TableKeys.Hashed(key);
         var response = await table.GetEntityIfExistsAsync<TableEntity>(hash[..2], hash, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return response.HasValue ? response.Value!.GetString("Result") : null;
+        if (!response.HasValue)
+        {
+            return null;
+        }
+
+        var entity = response.Value!;
+        var parts = entity.GetInt32("Parts") ?? 1;
+        return parts == 1 ? entity.GetString("Result") : string.Concat(Enumerable.Range(0, parts).Select(i => entity.GetString($"Result{i}")));
     }
 
     public async Task<string> PutIfAbsentAsync(string key, string result, CancellationToken cancellationToken = default)
     {
         var hash = TableKeys.Hashed(key);
+        var parts = result.Chunk(PartChars).Select(c => new string(c)).ToList();
+        if (parts.Count > MaxParts)
+        {
+            throw new ArgumentException($"an idempotent result of {result.Length} characters is more than {PartChars * MaxParts}", nameof(result));
+        }
+
+        var entity = new TableEntity(hash[..2], hash) { ["Key"] = key, ["Parts"] = Math.Max(1, parts.Count) };
+        if (parts.Count <= 1)
+        {
+            entity["Result"] = result;
+        }
+        else
+        {
+            for (var i = 0; i < parts.Count; i++)
+            {
+                entity[$"Result{i}"] = parts[i];
+            }
+        }
+
         try
         {
-            await table.AddEntityAsync(new TableEntity(hash[..2], hash) { ["Key"] = key, ["Result"] = result }, cancellationToken).ConfigureAwait(false);
+            await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
             return result;
         }
         catch (RequestFailedException e) when (e.Status == 409)

@@ -30,8 +30,10 @@ public sealed class ContractActivities(LifecycleStores stores, IClock clock)
         }
         catch (ConcurrencyException)
         {
+            // A replayed save (the same round retried) finds its own state stored; another writer's state of
+            // the same version number is a different state, so the round must decide again.
             var current = await stores.Contracts.GetAsync(request.State.ContractId, cancellationToken).ConfigureAwait(false);
-            if (current?.State.Version != request.State.Version)
+            if (current is null || LifecycleJson.Serialize(current.State) != LifecycleJson.Serialize(request.State))
             {
                 return false;
             }
@@ -70,7 +72,7 @@ public sealed class ContractActivities(LifecycleStores stores, IClock clock)
 /// an event arrived, with the same <see cref="LifecycleRound"/> the Durable orchestrator runs.
 /// Rounds of one contract never overlap in this process; across processes the ETag decides.
 /// </summary>
-public sealed class ContractWorkflow
+public sealed class ContractWorkflow : IContractEvents
 {
     private const int LockStripes = 256;
     private readonly LifecycleStores stores;
@@ -95,14 +97,14 @@ public sealed class ContractWorkflow
         using var held = await LockAsync(draft.ContractId, cancellationToken).ConfigureAwait(false);
         if (await stores.Contracts.GetAsync(draft.ContractId, cancellationToken).ConfigureAwait(false) is not null)
         {
-            throw new ContractRuleException("contractId", $"contract {draft.ContractId} is already registered");
+            throw new ContractRuleException("contractId", $"contract {draft.ContractId} is already registered", kind: RefusalKind.Conflict);
         }
 
         var decision = LifecycleDecider.Decide(draft, new Registered { EventId = $"registered/{draft.ContractId}" }, Today);
         await Activities.ExecuteAsync(decision.Commands, cancellationToken).ConfigureAwait(false);
         if (!await stores.Contracts.TryCreateAsync(decision.State, cancellationToken).ConfigureAwait(false))
         {
-            throw new ContractRuleException("contractId", $"contract {draft.ContractId} is already registered");
+            throw new ContractRuleException("contractId", $"contract {draft.ContractId} is already registered", kind: RefusalKind.Conflict);
         }
 
         return decision;
@@ -112,11 +114,23 @@ public sealed class ContractWorkflow
     /// Delivers an event: decided first as a what-if (a refusal throws and nothing is stored), then
     /// run through the contract's round. Returns what the event meant.
     /// </summary>
-    public async Task<Decision> RaiseAsync(string contractId, Trigger trigger, CancellationToken cancellationToken = default)
+    public Task<Decision> RaiseAsync(string contractId, Trigger trigger, CancellationToken cancellationToken = default) =>
+        RaiseAsync(contractId, trigger, expectedVersion: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RaiseAsync(string, Trigger, CancellationToken)"/>, refused as stale when the caller
+    /// read the contract at another version than the stored one (an HTTP If-Match).
+    /// </summary>
+    public async Task<Decision> RaiseAsync(string contractId, Trigger trigger, long? expectedVersion, CancellationToken cancellationToken = default)
     {
         using var held = await LockAsync(contractId, cancellationToken).ConfigureAwait(false);
         var stored = await stores.Contracts.GetAsync(contractId, cancellationToken).ConfigureAwait(false)
-            ?? throw new ContractRuleException("contractId", $"no contract {contractId}");
+            ?? throw new ContractRuleException("contractId", $"no contract {contractId}", kind: RefusalKind.NotFound);
+        if (expectedVersion is { } expected && expected != stored.State.Version)
+        {
+            throw new ContractRuleException("If-Match", $"contract {contractId} is at version {stored.State.Version}, not {expected}: read it again", kind: RefusalKind.Stale);
+        }
+
         var whatIf = LifecycleDecider.Decide(stored.State, trigger, Today);
         await RunRoundAsync(stored, trigger, timerDue: false, cancellationToken).ConfigureAwait(false);
         return whatIf;
@@ -155,10 +169,25 @@ public sealed class ContractWorkflow
         return woken;
     }
 
+    /// <summary>Rounds tried before a busy contract is reported (each round saves up to <see cref="LifecycleRound.MaxSaveAttempts"/> times).</summary>
+    public const int MaxRounds = 8;
+
     private async Task RunRoundAsync(StoredContract stored, Trigger? pendingEvent, bool timerDue, CancellationToken cancellationToken)
     {
-        var context = new ImmediateContext(clock.GetCurrentInstant(), pendingEvent, timerDue, Activities, cancellationToken);
-        await LifecycleRound.RunAsync(context, new RoundInput(stored.State.ContractId, stored.State.NextWake)).ConfigureAwait(false);
+        for (var round = 1; ; round++)
+        {
+            var context = new ImmediateContext(clock.GetCurrentInstant(), pendingEvent, timerDue, Activities, cancellationToken);
+            try
+            {
+                await LifecycleRound.RunAsync(context, new RoundInput(stored.State.ContractId, stored.State.NextWake)).ConfigureAwait(false);
+                return;
+            }
+            catch (ConcurrencyException) when (round < MaxRounds)
+            {
+                // Another process keeps winning the save (two hosts on one storage): step aside a little, then decide again.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25) * round), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task<IDisposable> LockAsync(string contractId, CancellationToken cancellationToken)

@@ -95,6 +95,9 @@ public interface IOutbox
     Task<int> CountSentSinceAsync(Instant since, CancellationToken cancellationToken = default);
 
     IAsyncEnumerable<OutboxItem> ListAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The notices of one contract, oldest first.</summary>
+    Task<IReadOnlyList<OutboxItem>> ListForContractAsync(string contractId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Rendered documents (Blob Storage): invoices, notices, run reports.</summary>
@@ -130,6 +133,23 @@ public interface IIdempotencyStore
 
     /// <summary>Stores the result under the key unless one is there; returns the stored result.</summary>
     Task<string> PutIfAbsentAsync(string key, string result, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Where contract events go: registration and CRM events, each decided first (a refusal throws
+/// <see cref="Contracts.ContractRuleException"/> and stores nothing) and returned only once durably
+/// stored. Locally the round runs at once (<see cref="ContractWorkflow"/>); on Azure the event is
+/// stored and raised to the contract's orchestration.
+/// </summary>
+public interface IContractEvents
+{
+    /// <summary>Today in Tokyo by the host's clock: the day events are decided on.</summary>
+    LocalDate Today { get; }
+
+    Task<Decision> RegisterAsync(ContractRegistration registration, CancellationToken cancellationToken = default);
+
+    /// <summary>Delivers <paramref name="trigger"/>; with <paramref name="expectedVersion"/>, refused as stale unless the contract is still at that version.</summary>
+    Task<Decision> RaiseAsync(string contractId, Trigger trigger, long? expectedVersion, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Every store the workflow uses, handed around as one.</summary>

@@ -53,3 +53,9 @@ public sealed record Consequence(Text Summary, string? Clause = null, LocalDate?
 {
     public static Consequence Nothing(Text why) => new(why, Changed: false);
 }
+
+/// <summary>A cancellation quote with the charges of the final month it leads to (early termination, remaining months).</summary>
+public sealed record CancellationWhatIf(CancellationQuote Quote, IReadOnlyList<InvoiceLine> Charges)
+{
+    public long ChargesTotal => Charges.Sum(c => c.Amount);
+}

@@ -174,45 +174,66 @@ public static class LifecycleDecider
         return laterMilestones && horizon < LastPlannableDay ? horizon : null;
     }
 
-    private static (ContractState, Consequence) Register(ContractState state, LocalDate today, List<LifecycleCommand> commands)
+    /// <summary>
+    /// The dates a customer is told at registration and a CRM shows beside the contract: its start,
+    /// the first charged month, term ends, and the next notice, renewal, extension and removal deadlines.
+    /// </summary>
+    public static IReadOnlyList<Milestone> KeyDates(ContractState state, LocalDate today)
     {
-        if (state.ProcessedThrough is not null)
-        {
-            throw new ContractRuleException("contractId", $"contract {state.ContractId} is already registered");
-        }
-
-        var terms = ProductCatalog.For(state.Product);
-        var plan = terms.Plan(state.PlanningDates).Milestones;
-        var keyDates = KeyKinds
+        var plan = ProductCatalog.For(state.Product).Plan(state.PlanningDates).Milestones;
+        return KeyKinds
             .Select(kind => plan.FirstOrDefault(m => m.Kind == kind && (m.Date >= today || kind == MilestoneKind.ContractStart)))
             .OfType<Milestone>()
             .Order(Milestone.Order)
             .ToList();
+    }
+
+    /// <summary>
+    /// What a cancellation notice given on <paramref name="notice"/> for <paramref name="requested"/>
+    /// would lead to, changing nothing: the product's cancellation quote and the charges of the final month.
+    /// </summary>
+    public static CancellationWhatIf QuoteCancellation(ContractState state, LocalDate notice, LocalDate requested)
+    {
+        var quote = ProductCatalog.For(state.Product).QuoteCancellation(state.Dates, notice, requested);
+        return new CancellationWhatIf(quote, EndingCharges(Cancelled(state, notice, requested, quote), quote.EffectiveDate.ToYearMonth()));
+    }
+
+    private static ContractState Cancelled(ContractState state, LocalDate notice, LocalDate requested, CancellationQuote quote)
+    {
+        var cancelled = state with
+        {
+            Status = ContractStatus.Ending,
+            Cancellation = new CancellationRecord(notice, requested, quote.EffectiveDate, quote.Clause),
+        };
+        return state.Product == ProductCode.NecExpress5800
+            ? (quote.EffectiveDate < state.Dates.End ? cancelled with { Termination = new NecTermination(quote.EffectiveDate, NecTerminationReason.Cancellation) } : cancelled)
+            : cancelled with { Dates = state.Dates with { End = quote.EffectiveDate } };
+    }
+
+    private static (ContractState, Consequence) Register(ContractState state, LocalDate today, List<LifecycleCommand> commands)
+    {
+        if (state.ProcessedThrough is not null)
+        {
+            throw new ContractRuleException("contractId", $"contract {state.ContractId} is already registered", kind: RefusalKind.Conflict);
+        }
+
+        var keyDates = KeyDates(state, today);
         commands.Add(Record(state, new HistoryEntry("event/registered", today, "Registered", string.Empty, new Text("契約を登録しました", "contract registered"))));
         commands.Add(Enqueue(state, NoticeComposer.Registered(state, keyDates, today)));
-        return (state with { RegisteredOn = today }, new Consequence(new Text("契約を登録しました", "contract registered"), keyDates.FirstOrDefault()?.Clause, state.Dates.Start));
+        return (state with { RegisteredOn = today }, new Consequence(new Text("契約を登録しました", "contract registered"), (keyDates.Count > 0 ? keyDates[0].Clause : null), state.Dates.Start));
     }
 
     private static (ContractState, Consequence) Cancel(ContractState state, CancellationRequested request, LocalDate today, List<LifecycleCommand> commands)
     {
-        var terms = ProductCatalog.For(state.Product);
         EnsureOpen(state, "cancellation");
         if (state.Cancellation is { } earlier)
         {
-            throw new ContractRuleException("cancellation", $"a cancellation was already received on {earlier.NoticeDate:uuuu-MM-dd}, effective {earlier.EffectiveDate:uuuu-MM-dd}", earlier.Clause);
+            throw new ContractRuleException("cancellation", $"a cancellation was already received on {earlier.NoticeDate:uuuu-MM-dd}, effective {earlier.EffectiveDate:uuuu-MM-dd}", earlier.Clause, RefusalKind.Conflict);
         }
 
         EnsureNotFuture(request.NoticeDate, today, "noticeDate");
-        var quote = terms.QuoteCancellation(state.Dates, request.NoticeDate, request.RequestedDate);
-        var cancelled = state with
-        {
-            Status = ContractStatus.Ending,
-            Cancellation = new CancellationRecord(request.NoticeDate, request.RequestedDate, quote.EffectiveDate, quote.Clause),
-        };
-        cancelled = state.Product == ProductCode.NecExpress5800
-            ? (quote.EffectiveDate < state.Dates.End ? cancelled with { Termination = new NecTermination(quote.EffectiveDate, NecTerminationReason.Cancellation) } : cancelled)
-            : cancelled with { Dates = state.Dates with { End = quote.EffectiveDate } };
-        var charges = EndingCharges(cancelled, quote.EffectiveDate.ToYearMonth());
+        var (quote, charges) = QuoteCancellation(state, request.NoticeDate, request.RequestedDate);
+        var cancelled = Cancelled(state, request.NoticeDate, request.RequestedDate, quote);
         commands.Add(Record(state, new HistoryEntry($"event/cancellation/{request.NoticeDate:uuuu-MM-dd}", request.NoticeDate, "CancellationReceived", quote.Clause, quote.Explanation)));
         commands.Add(Enqueue(state, NoticeComposer.CancellationReceived(cancelled, quote, charges, today)));
         return (cancelled, new Consequence(quote.Explanation, quote.Clause, quote.EffectiveDate, charges.Sum(c => c.Amount)));
@@ -242,7 +263,7 @@ public static class LifecycleDecider
         var quote = terms.QuoteExtension(state.PlanningDates);
         if (state.Cancellation is not null)
         {
-            throw new ContractRuleException("extension", "the contract is being cancelled", state.Cancellation.Clause);
+            throw new ContractRuleException("extension", "the contract is being cancelled", state.Cancellation.Clause, RefusalKind.Conflict);
         }
 
         EnsureNotFuture(request.RequestDate, today, "requestDate");
@@ -450,7 +471,7 @@ public static class LifecycleDecider
     {
         if (state.Status == ContractStatus.Closed)
         {
-            throw new ContractRuleException(field, $"contract {state.ContractId} has already ended");
+            throw new ContractRuleException(field, $"contract {state.ContractId} has already ended", kind: RefusalKind.Conflict);
         }
     }
 
@@ -458,7 +479,7 @@ public static class LifecycleDecider
     {
         if (state.InvoicedMonths.Contains(month))
         {
-            throw new ContractRuleException(field, $"{month:uuuu-MM} is already invoiced ({InvoiceAssembler.Number(state.ContractId, month)})");
+            throw new ContractRuleException(field, $"{month:uuuu-MM} is already invoiced ({InvoiceAssembler.Number(state.ContractId, month)})", kind: RefusalKind.Conflict);
         }
     }
 

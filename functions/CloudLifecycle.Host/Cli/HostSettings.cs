@@ -57,5 +57,29 @@ internal static class HostSettings
         return element.ValueKind == JsonValueKind.String ? element.GetString() : element.GetRawText();
     }
 
+    /// <summary>
+    /// A list setting (<c>ApiKeys</c>): the environment variables <c>CloudLifecycle__ApiKeys__0</c>,
+    /// <c>__1</c>… in order, else the array in appsettings.json. Empty entries are skipped.
+    /// </summary>
+    public static IReadOnlyList<string> List(string path)
+    {
+        var prefix = "CloudLifecycle__" + path.Replace(":", "__", StringComparison.Ordinal) + "__";
+        var fromEnvironment = new List<string>();
+        for (var i = 0; Environment.GetEnvironmentVariable(prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture)) is { } value; i++)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                fromEnvironment.Add(value.Trim());
+            }
+        }
+
+        if (fromEnvironment.Count > 0 || Get(path) is not { } json || !json.StartsWith('['))
+        {
+            return fromEnvironment;
+        }
+
+        return JsonSerializer.Deserialize<string[]>(json)!.Where(v => !string.IsNullOrWhiteSpace(v)).ToList();
+    }
+
     private static (string? Name, string? RegistrationNumber) FileIssuer() => (Get("Issuer:Name"), Get("Issuer:RegistrationNumber"));
 }

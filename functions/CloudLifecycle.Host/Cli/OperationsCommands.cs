@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using CloudLifecycle.Api;
 using CloudLifecycle.Core.Application;
 using NodaTime;
 using NodaTime.Text;
@@ -57,66 +58,127 @@ internal sealed class RunMonthCommand : ICommand
 }
 
 /// <summary>
-/// <c>serve</c>: the local scheduler against the configured storage and SMTP server. Every tick it
-/// wakes due contracts and delivers the outbox; once a day it runs the overdue check, and on the
-/// configured day of the month (<c>CloudLifecycle:Billing:RunDay</c>) the previous month's invoice run.
-/// <c>--once</c> runs one tick and exits (for cron, and for tests).
+/// <c>serve</c>: the CRM API on Kestrel and the local scheduler. Every tick the scheduler wakes due
+/// contracts and delivers the outbox; once a day it runs the overdue check, and on the configured day
+/// of the month (<c>CloudLifecycle:Billing:RunDay</c>) the previous month's invoice run.
+/// Without <c>--embedded</c> it uses Azure Storage (Azurite) and SMTP from configuration; with it,
+/// in-memory stores, and documents and emails (.eml) as files under <c>--out</c> (default <c>./out</c>).
+/// <c>--once</c> runs one scheduler tick and exits, without the API (for cron, and for tests).
 /// </summary>
 internal sealed class ServeCommand(TextWriter log) : ICommand
 {
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+    public const string ApiKeyVariable = "CloudLifecycle__ApiKeys__0";
+
     public string Name => "serve";
 
-    public string Synopsis => "[--tick-seconds 60] [--once]";
+    public string Synopsis => "[--embedded] [--urls http://127.0.0.1:5080] [--out ./out] [--tick-seconds 60] [--once]";
 
     public void Run(Arguments arguments, TextWriter stdout)
     {
         var tick = TimeSpan.FromSeconds(arguments.OptionalInteger("tick-seconds") ?? 60);
         var once = arguments.Flag("once");
+        var embedded = arguments.Flag("embedded");
+        var urls = (arguments.Optional("urls") ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var outDir = Path.GetFullPath(arguments.Optional("out") ?? "out");
         arguments.EnsureAllUsed(Name);
-        using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        var services = Compose(embedded, outDir, SystemClock.Instance);
+        if (once)
         {
-            e.Cancel = true;
-            stop.Cancel();
-        };
-        ServeAsync(SystemClock.Instance, tick, once, stdout, stop.Token).GetAwaiter().GetResult();
+            TickOnceAsync(services, stdout).GetAwaiter().GetResult();
+            return;
+        }
+
+        var keys = HostSettings.List("ApiKeys");
+        if (keys.Count == 0)
+        {
+            throw new UsageException($"no API key configured: set {ApiKeyVariable} (and __1, __2… for more) to a long random value; the CRM sends it as the X-Api-Key header");
+        }
+
+        ServeAsync(services, keys, urls, tick, stdout).GetAwaiter().GetResult();
     }
 
-    internal async Task ServeAsync(IClock clock, TimeSpan tick, bool once, TextWriter stdout, CancellationToken cancellationToken)
+    /// <summary>The stores, clock and sender of <c>serve</c>, embedded or from configuration.</summary>
+    internal static ServeServices Compose(bool embedded, string outDir, IClock clock)
     {
-        var stores = await Composition.StorageAsync(cancellationToken).ConfigureAwait(false);
-        var scheduler = new LocalScheduler(stores, clock, Composition.Delivery(stores, Composition.Smtp(), clock), Composition.BillingRunDay());
-        await stdout.WriteLineAsync($"serving: storage {HostSettings.Get("Storage:ConnectionString")}, SMTP {HostSettings.Get("Smtp:Host")}:{HostSettings.Get("Smtp:Port")}, billing run on day {scheduler.BillingRunDay}").ConfigureAwait(false);
-        do
+        if (embedded)
+        {
+            Directory.CreateDirectory(outDir);
+            var stores = Core.Application.InMemory.InMemoryStores.Create(new Adapters.Files.FileDocumentStore(outDir));
+            var sender = new Adapters.Email.EmlFileEmailSender(Path.Combine(outDir, "emails"), Composition.FromAddress());
+            return new ServeServices(stores, clock, sender, $"embedded: in-memory stores; documents and emails (.eml) under {outDir}");
+        }
+
+        var stored = Composition.StorageAsync().GetAwaiter().GetResult();
+        return new ServeServices(stored, clock, Composition.Smtp(), $"storage {HostSettings.Get("Storage:ConnectionString")}, SMTP {HostSettings.Get("Smtp:Host")}:{HostSettings.Get("Smtp:Port")}");
+    }
+
+    /// <summary>The CRM API over <paramref name="services"/> with the keys and issuer from configuration.</summary>
+    internal static CrmApi CreateApi(ServeServices services, IReadOnlyList<string> apiKeys, ContractWorkflow workflow, IBillingRuns runs, Microsoft.Extensions.Logging.ILogger? logger = null) =>
+        new(new CrmApiOptions
+        {
+            ApiKeys = apiKeys,
+            FeedSecret = HostSettings.Get("FeedSecret"),
+            DefaultIssuer = HostSettings.Issuer(null, null),
+            UidDomain = HostSettings.Get("Email:MessageIdDomain") is { Length: > 0 } domain ? domain : "cloudlifecycle.invalid",
+        }, services.Stores, workflow, runs, logger);
+
+    private static async Task TickOnceAsync(ServeServices services, TextWriter stdout)
+    {
+        var scheduler = new LocalScheduler(services.Stores, new ContractWorkflow(services.Stores, services.Clock), Composition.Delivery(services.Stores, services.Sender, services.Clock), Composition.BillingRunDay());
+        await stdout.WriteLineAsync($"serving once: {services.Description}, billing run on day {scheduler.BillingRunDay}").ConfigureAwait(false);
+        var result = await scheduler.TickAsync(CancellationToken.None).ConfigureAwait(false);
+        await stdout.WriteLineAsync(result.ToString()).ConfigureAwait(false);
+    }
+
+    private async Task ServeAsync(ServeServices services, IReadOnlyList<string> keys, string[] urls, TimeSpan tick, TextWriter stdout)
+    {
+        var workflow = new ContractWorkflow(services.Stores, services.Clock);
+        using var runs = new BackgroundBillingRuns(services.Stores, workflow, services.Clock);
+        using var api = CreateApi(services, keys, workflow, runs);
+        await using var app = ApiHost.Build(api, urls);
+        await app.StartAsync().ConfigureAwait(false);
+        var scheduler = new LocalScheduler(services.Stores, workflow, Composition.Delivery(services.Stores, services.Sender, services.Clock), Composition.BillingRunDay());
+        await stdout.WriteLineAsync($"serving the CRM API on {string.Join(", ", urls)} ({services.Description}); billing run on day {scheduler.BillingRunDay}").ConfigureAwait(false);
+        await stdout.WriteLineAsync($"OpenAPI: {urls[0]}{CrmApiOptions.OpenApiPath} · API: {urls[0]}{CrmApiOptions.BasePath}/contracts (X-Api-Key) · Ctrl+C stops").ConfigureAwait(false);
+        await RunSchedulerAsync(scheduler, tick, stdout, app.Lifetime.ApplicationStopping).ConfigureAwait(false);
+        await runs.WhenIdleAsync().ConfigureAwait(false);
+        await app.StopAsync().ConfigureAwait(false);
+    }
+
+    internal async Task RunSchedulerAsync(LocalScheduler scheduler, TimeSpan tick, TextWriter stdout, CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
         {
             try
             {
-                var result = await scheduler.TickAsync(cancellationToken).ConfigureAwait(false);
+                var result = await scheduler.TickAsync(stopping).ConfigureAwait(false);
                 await stdout.WriteLineAsync(result.ToString()).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException && !once)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 // A storage or SMTP hiccup must not stop the scheduler: log it and try again next tick.
                 await log.WriteLineAsync($"tick failed: {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
             }
-
-            if (once)
+            catch (OperationCanceledException)
             {
                 break;
             }
 
             try
             {
-                await Task.Delay(tick, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(tick, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 break;
             }
         }
-        while (!cancellationToken.IsCancellationRequested);
     }
 }
+
+/// <summary>What <c>serve</c> runs on: the stores, the clock and the email sender, and a line saying which.</summary>
+internal sealed record ServeServices(LifecycleStores Stores, IClock Clock, IEmailSender Sender, string Description);
 
 /// <summary>What one scheduler tick did.</summary>
 internal sealed record TickResult(LocalDate Today, int Woken, BillingRunReport? BillingRun, int? OverdueNotices, DeliveryReport Delivery)
@@ -130,13 +192,12 @@ internal sealed record TickResult(LocalDate Today, int Woken, BillingRunReport? 
 /// the monthly run once, on its day or the first tick after it. Done jobs are remembered in the
 /// idempotency store, so a restarted host does not run them again (and the runs are idempotent anyway).
 /// </summary>
-internal sealed class LocalScheduler(LifecycleStores stores, IClock clock, OutboxDelivery delivery, int billingRunDay)
+internal sealed class LocalScheduler(LifecycleStores stores, ContractWorkflow workflow, OutboxDelivery delivery, int billingRunDay)
 {
     public int BillingRunDay { get; } = billingRunDay;
 
     public async Task<TickResult> TickAsync(CancellationToken cancellationToken)
     {
-        var workflow = new ContractWorkflow(stores, clock);
         var today = workflow.Today;
         var woken = await workflow.WakeDueAsync(cancellationToken).ConfigureAwait(false);
         BillingRunReport? run = null;
@@ -161,5 +222,5 @@ internal sealed class LocalScheduler(LifecycleStores stores, IClock clock, Outbo
 
     // Marked after the job succeeded: a run that failed is tried again next tick (the runs are idempotent).
     private Task<string> MarkDoneAsync(string job, CancellationToken cancellationToken) =>
-        stores.Idempotency.PutIfAbsentAsync(job, clock.GetCurrentInstant().ToString(), cancellationToken);
+        stores.Idempotency.PutIfAbsentAsync(job, Tokyo.WakeInstant(workflow.Today).ToString(), cancellationToken);
 }

@@ -293,6 +293,17 @@ public sealed class InMemoryOutbox : IOutbox
 
         await Task.CompletedTask.ConfigureAwait(false);
     }
+
+    public Task<IReadOnlyList<OutboxItem>> ListForContractAsync(string contractId, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            return Task.FromResult<IReadOnlyList<OutboxItem>>(items.Values
+                .Where(i => i.Notice.ContractId == contractId)
+                .OrderBy(i => order[i.Notice.Id])
+                .ToList());
+        }
+    }
 }
 
 public sealed class InMemoryDocumentStore : IDocumentStore

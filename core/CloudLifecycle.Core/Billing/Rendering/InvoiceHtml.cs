@@ -31,7 +31,7 @@ public static class InvoiceHtml
             <html lang="{{(language == Language.En ? "en" : "ja")}}">
             <head>
             <meta charset="utf-8">
-            <title>{{E(l.Title)}} {{E(invoice.Number)}}</title>
+            <title>{{Escape(l.Title)}} {{Escape(invoice.Number)}}</title>
             <style>
             body { font-family: "Noto Sans JP", "Hiragino Sans", "Yu Gothic", sans-serif; margin: 2em; color: #111; }
             h1 { font-size: 1.6em; border-bottom: 2px solid #111; }
@@ -45,39 +45,39 @@ public static class InvoiceHtml
             </style>
             </head>
             <body>
-            <h1>{{E(l.Title)}}</h1>
+            <h1>{{Escape(l.Title)}}</h1>
             <table class="head">
-            <tr><td>{{E(l.Recipient)}}</td><td>{{E(invoice.Recipient)}} {{E(l.Honorific)}}</td></tr>
-            <tr><td>{{E(l.Number)}}</td><td>{{E(invoice.Number)}}</td></tr>
-            <tr><td>{{E(l.Issued)}}</td><td>{{invoice.IssueDate:uuuu-MM-dd}}</td></tr>
-            <tr><td>{{E(l.Due)}}</td><td>{{invoice.DueDate:uuuu-MM-dd}} <span class="clause">({{E(invoice.DueDateClause)}})</span></td></tr>
-            <tr><td>{{E(l.Month)}}</td><td>{{invoice.Month:uuuu-MM}}</td></tr>
-            <tr><td>{{E(l.IssuerLabel)}}</td><td>{{E(invoice.Issuer.Name)}} ({{E(l.Registration)}}: {{E(invoice.Issuer.RegistrationNumber)}})</td></tr>
+            <tr><td>{{Escape(l.Recipient)}}</td><td>{{Escape(invoice.Recipient)}} {{Escape(l.Honorific)}}</td></tr>
+            <tr><td>{{Escape(l.Number)}}</td><td>{{Escape(invoice.Number)}}</td></tr>
+            <tr><td>{{Escape(l.Issued)}}</td><td>{{invoice.IssueDate:uuuu-MM-dd}}</td></tr>
+            <tr><td>{{Escape(l.Due)}}</td><td>{{invoice.DueDate:uuuu-MM-dd}} <span class="clause">({{Escape(invoice.DueDateClause)}})</span></td></tr>
+            <tr><td>{{Escape(l.Month)}}</td><td>{{invoice.Month:uuuu-MM}}</td></tr>
+            <tr><td>{{Escape(l.IssuerLabel)}}</td><td>{{Escape(invoice.Issuer.Name)}} ({{Escape(l.Registration)}}: {{Escape(invoice.Issuer.RegistrationNumber)}})</td></tr>
             </table>
-            <p class="total">{{E(l.Total)}}: {{Yen(invoice.Total)}}</p>
+            <p class="total">{{Escape(l.Total)}}: {{Yen(invoice.Total)}}</p>
             <table>
-            <tr><th>{{E(l.Item)}}</th><th>{{E(l.Quantity)}}</th><th>{{E(l.UnitPrice)}}</th><th>{{E(l.Amount)}}</th><th>{{E(l.Clause)}}</th></tr>
+            <tr><th>{{Escape(l.Item)}}</th><th>{{Escape(l.Quantity)}}</th><th>{{Escape(l.UnitPrice)}}</th><th>{{Escape(l.Amount)}}</th><th>{{Escape(l.Clause)}}</th></tr>
 
             """);
         foreach (var line in invoice.Lines)
         {
             var rate = line.TaxRate == 0 ? $" ({l.OutOfScope})" : string.Empty;
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr><td>{E(line.Description.In(language) + rate)}</td><td class=\"n\">{line.Quantity:0.####}</td><td class=\"n\">{(line.UnitPrice is { } unit ? UnitPrice(unit) : string.Empty)}</td><td class=\"n\">{Yen(line.Amount)}</td><td class=\"clause\">{E(line.Clause)}</td></tr>\n");
+                $"<tr><td>{Escape(line.Description.In(language) + rate)}</td><td class=\"n\">{line.Quantity:0.####}</td><td class=\"n\">{(line.UnitPrice is { } unit ? UnitPrice(unit) : string.Empty)}</td><td class=\"n\">{Yen(line.Amount)}</td><td class=\"clause\">{Escape(line.Clause)}</td></tr>\n");
         }
 
-        html.Append(CultureInfo.InvariantCulture, $"<tr><th colspan=\"3\">{E(l.Subtotal)}</th><td class=\"n\">{Yen(invoice.Subtotal)}</td><td></td></tr>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<tr><th colspan=\"3\">{Escape(l.Subtotal)}</th><td class=\"n\">{Yen(invoice.Subtotal)}</td><td></td></tr>\n");
         foreach (var summary in invoice.TaxSummaries)
         {
             var label = summary.Rate == 0 ? l.OutOfScope : string.Format(CultureInfo.InvariantCulture, l.TaxAt, summary.Rate * 100);
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr><th colspan=\"3\">{E(label)}</th><td class=\"n\">{Yen(summary.TaxableAmount)} / {(language == Language.En ? "tax" : "消費税")} {Yen(summary.Tax)}</td><td class=\"clause\">{E(invoice.TaxClause)}</td></tr>\n");
+                $"<tr><th colspan=\"3\">{Escape(label)}</th><td class=\"n\">{Yen(summary.TaxableAmount)} / {(language == Language.En ? "tax" : "消費税")} {Yen(summary.Tax)}</td><td class=\"clause\">{Escape(invoice.TaxClause)}</td></tr>\n");
         }
 
         html.Append(CultureInfo.InvariantCulture, $$"""
-            <tr><th colspan="3">{{E(l.Total)}}</th><td class="n total">{{Yen(invoice.Total)}}</td><td></td></tr>
+            <tr><th colspan="3">{{Escape(l.Total)}}</th><td class="n total">{{Yen(invoice.Total)}}</td><td></td></tr>
             </table>
-            <p class="clause">{{E(string.Format(CultureInfo.InvariantCulture, l.TaxNote, invoice.TaxClause))}}</p>
+            <p class="clause">{{Escape(string.Format(CultureInfo.InvariantCulture, l.TaxNote, invoice.TaxClause))}}</p>
             </body>
             </html>
 
@@ -93,7 +93,7 @@ public static class InvoiceHtml
         unit == decimal.Truncate(unit) ? Yen((long)unit) : $"¥{unit:N2}";
 
     /// <summary>Escapes the five characters HTML gives meaning to; Japanese text and § stay readable in the source.</summary>
-    private static string E(string text) => text
+    public static string Escape(string text) => text
         .Replace("&", "&amp;", StringComparison.Ordinal)
         .Replace("<", "&lt;", StringComparison.Ordinal)
         .Replace(">", "&gt;", StringComparison.Ordinal)

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Text;
+using CloudLifecycle.Core.Lifecycle;
+using NodaTime;
+
+namespace CloudLifecycle.Core.Application;
+
+/// <summary>Where a monthly run is.</summary>
+public enum BillingRunState
+{
+    Running,
+    Completed,
+    Failed,
+}
+
+/// <summary>A monthly run's progress as stored (<c>reports/billing-{month}.status.json</c>), readable by any instance.</summary>
+public sealed record BillingRunStatus(YearMonth Month, BillingRunState State, Instant StartedAt, Instant UpdatedAt, int Contracts, int Invoiced, BillingRunReport? Report = null, string? Error = null);
+
+/// <summary>Starts monthly runs on request (the CRM's <c>POST /billing-runs</c>) and tells how far they are.</summary>
+public interface IBillingRuns
+{
+    /// <summary>
+    /// Starts the run of <paramref name="month"/> unless one is running; returns once its status is
+    /// stored. A month that has not ended is refused (<see cref="LifecycleDecider.EnsureMonthEnded"/>).
+    /// A completed month may be run again: it invoices nothing twice.
+    /// </summary>
+    Task<BillingRunStatus> StartAsync(YearMonth month, CancellationToken cancellationToken = default);
+
+    Task<BillingRunStatus?> GetAsync(YearMonth month, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// The local host's runs: <see cref="MonthlyInvoiceRun"/> in the background of this process, its
+/// status stored after every page so that a reader (or a restarted host) sees how far it got.
+/// </summary>
+public sealed class BackgroundBillingRuns(LifecycleStores stores, ContractWorkflow workflow, IClock clock) : IBillingRuns, IDisposable
+{
+    private readonly ConcurrentDictionary<YearMonth, Task> running = new();
+    private readonly SemaphoreSlim starting = new(1, 1);
+
+    public static string StatusPath(YearMonth month) => $"reports/billing-{month:uuuu-MM}.status.json";
+
+    public async Task<BillingRunStatus> StartAsync(YearMonth month, CancellationToken cancellationToken = default)
+    {
+        LifecycleDecider.EnsureMonthEnded(month, workflow.Today);
+        await starting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (running.TryGetValue(month, out var current) && !current.IsCompleted
+                && await GetAsync(month, cancellationToken).ConfigureAwait(false) is { } inProgress)
+            {
+                return inProgress;
+            }
+
+            var now = clock.GetCurrentInstant();
+            var status = new BillingRunStatus(month, BillingRunState.Running, now, now, 0, 0);
+            await SaveAsync(status, CancellationToken.None).ConfigureAwait(false);
+            running[month] = Task.Run(() => RunAsync(status), CancellationToken.None);
+            return status;
+        }
+        finally
+        {
+            starting.Release();
+        }
+    }
+
+    public async Task<BillingRunStatus?> GetAsync(YearMonth month, CancellationToken cancellationToken = default)
+    {
+        var bytes = await stores.Documents.GetAsync(StatusPath(month), cancellationToken).ConfigureAwait(false);
+        return bytes is null ? null : LifecycleJson.Deserialize<BillingRunStatus>(Encoding.UTF8.GetString(bytes));
+    }
+
+    /// <summary>Waits for the runs started in this process (tests, and a host shutting down).</summary>
+    public Task WhenIdleAsync() => Task.WhenAll(running.Values);
+
+    private async Task RunAsync(BillingRunStatus started)
+    {
+        var latest = started;
+        try
+        {
+            var progress = new Progress(this, clock, () => latest, s => latest = s);
+            var report = await new MonthlyInvoiceRun(stores, workflow).RunAsync(started.Month, progress).ConfigureAwait(false);
+            await progress.FlushAsync().ConfigureAwait(false);
+            latest = latest with { State = BillingRunState.Completed, UpdatedAt = clock.GetCurrentInstant(), Contracts = report.Contracts, Invoiced = report.Invoiced, Report = report };
+        }
+        catch (Exception e)
+        {
+            // Kept as the run's status so the caller sees why; the run can be started again (it is idempotent).
+            latest = latest with { State = BillingRunState.Failed, UpdatedAt = clock.GetCurrentInstant(), Error = $"{e.GetType().Name}: {e.Message}" };
+        }
+
+        await SaveAsync(latest, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    public void Dispose() => starting.Dispose();
+
+    private Task SaveAsync(BillingRunStatus status, CancellationToken cancellationToken) =>
+        stores.Documents.PutAsync(StatusPath(status.Month), "application/json", Encoding.UTF8.GetBytes(LifecycleJson.Serialize(status)), cancellationToken);
+
+    /// <summary>Records each page's progress; the stores are written in order, one page at a time.</summary>
+    private sealed class Progress(BackgroundBillingRuns runs, IClock clock, Func<BillingRunStatus> read, Action<BillingRunStatus> write) : IProgress<BillingRunProgress>
+    {
+        private Task pending = Task.CompletedTask;
+
+        public void Report(BillingRunProgress value)
+        {
+            var status = read() with { Contracts = value.Contracts, Invoiced = value.Invoiced, UpdatedAt = clock.GetCurrentInstant() };
+            write(status);
+            pending = pending.ContinueWith(_ => runs.SaveAsync(status, CancellationToken.None), TaskScheduler.Default).Unwrap();
+        }
+
+        public Task FlushAsync() => pending;
+    }
+}

@@ -1,0 +1,44 @@
+using CloudLifecycle.Core.Contracts;
+using CloudLifecycle.Core.Terms;
+using NodaTime;
+
+namespace CloudLifecycle.Core.Lifecycle.Views;
+
+/// <summary>
+/// What a person looking at a contract wants to know besides its state: the milestones still ahead
+/// and the deadlines the customer must act by, each with its clause.
+/// </summary>
+public static class ContractOverview
+{
+    /// <summary>
+    /// Milestones a customer must act by (give notice, declare, apply, agree a date, remove, pay).
+    /// A CRM's "deadline within N days" filter looks at these.
+    /// </summary>
+    public static readonly IReadOnlySet<MilestoneKind> DeadlineKinds = new HashSet<MilestoneKind>
+    {
+        MilestoneKind.ExtensionDeadline,
+        MilestoneKind.RenewalDeclarationDeadline,
+        MilestoneKind.CancellationNoticeDeadline,
+        MilestoneKind.InvoiceDeadline,
+        MilestoneKind.PaymentDue,
+        MilestoneKind.DataDeletionDeadline,
+        MilestoneKind.RemovalSchedulingDeadline,
+        MilestoneKind.RemovalDeadline,
+    };
+
+    /// <summary>Every milestone of the contract's plan (start to its last milestone, or two years for an open-ended contract).</summary>
+    public static IReadOnlyList<Milestone> Plan(ContractState state) =>
+        ProductCatalog.For(state.Product).Plan(state.PlanningDates).Milestones;
+
+    /// <summary>The milestones dated today or later, in order.</summary>
+    public static IReadOnlyList<Milestone> Upcoming(ContractState state, LocalDate today) =>
+        Plan(state).Where(m => m.Date >= today).ToList();
+
+    /// <summary>The deadlines dated from today through <paramref name="days"/> days ahead, in order.</summary>
+    public static IReadOnlyList<Milestone> DeadlinesWithin(ContractState state, LocalDate today, int days) =>
+        Upcoming(state, today).Where(m => DeadlineKinds.Contains(m.Kind) && m.Date <= today.PlusDays(days)).ToList();
+
+    /// <summary>The next deadline from today, if any is planned.</summary>
+    public static Milestone? NextDeadline(ContractState state, LocalDate today) =>
+        Upcoming(state, today).FirstOrDefault(m => DeadlineKinds.Contains(m.Kind));
+}

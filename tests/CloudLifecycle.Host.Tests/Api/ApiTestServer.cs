@@ -1,0 +1,98 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using CloudLifecycle.Api;
+using CloudLifecycle.Core.Application;
+using CloudLifecycle.Core.Billing;
+using CloudLifecycle.Host.Cli;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using NodaTime;
+
+namespace CloudLifecycle.Tests.Api;
+
+/// <summary>
+/// The CRM API as the local host serves it (<see cref="ApiHost"/>), in the ASP.NET Core test server,
+/// over the stores a test gives it (in memory, or Azurite) and a clock the test moves.
+/// </summary>
+internal sealed class ApiTestServer : IAsyncDisposable
+{
+    public const string Key = "test-key-7f3a9c2e41";
+    public static readonly Issuer Issuer = new("テスト請求株式会社", "T1234567890123");
+
+    private readonly WebApplication app;
+    private readonly CrmApi api;
+
+    private ApiTestServer(LifecycleStores stores, VirtualClock clock, int maxBodyBytes)
+    {
+        Stores = stores;
+        Clock = clock;
+        Workflow = new ContractWorkflow(stores, clock);
+        Runs = new BackgroundBillingRuns(stores, Workflow, clock);
+        api = new CrmApi(new CrmApiOptions { ApiKeys = [Key, "second-key-55aa"], DefaultIssuer = Issuer, MaxBodyBytes = maxBodyBytes }, stores, Workflow, Runs);
+        app = ApiHost.Build(api, ["http://127.0.0.1:0"], builder => builder.WebHost.UseTestServer());
+        Client = null!;
+    }
+
+    public LifecycleStores Stores { get; }
+
+    public VirtualClock Clock { get; }
+
+    public ContractWorkflow Workflow { get; }
+
+    public BackgroundBillingRuns Runs { get; }
+
+    public HttpClient Client { get; private set; }
+
+    /// <summary>Today in Tokyo for the API (09:00 JST).</summary>
+    public LocalDate Today
+    {
+        get => Tokyo.Today(Clock.Now);
+        set => Clock.Now = Tokyo.WakeInstant(value);
+    }
+
+    public static async Task<ApiTestServer> StartAsync(LifecycleStores stores, LocalDate today, int maxBodyBytes = CrmApiOptions.DefaultMaxBodyBytes)
+    {
+        var server = new ApiTestServer(stores, new VirtualClock(Tokyo.WakeInstant(today)), maxBodyBytes);
+        await server.app.StartAsync();
+        server.Client = server.app.GetTestClient();
+        return server;
+    }
+
+    /// <summary>A POST with a JSON body and the API key, under a fresh Idempotency-Key unless one is given.</summary>
+    public Task<HttpResponseMessage> PostAsync(string path, string json, string? idempotencyKey = null, Action<HttpRequestMessage>? configure = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Add(CrmApi.IdempotencyKeyHeader, idempotencyKey ?? Guid.NewGuid().ToString("N"));
+        request.Headers.Add(CrmApi.ApiKeyHeader, Key);
+        configure?.Invoke(request);
+        return Client.SendAsync(request);
+    }
+
+    public Task<HttpResponseMessage> GetAsync(string path, Action<HttpRequestMessage>? configure = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add(CrmApi.ApiKeyHeader, Key);
+        configure?.Invoke(request);
+        return Client.SendAsync(request);
+    }
+
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+
+    /// <summary>The smallest registration body of the issue, for <paramref name="contractId"/>.</summary>
+    public static string Smallest(string contractId, string product = "eclect-aws", string startDate = "2026-03-25") =>
+        $$$"""{"contractId":"{{{contractId}}}","product":"{{{product}}}","startDate":"{{{startDate}}}","customer":{"name":"株式会社サンプル","email":"ops@example.jp","language":"ja"}}""";
+
+    public static MediaTypeHeaderValue? ContentType(HttpResponseMessage response) => response.Content.Headers.ContentType;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Runs.WhenIdleAsync();
+        Client.Dispose();
+        await app.DisposeAsync();
+        api.Dispose();
+        Runs.Dispose();
+    }
+}
