@@ -81,20 +81,8 @@ public sealed record EventAccepted(
     IReadOnlyList<MilestoneView> UpcomingDeadlines,
     string Contract);
 
-/// <summary>The what-if of <c>GET /contracts/{id}/quotes/cancellation</c>: nothing is stored.</summary>
-public sealed record CancellationQuoteView(
-    string ContractId,
-    LocalDate NoticeDate,
-    LocalDate RequestedDate,
-    LocalDate EffectiveDate,
-    LocalDate? NoticeDeadline,
-    bool NoticeOnTime,
-    string Clause,
-    int RemainingMonths,
-    string? RemainingMonthsClause,
-    Text Explanation,
-    IReadOnlyList<ChargeView> Charges,
-    long ChargesTotal);
+/// <summary>The what-if of <c>GET /contracts/{id}/quotes/cancellation</c>: the terms' quote and the charges it leads to; nothing is stored.</summary>
+public sealed record CancellationQuoteView(string ContractId, CancellationQuote Quote, IReadOnlyList<ChargeView> Charges, long ChargesTotal);
 
 /// <summary>One row of <c>GET /contracts/{id}/invoices</c>.</summary>
 public sealed record InvoiceSummary(string Number, YearMonth Month, LocalDate IssueDate, LocalDate DueDate, string DueDateClause, long Total, long Outstanding, string Self, string Html);

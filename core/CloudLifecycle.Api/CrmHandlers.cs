@@ -199,8 +199,7 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
         }
 
         var (quote, charges) = LifecycleDecider.QuoteCancellation(state, notice, requested);
-        return ApiResponse.Of(200, new CancellationQuoteView(state.ContractId, quote.NoticeDate, quote.RequestedDate, quote.EffectiveDate, quote.NoticeDeadline, quote.NoticeOnTime,
-            quote.Clause, quote.RemainingMonths, quote.RemainingMonthsClause, quote.Explanation, charges.Select(ChargeView.Of).ToList(), charges.Sum(c => c.Amount)));
+        return ApiResponse.Of(200, new CancellationQuoteView(state.ContractId, quote, charges.Select(ChargeView.Of).ToList(), charges.Sum(c => c.Amount)));
     }
 
     private async Task<ApiResponse> ListInvoicesAsync(ApiCall call)

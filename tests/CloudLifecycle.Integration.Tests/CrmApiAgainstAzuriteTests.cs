@@ -27,7 +27,7 @@ public sealed class CrmApiAgainstAzuriteTests(TestServices services)
         var registered = await api.PostAsync("/api/v1/contracts", ApiTestServer.Smallest("AZ-1").Replace("ops@example.jp", "az-1@example.jp", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
 
-        var quote = await ApiTestServer.JsonAsync(await api.GetAsync("/api/v1/contracts/AZ-1/quotes/cancellation?notice=2026-06-10&requested=2026-07-20"));
+        var quote = (await ApiTestServer.JsonAsync(await api.GetAsync("/api/v1/contracts/AZ-1/quotes/cancellation?notice=2026-06-10&requested=2026-07-20"))).GetProperty("quote");
         Assert.Equal("2026-07-20", quote.GetProperty("effectiveDate").GetString());
 
         var cancelled = await api.PostAsync("/api/v1/contracts/AZ-1/cancellation-requests", """{"noticeDate":"2026-06-10","requestedDate":"2026-07-20"}""", "cancel-AZ-1");

@@ -69,7 +69,7 @@ public sealed class CrmApiTests : IAsyncLifetime
     {
         await RegisterAsync("C-3");
         var before = await SnapshotAsync("C-3");
-        var quote = await ApiTestServer.JsonAsync(await server.GetAsync("/api/v1/contracts/C-3/quotes/cancellation?notice=2026-06-10&requested=2026-07-20"));
+        var quote = (await ApiTestServer.JsonAsync(await server.GetAsync("/api/v1/contracts/C-3/quotes/cancellation?notice=2026-06-10&requested=2026-07-20"))).GetProperty("quote");
         Assert.Equal("2026-07-20", quote.GetProperty("effectiveDate").GetString());
         Assert.Equal("§27-1", quote.GetProperty("clause").GetString());
         Assert.True(quote.GetProperty("noticeOnTime").GetBoolean());
@@ -90,7 +90,7 @@ public sealed class CrmApiTests : IAsyncLifetime
     {
         await RegisterAsync("C-4");
         // §27-1: notice on 06-16 misses the 06-15 deadline for 07-20, so the contract ends on 08-20.
-        var quote = await ApiTestServer.JsonAsync(await server.GetAsync("/api/v1/contracts/C-4/quotes/cancellation?notice=2026-06-16&requested=2026-07-20"));
+        var quote = (await ApiTestServer.JsonAsync(await server.GetAsync("/api/v1/contracts/C-4/quotes/cancellation?notice=2026-06-16&requested=2026-07-20"))).GetProperty("quote");
         Assert.Equal("2026-08-20", quote.GetProperty("effectiveDate").GetString());
         Assert.False(quote.GetProperty("noticeOnTime").GetBoolean());
     }
