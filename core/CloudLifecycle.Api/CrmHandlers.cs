@@ -168,12 +168,9 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
         IReadOnlyList<ChargeView>? charges = null;
         if (trigger is CancellationRequested cancellation)
         {
-            // The charges the cancellation leads to, quoted on the state it is decided on (the decider refuses it below if it must).
+            // The charges the cancellation leads to, quoted on the state it is decided on (refused here as the decider would refuse it).
             var before = await LoadAsync(contractId, call.CancellationToken).ConfigureAwait(false);
-            if (before.State.Cancellation is null && before.State.Status != ContractStatus.Closed)
-            {
-                charges = LifecycleDecider.QuoteCancellation(before.State, cancellation.NoticeDate, cancellation.RequestedDate).Charges.Select(ChargeView.Of).ToList();
-            }
+            charges = LifecycleDecider.QuoteCancellation(before.State, cancellation.NoticeDate, cancellation.RequestedDate).Charges.Select(ChargeView.Of).ToList();
         }
 
         var decision = await events.RaiseAsync(contractId, trigger, expected, call.CancellationToken).ConfigureAwait(false);
@@ -188,16 +185,6 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
         var notice = QueryDate(call, "notice");
         var requested = QueryDate(call, "requested");
         var state = (await LoadAsync(call.Value("id"), call.CancellationToken).ConfigureAwait(false)).State;
-        if (state.Status == ContractStatus.Closed)
-        {
-            throw new ContractRuleException("contractId", $"contract {state.ContractId} has already ended", kind: RefusalKind.Conflict);
-        }
-
-        if (state.Cancellation is { } earlier)
-        {
-            throw new ContractRuleException("cancellation", $"a cancellation was already received on {CrmApi.Iso(earlier.NoticeDate)}, effective {CrmApi.Iso(earlier.EffectiveDate)}", earlier.Clause, RefusalKind.Conflict);
-        }
-
         var (quote, charges) = LifecycleDecider.QuoteCancellation(state, notice, requested);
         return ApiResponse.Of(200, new CancellationQuoteView(state.ContractId, quote, charges.Select(ChargeView.Of).ToList(), charges.Sum(c => c.Amount)));
     }

@@ -194,6 +194,12 @@ public static class LifecycleDecider
     /// </summary>
     public static CancellationWhatIf QuoteCancellation(ContractState state, LocalDate notice, LocalDate requested)
     {
+        EnsureOpen(state, "cancellation");
+        if (state.Cancellation is { } earlier)
+        {
+            throw new ContractRuleException("cancellation", $"a cancellation was already received on {earlier.NoticeDate:uuuu-MM-dd}, effective {earlier.EffectiveDate:uuuu-MM-dd}", earlier.Clause, RefusalKind.Conflict);
+        }
+
         var quote = ProductCatalog.For(state.Product).QuoteCancellation(state.Dates, notice, requested);
         return new CancellationWhatIf(quote, EndingCharges(Cancelled(state, notice, requested, quote), quote.EffectiveDate.ToYearMonth()));
     }
@@ -225,14 +231,8 @@ public static class LifecycleDecider
 
     private static (ContractState, Consequence) Cancel(ContractState state, CancellationRequested request, LocalDate today, List<LifecycleCommand> commands)
     {
-        EnsureOpen(state, "cancellation");
-        if (state.Cancellation is { } earlier)
-        {
-            throw new ContractRuleException("cancellation", $"a cancellation was already received on {earlier.NoticeDate:uuuu-MM-dd}, effective {earlier.EffectiveDate:uuuu-MM-dd}", earlier.Clause, RefusalKind.Conflict);
-        }
-
-        EnsureNotFuture(request.NoticeDate, today, "noticeDate");
         var (quote, charges) = QuoteCancellation(state, request.NoticeDate, request.RequestedDate);
+        EnsureNotFuture(request.NoticeDate, today, "noticeDate");
         var cancelled = Cancelled(state, request.NoticeDate, request.RequestedDate, quote);
         commands.Add(Record(state, new HistoryEntry($"event/cancellation/{request.NoticeDate:uuuu-MM-dd}", request.NoticeDate, "CancellationReceived", quote.Clause, quote.Explanation)));
         commands.Add(Enqueue(state, NoticeComposer.CancellationReceived(cancelled, quote, charges, today)));

@@ -208,6 +208,8 @@ public sealed class CrmApiTests : IAsyncLifetime
         Assert.Equal("cancellation", problem.GetProperty("field").GetString());
         Assert.Equal("§27-1", problem.GetProperty("clause").GetString());
         Assert.Equal(before, await SnapshotAsync("C-7"));
+        var quote = await server.GetAsync("/api/v1/contracts/C-7/quotes/cancellation?notice=2026-06-12&requested=2026-08-20");
+        Assert.Equal(HttpStatusCode.Conflict, quote.StatusCode); // the what-if refuses as the request would
     }
 
     [Fact]
