@@ -80,9 +80,9 @@ internal sealed class ApiKeyCheck
 
     public bool IsFeedToken(string contractId, string? presented)
     {
+        // Token length is public (it is in every link); the comparison of the bytes is constant-time.
         var expected = FeedToken(contractId);
-        return expected is not null && presented is not null
-            && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(presented.Length == expected.Length ? presented : new string('?', expected.Length)))
-            && presented.Length == expected.Length;
+        return expected is not null && presented is not null && presented.Length == expected.Length
+            && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(presented));
     }
 }
