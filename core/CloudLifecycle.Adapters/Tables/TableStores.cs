@@ -402,15 +402,64 @@ public sealed class TableIdempotencyStore(TableClient table) : IIdempotencyStore
     }
 }
 
+/// <summary>
+/// Events awaiting their round's acknowledgement: PartitionKey = contract id, RowKey = the event id
+/// made key-safe; few rows at any time, so the reconciler's scan by <c>LastRaisedAt</c> stays small.
+/// </summary>
+public sealed class TablePendingEvents(TableClient table) : IPendingEvents
+{
+    public Task PutAsync(PendingEvent pending, CancellationToken cancellationToken = default) =>
+        table.UpsertEntityAsync(new TableEntity(pending.ContractId, TableKeys.Row(pending.EventId))
+        {
+            ["Event"] = LifecycleJson.Serialize(pending),
+            ["LastRaisedAt"] = pending.LastRaisedAt.ToDateTimeOffset(),
+        }, TableUpdateMode.Replace, cancellationToken);
+
+    public async Task RemoveAsync(string contractId, string eventId, CancellationToken cancellationToken = default)
+    {
+        // A delete of a row that is not there answers 404, which the SDK treats as done.
+        await table.DeleteEntityAsync(contractId, TableKeys.Row(eventId), ETag.All, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<PendingEvent>> RaisedBeforeAsync(Instant raisedBefore, int max, CancellationToken cancellationToken = default)
+    {
+        var found = new List<PendingEvent>();
+        var filter = TableClient.CreateQueryFilter($"LastRaisedAt lt {raisedBefore.ToDateTimeOffset()}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(LifecycleJson.Deserialize<PendingEvent>(entity.GetString("Event")));
+        }
+
+        return found.OrderBy(p => p.LastRaisedAt).ThenBy(p => p.ContractId, StringComparer.Ordinal).Take(max).ToList();
+    }
+}
+
+/// <summary>Where the stores live: a connection string (Azurite, a key) or service endpoints reached with a token (a managed identity).</summary>
+public sealed record StorageAccount(string? ConnectionString, Uri? TableEndpoint = null, Uri? BlobEndpoint = null, Azure.Core.TokenCredential? Credential = null)
+{
+    public TableServiceClient Tables() => ConnectionString is { Length: > 0 } connection
+        ? new TableServiceClient(connection)
+        : new TableServiceClient(TableEndpoint ?? throw new InvalidOperationException("storage: a connection string or a table endpoint is needed"), Credential ?? throw new InvalidOperationException("storage: a table endpoint needs a credential"));
+
+    public Azure.Storage.Blobs.BlobContainerClient Container(string name) => ConnectionString is { Length: > 0 } connection
+        ? new Azure.Storage.Blobs.BlobContainerClient(connection, name)
+        : new Azure.Storage.Blobs.BlobContainerClient(
+            new Uri(BlobEndpoint ?? throw new InvalidOperationException("storage: a connection string or a blob endpoint is needed"), name),
+            Credential ?? throw new InvalidOperationException("storage: a blob endpoint needs a credential"));
+}
+
 /// <summary>Connects every store of <see cref="LifecycleStores"/> to one storage account.</summary>
 public static class AzureStorage
 {
     public const string DocumentsContainer = "documents";
 
-    public static async Task<LifecycleStores> ConnectAsync(string connectionString, string prefix = "", CancellationToken cancellationToken = default)
+    public static Task<LifecycleStores> ConnectAsync(string connectionString, string prefix = "", CancellationToken cancellationToken = default) =>
+        ConnectAsync(new StorageAccount(connectionString), prefix, cancellationToken);
+
+    public static async Task<LifecycleStores> ConnectAsync(StorageAccount account, string prefix = "", CancellationToken cancellationToken = default)
     {
-        var tables = new LifecycleTables(new TableServiceClient(connectionString), prefix);
-        var documents = new Blobs.BlobDocumentStore(new Azure.Storage.Blobs.BlobContainerClient(connectionString, (prefix + DocumentsContainer).ToLowerInvariant()));
+        var tables = new LifecycleTables(account.Tables(), prefix);
+        var documents = new Blobs.BlobDocumentStore(account.Container((prefix + DocumentsContainer).ToLowerInvariant()));
         await documents.EnsureAsync(cancellationToken).ConfigureAwait(false);
         return new LifecycleStores(
             new TableContractStore(await tables.TableAsync("Contracts", cancellationToken).ConfigureAwait(false)),
@@ -420,6 +469,7 @@ public static class AzureStorage
             new TableUsageStore(await tables.TableAsync("Usage", cancellationToken).ConfigureAwait(false)),
             new TableOutbox(await tables.TableAsync("Outbox", cancellationToken).ConfigureAwait(false)),
             documents,
-            new TableIdempotencyStore(await tables.TableAsync("Idempotency", cancellationToken).ConfigureAwait(false)));
+            new TableIdempotencyStore(await tables.TableAsync("Idempotency", cancellationToken).ConfigureAwait(false)),
+            new TablePendingEvents(await tables.TableAsync("PendingEvents", cancellationToken).ConfigureAwait(false)));
     }
 }

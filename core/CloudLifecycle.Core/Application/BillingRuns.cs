@@ -37,8 +37,9 @@ public sealed class BackgroundBillingRuns(LifecycleStores stores, ContractWorkfl
 {
     private readonly ConcurrentDictionary<YearMonth, Task> running = new();
     private readonly SemaphoreSlim starting = new(1, 1);
+    private readonly BillingRunStatuses statuses = new(stores.Documents);
 
-    public static string StatusPath(YearMonth month) => $"reports/billing-{month:uuuu-MM}.status.json";
+    public static string StatusPath(YearMonth month) => BillingRunStatuses.Path(month);
 
     public async Task<BillingRunStatus> StartAsync(YearMonth month, CancellationToken cancellationToken = default)
     {
@@ -64,11 +65,7 @@ public sealed class BackgroundBillingRuns(LifecycleStores stores, ContractWorkfl
         }
     }
 
-    public async Task<BillingRunStatus?> GetAsync(YearMonth month, CancellationToken cancellationToken = default)
-    {
-        var bytes = await stores.Documents.GetAsync(StatusPath(month), cancellationToken).ConfigureAwait(false);
-        return bytes is null ? null : LifecycleJson.Deserialize<BillingRunStatus>(Encoding.UTF8.GetString(bytes));
-    }
+    public Task<BillingRunStatus?> GetAsync(YearMonth month, CancellationToken cancellationToken = default) => statuses.GetAsync(month, cancellationToken);
 
     /// <summary>Waits for the runs started in this process (tests, and a host shutting down).</summary>
     public Task WhenIdleAsync() => Task.WhenAll(running.Values);
@@ -94,8 +91,7 @@ public sealed class BackgroundBillingRuns(LifecycleStores stores, ContractWorkfl
 
     public void Dispose() => starting.Dispose();
 
-    private Task SaveAsync(BillingRunStatus status, CancellationToken cancellationToken) =>
-        stores.Documents.PutAsync(StatusPath(status.Month), "application/json", Encoding.UTF8.GetBytes(LifecycleJson.Serialize(status)), cancellationToken);
+    private Task SaveAsync(BillingRunStatus status, CancellationToken cancellationToken) => statuses.SaveAsync(status, cancellationToken);
 
     /// <summary>Records each page's progress; the stores are written in order, one page at a time.</summary>
     private sealed class Progress(BackgroundBillingRuns runs, IClock clock, Func<BillingRunStatus> read, Action<BillingRunStatus> write) : IProgress<BillingRunProgress>

@@ -56,6 +56,40 @@ public sealed class ContractActivities(LifecycleStores stores, IClock clock)
         return true;
     }
 
+    /// <summary>The round has dealt with the event: it is no longer pending.</summary>
+    public async Task<bool> AcknowledgeAsync(EventAcknowledgement acknowledgement, CancellationToken cancellationToken = default)
+    {
+        await stores.PendingEvents.RemoveAsync(acknowledgement.ContractId, acknowledgement.EventId, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Registers a contract: checked, announced, planned, stored. A taken id is refused; so is a race
+    /// lost to another registration of the same id.
+    /// </summary>
+    public async Task<Decision> RegisterAsync(ContractRegistration registration, LocalDate today, CancellationToken cancellationToken = default)
+    {
+        var draft = registration.ToState();
+        if (await stores.Contracts.GetAsync(draft.ContractId, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            throw AlreadyRegistered(draft.ContractId);
+        }
+
+        var decision = LifecycleDecider.Decide(draft, new Registered { EventId = RegisteredEventId(draft.ContractId) }, today);
+        await ExecuteAsync(decision.Commands, cancellationToken).ConfigureAwait(false);
+        if (!await stores.Contracts.TryCreateAsync(decision.State, cancellationToken).ConfigureAwait(false))
+        {
+            throw AlreadyRegistered(draft.ContractId);
+        }
+
+        return decision;
+    }
+
+    public static string RegisteredEventId(string contractId) => $"registered/{contractId}";
+
+    private static ContractRuleException AlreadyRegistered(string contractId) =>
+        new("contractId", $"contract {contractId} is already registered", kind: RefusalKind.Conflict);
+
     /// <summary>Dispatches an activity by name, as the Durable runtime does.</summary>
     public async Task<object?> RunAsync(string name, object? input, CancellationToken cancellationToken = default) => name switch
     {
@@ -63,8 +97,27 @@ public sealed class ContractActivities(LifecycleStores stores, IClock clock)
         ActivityNames.ExecuteCommands => await ExecuteAsync((IReadOnlyList<LifecycleCommand>)input!, cancellationToken).ConfigureAwait(false),
         ActivityNames.SaveContract => await SaveAsync((SaveRequest)input!, cancellationToken).ConfigureAwait(false),
         ActivityNames.RecordRefusal => await RecordRefusalAsync((RefusalRecord)input!, cancellationToken).ConfigureAwait(false),
+        ActivityNames.AcknowledgeEvent => await AcknowledgeAsync((EventAcknowledgement)input!, cancellationToken).ConfigureAwait(false),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown activity"),
     };
+
+    /// <summary>
+    /// An activity as a Durable host runs it: input and result as <see cref="LifecycleJson"/> text, so the
+    /// orchestration's history holds the same JSON as the stores, whatever serializer the worker has.
+    /// </summary>
+    public async Task<string> RunJsonAsync(string name, string input, CancellationToken cancellationToken = default)
+    {
+        object? typed = name switch
+        {
+            ActivityNames.LoadContract => LifecycleJson.Deserialize<string>(input),
+            ActivityNames.ExecuteCommands => LifecycleJson.Deserialize<List<LifecycleCommand>>(input),
+            ActivityNames.SaveContract => LifecycleJson.Deserialize<SaveRequest>(input),
+            ActivityNames.RecordRefusal => LifecycleJson.Deserialize<RefusalRecord>(input),
+            ActivityNames.AcknowledgeEvent => LifecycleJson.Deserialize<EventAcknowledgement>(input),
+            _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown activity"),
+        };
+        return LifecycleJson.Serialize(await RunAsync(name, typed, cancellationToken).ConfigureAwait(false));
+    }
 }
 
 /// <summary>
@@ -88,26 +141,16 @@ public sealed class ContractWorkflow : IContractEvents
 
     public ContractActivities Activities { get; }
 
+    /// <summary>The host's clock, which events and runs are dated by.</summary>
+    public IClock Clock => clock;
+
     public LocalDate Today => Tokyo.Today(clock.GetCurrentInstant());
 
     /// <summary>Registers a contract: checked, announced, planned, stored. A taken id is refused.</summary>
     public async Task<Decision> RegisterAsync(ContractRegistration registration, CancellationToken cancellationToken = default)
     {
-        var draft = registration.ToState();
-        using var held = await LockAsync(draft.ContractId, cancellationToken).ConfigureAwait(false);
-        if (await stores.Contracts.GetAsync(draft.ContractId, cancellationToken).ConfigureAwait(false) is not null)
-        {
-            throw new ContractRuleException("contractId", $"contract {draft.ContractId} is already registered", kind: RefusalKind.Conflict);
-        }
-
-        var decision = LifecycleDecider.Decide(draft, new Registered { EventId = $"registered/{draft.ContractId}" }, Today);
-        await Activities.ExecuteAsync(decision.Commands, cancellationToken).ConfigureAwait(false);
-        if (!await stores.Contracts.TryCreateAsync(decision.State, cancellationToken).ConfigureAwait(false))
-        {
-            throw new ContractRuleException("contractId", $"contract {draft.ContractId} is already registered", kind: RefusalKind.Conflict);
-        }
-
-        return decision;
+        using var held = await LockAsync(registration.ContractId ?? string.Empty, cancellationToken).ConfigureAwait(false);
+        return await Activities.RegisterAsync(registration, Today, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

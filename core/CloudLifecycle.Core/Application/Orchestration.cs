@@ -24,6 +24,23 @@ public interface IWorkflowContext
     void ContinueAsNew(object? input);
 }
 
+/// <summary>
+/// How a Durable host carries inputs, results and events: <see cref="LifecycleJson"/> text, so the
+/// orchestration history holds the stores' JSON whatever serializer the worker is configured with.
+/// </summary>
+public static class WorkflowJson
+{
+    /// <summary>A value by its runtime type (a list of commands keeps its element type's discriminators).</summary>
+    public static string Wrap(object? value) =>
+        value is null ? "null" : System.Text.Json.JsonSerializer.Serialize(value, value.GetType(), LifecycleJson.Options);
+
+    /// <summary>An event: always as a <see cref="Trigger"/>, so its kind travels with it.</summary>
+    public static string WrapEvent(Trigger trigger) => LifecycleJson.Serialize(trigger);
+
+    /// <summary>Reads back what <see cref="Wrap"/> wrote; "null" is a null result (a contract not found).</summary>
+    public static T Unwrap<T>(string json) => System.Text.Json.JsonSerializer.Deserialize<T>(json, LifecycleJson.Options)!;
+}
+
 /// <summary>What a round carries into the next: which contract, and when its timer fires (null: events only).</summary>
 public sealed record RoundInput(string ContractId, LocalDate? NextWake);
 
@@ -34,7 +51,11 @@ public static class ActivityNames
     public const string ExecuteCommands = nameof(ExecuteCommands);
     public const string SaveContract = nameof(SaveContract);
     public const string RecordRefusal = nameof(RecordRefusal);
+    public const string AcknowledgeEvent = nameof(AcknowledgeEvent);
 }
+
+/// <summary>The input of <see cref="ActivityNames.AcknowledgeEvent"/>: the event a round has dealt with.</summary>
+public sealed record EventAcknowledgement(string ContractId, string EventId);
 
 /// <summary>The input of <see cref="ActivityNames.SaveContract"/>: the new state and the ETag it was decided from.</summary>
 public sealed record SaveRequest(ContractState State, string ETag, LocalDate? PreviousWake);
@@ -59,7 +80,8 @@ public static class Tokyo
 /// One round of a contract's orchestration: wait for its timer or an event (the loser is cancelled),
 /// load the state, decide, run the commands as activities, save, and continue as new. Refused events
 /// are recorded, not retried. A save that lost a race is decided again from the fresh state
-/// (every command is idempotent, so repeating them is harmless).
+/// (every command is idempotent, so repeating them is harmless). An event with an id is acknowledged
+/// once dealt with (applied, refused or already applied), so that nothing raised is left pending.
 /// </summary>
 public static class LifecycleRound
 {
@@ -77,6 +99,7 @@ public static class LifecycleRound
             if (stored is null)
             {
                 // The contract is unknown (never stored): nothing to carry on.
+                await AcknowledgeAsync(context, input, trigger).ConfigureAwait(true);
                 return;
             }
 
@@ -89,6 +112,7 @@ public static class LifecycleRound
             {
                 await context.CallActivity<bool>(ActivityNames.RecordRefusal,
                     new RefusalRecord(input.ContractId, today, trigger, refused.Field, refused.Reason, refused.Clause)).ConfigureAwait(true);
+                await AcknowledgeAsync(context, input, trigger).ConfigureAwait(true);
                 context.ContinueAsNew(new RoundInput(input.ContractId, stored.State.NextWake));
                 return;
             }
@@ -102,6 +126,7 @@ public static class LifecycleRound
                 || await context.CallActivity<bool>(ActivityNames.SaveContract, new SaveRequest(decision.State, stored.ETag, stored.State.NextWake)).ConfigureAwait(true);
             if (saved)
             {
+                await AcknowledgeAsync(context, input, trigger).ConfigureAwait(true);
                 context.ContinueAsNew(new RoundInput(input.ContractId, decision.State.NextWake));
                 return;
             }
@@ -110,6 +135,15 @@ public static class LifecycleRound
             {
                 throw new ConcurrencyException(input.ContractId);
             }
+        }
+    }
+
+    private static async Task AcknowledgeAsync(IWorkflowContext context, RoundInput input, Trigger trigger)
+    {
+        // Only raised events carry an id; the contract's own timer has nothing pending to clear.
+        if (trigger.EventId is { } eventId)
+        {
+            await context.CallActivity<bool>(ActivityNames.AcknowledgeEvent, new EventAcknowledgement(input.ContractId, eventId)).ConfigureAwait(true);
         }
     }
 
@@ -125,7 +159,10 @@ public static class LifecycleRound
         var timerTask = context.CreateTimer(Tokyo.WakeInstant(wake), cancel.Token);
         var winner = await Task.WhenAny(eventTask, timerTask).ConfigureAwait(true);
         // Every durable timer must fire or be cancelled, and a pending event wait must not outlive the round.
-        await cancel.CancelAsync().ConfigureAwait(true);
+        // Cancelled synchronously: a Durable orchestrator must not hop to another thread (CancelAsync may).
+#pragma warning disable CA1849
+        cancel.Cancel();
+#pragma warning restore CA1849
         return winner == eventTask ? await eventTask.ConfigureAwait(true) : new TimerFired();
     }
 }

@@ -152,6 +152,27 @@ public interface IContractEvents
     Task<Decision> RaiseAsync(string contractId, Trigger trigger, long? expectedVersion, CancellationToken cancellationToken = default);
 }
 
+/// <summary>
+/// An event accepted for a contract's orchestration and not yet acknowledged by its round. A null
+/// <see cref="Trigger"/> marks a registration whose orchestration may not have started yet.
+/// </summary>
+public sealed record PendingEvent(string ContractId, string EventId, Trigger? Trigger, Instant AcceptedAt, Instant LastRaisedAt, int Deliveries);
+
+/// <summary>
+/// Events stored before they are raised to a Durable orchestration (an event raised to an instance
+/// that does not run is dropped silently): the round acknowledges each, the reconciler raises again
+/// what stays unacknowledged. Keyed by contract and event id; adding one twice keeps the last.
+/// </summary>
+public interface IPendingEvents
+{
+    Task PutAsync(PendingEvent pending, CancellationToken cancellationToken = default);
+
+    Task RemoveAsync(string contractId, string eventId, CancellationToken cancellationToken = default);
+
+    /// <summary>Events last raised before <paramref name="raisedBefore"/>, oldest first, at most <paramref name="max"/>.</summary>
+    Task<IReadOnlyList<PendingEvent>> RaisedBeforeAsync(Instant raisedBefore, int max, CancellationToken cancellationToken = default);
+}
+
 /// <summary>Every store the workflow uses, handed around as one.</summary>
 public sealed record LifecycleStores(
     IContractStore Contracts,
@@ -161,4 +182,5 @@ public sealed record LifecycleStores(
     IUsageStore Usage,
     IOutbox Outbox,
     IDocumentStore Documents,
-    IIdempotencyStore Idempotency);
+    IIdempotencyStore Idempotency,
+    IPendingEvents PendingEvents);

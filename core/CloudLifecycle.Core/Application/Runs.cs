@@ -24,88 +24,133 @@ public sealed record BillingRunReport(
     int Conflicts,
     IReadOnlyList<BillingRunFailure> Failures);
 
-/// <summary>
-/// The monthly invoice run: every contract, a page at a time, decided with <see cref="InvoiceMonth"/>;
-/// the page's commands are written together (entity-group batches where the store has them) and the
-/// states saved under their ETags. A contract changed meanwhile is run again through its own round.
-/// Memory holds one page, whatever the number of contracts.
-/// </summary>
-public sealed class MonthlyInvoiceRun(LifecycleStores stores, ContractWorkflow workflow)
+/// <summary>The counts of part of a monthly run (a page locally, a batch on Azure); the parts add up to the run.</summary>
+public sealed record BillingTally(int Contracts, int Invoiced, int AlreadyInvoiced, int NotBillable, long InvoicedTotal, int Conflicts, IReadOnlyList<BillingRunFailure> Failures)
 {
-    public const int DefaultPageSize = 100;
+    public static BillingTally Empty { get; } = new(0, 0, 0, 0, 0, 0, []);
 
-    public async Task<BillingRunReport> RunAsync(YearMonth month, IProgress<BillingRunProgress>? progress = null, int pageSize = DefaultPageSize, CancellationToken cancellationToken = default)
+    public BillingTally Add(BillingTally other) => new(
+        Contracts + other.Contracts, Invoiced + other.Invoiced, AlreadyInvoiced + other.AlreadyInvoiced, NotBillable + other.NotBillable,
+        InvoicedTotal + other.InvoicedTotal, Conflicts + other.Conflicts, [.. Failures, .. other.Failures]);
+
+    public BillingRunReport ToReport(YearMonth month, LocalDate runDate) =>
+        new(month, runDate, Contracts, Invoiced, AlreadyInvoiced, NotBillable, InvoicedTotal, Conflicts, Failures);
+}
+
+/// <summary>
+/// One page of a monthly run: each contract decided with <see cref="InvoiceMonth"/>, the page's commands
+/// written together (entity-group batches where the store has them) and the states saved under their
+/// ETags. A contract changed meanwhile is invoiced through its own round instead (an event), and one
+/// whose next wake-up moved earlier is woken through its round, so its timer follows.
+/// </summary>
+public sealed class MonthlyInvoicePage(LifecycleStores stores, IContractEvents events, IClock clock)
+{
+    private readonly CommandExecutor executor = new(stores);
+
+    public async Task<BillingTally> RunAsync(YearMonth month, LocalDate today, IReadOnlyList<StoredContract> page, CancellationToken cancellationToken = default)
     {
-        var today = workflow.Today;
-        LifecycleDecider.EnsureMonthEnded(month, today);
-
         var trigger = new InvoiceMonth(month);
-        int contracts = 0, invoiced = 0, already = 0, notBillable = 0, conflicts = 0;
+        int invoiced = 0, already = 0, notBillable = 0;
         long total = 0;
         var failures = new List<BillingRunFailure>();
-        await foreach (var page in stores.Contracts.ScanAsync(pageSize, cancellationToken).ConfigureAwait(false))
+        var decided = new List<(StoredContract Stored, Decision Decision)>(page.Count);
+        foreach (var stored in page)
         {
-            var decided = new List<(StoredContract Stored, Decision Decision)>(page.Count);
-            foreach (var stored in page)
+            try
             {
-                contracts++;
-                try
+                var decision = LifecycleDecider.Decide(stored.State, trigger, today);
+                decided.Add((stored, decision));
+                if (decision.Commands.OfType<IssueInvoice>().FirstOrDefault() is { } issued)
                 {
-                    var decision = LifecycleDecider.Decide(stored.State, trigger, today);
-                    decided.Add((stored, decision));
-                    if (decision.Commands.OfType<IssueInvoice>().FirstOrDefault() is { } issued)
-                    {
-                        invoiced++;
-                        total += issued.Invoice.Total;
-                    }
-                    else if (stored.State.InvoicedMonths.Contains(month))
-                    {
-                        already++;
-                    }
-                    else
-                    {
-                        notBillable++;
-                    }
+                    invoiced++;
+                    total += issued.Invoice.Total;
                 }
-                catch (ContractRuleException e) when (e.Field == "month")
+                else if (stored.State.InvoicedMonths.Contains(month))
+                {
+                    already++;
+                }
+                else
                 {
                     notBillable++;
                 }
-                catch (ContractRuleException e)
-                {
-                    failures.Add(new BillingRunFailure(stored.State.ContractId, e.Field, e.Reason, e.Clause));
-                }
             }
-
-            var changed = decided.Where(d => d.Decision.State.Version != d.Stored.State.Version).ToList();
-            await workflow.Activities.ExecuteAsync(changed.SelectMany(d => d.Decision.Commands).ToList(), cancellationToken).ConfigureAwait(false);
-            var lost = await stores.Contracts.ReplaceManyAsync(changed.Select(d => d.Stored with { State = d.Decision.State }).ToList(), cancellationToken).ConfigureAwait(false);
-            foreach (var (stored, decision) in changed.Where(d => !lost.Contains(d.Stored.State.ContractId)))
+            catch (ContractRuleException e) when (e.Field == "month")
             {
-                if (stored.State.NextWake is { } previous && previous != decision.State.NextWake)
-                {
-                    await stores.DueIndex.RemoveAsync(stored.State.ContractId, previous, cancellationToken).ConfigureAwait(false);
-                }
+                notBillable++;
             }
-
-            foreach (var contractId in lost)
+            catch (ContractRuleException e)
             {
-                // Changed by its own round meanwhile: invoice it through the round, from the fresh state.
-                conflicts++;
-                await workflow.RaiseAsync(contractId, trigger, cancellationToken).ConfigureAwait(false);
+                failures.Add(new BillingRunFailure(stored.State.ContractId, e.Field, e.Reason, e.Clause));
             }
-
-            progress?.Report(new BillingRunProgress(contracts, invoiced));
         }
 
-        var report = new BillingRunReport(month, today, contracts, invoiced, already, notBillable, total, conflicts, failures);
-        await stores.Documents.PutAsync($"reports/billing-{month:uuuu-MM}.json", "application/json", Encoding.UTF8.GetBytes(LifecycleJson.Serialize(report)), cancellationToken).ConfigureAwait(false);
+        var changed = decided.Where(d => d.Decision.State.Version != d.Stored.State.Version).ToList();
+        await executor.ExecuteAsync(changed.SelectMany(d => d.Decision.Commands).ToList(), clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+        var lost = await stores.Contracts.ReplaceManyAsync(changed.Select(d => d.Stored with { State = d.Decision.State }).ToList(), cancellationToken).ConfigureAwait(false);
+        foreach (var (stored, decision) in changed.Where(d => !lost.Contains(d.Stored.State.ContractId)))
+        {
+            if (stored.State.NextWake is { } previous && previous != decision.State.NextWake)
+            {
+                await stores.DueIndex.RemoveAsync(stored.State.ContractId, previous, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (WakesEarlier(stored.State.NextWake, decision.State.NextWake))
+            {
+                // Saved outside the contract's round: a timer set for the later date would oversleep.
+                await events.RaiseAsync(stored.State.ContractId, new TimerFired { EventId = $"rescheduled/{decision.State.Version}" }, null, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var contractId in lost)
+        {
+            // Changed by its own round meanwhile: invoice it through the round, from the fresh state.
+            await events.RaiseAsync(contractId, trigger, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new BillingTally(page.Count, invoiced, already, notBillable, total, lost.Count, failures);
+    }
+
+    private static bool WakesEarlier(LocalDate? before, LocalDate? after) =>
+        after is { } next && (before is not { } previous || next < previous);
+}
+
+/// <summary>
+/// The monthly invoice run of one process: every contract, a page at a time, through
+/// <see cref="MonthlyInvoicePage"/>; the report is stored as <c>reports/billing-{month}.json</c>.
+/// Memory holds one page, whatever the number of contracts. Running a month again invoices nothing twice.
+/// </summary>
+public sealed class MonthlyInvoiceRun(LifecycleStores stores, IContractEvents events, IClock clock)
+{
+    public const int DefaultPageSize = 100;
+
+    public MonthlyInvoiceRun(LifecycleStores stores, ContractWorkflow workflow)
+        : this(stores, workflow, workflow.Clock)
+    {
+    }
+
+    public async Task<BillingRunReport> RunAsync(YearMonth month, IProgress<BillingRunProgress>? progress = null, int pageSize = DefaultPageSize, CancellationToken cancellationToken = default)
+    {
+        var today = events.Today;
+        LifecycleDecider.EnsureMonthEnded(month, today);
+
+        var page = new MonthlyInvoicePage(stores, events, clock);
+        var tally = BillingTally.Empty;
+        await foreach (var contracts in stores.Contracts.ScanAsync(pageSize, cancellationToken).ConfigureAwait(false))
+        {
+            tally = tally.Add(await page.RunAsync(month, today, contracts, cancellationToken).ConfigureAwait(false));
+            progress?.Report(new BillingRunProgress(tally.Contracts, tally.Invoiced));
+        }
+
+        var report = tally.ToReport(month, today);
+        await stores.Documents.PutAsync(ReportPath(month), "application/json", Encoding.UTF8.GetBytes(LifecycleJson.Serialize(report)), cancellationToken).ConfigureAwait(false);
         return report;
     }
+
+    public static string ReportPath(YearMonth month) => $"reports/billing-{month:uuuu-MM}.json";
 }
 
 /// <summary>The daily overdue check: every contract with an invoice past its due date is chased through its round.</summary>
-public sealed class OverdueCheckRun(LifecycleStores stores, ContractWorkflow workflow)
+public sealed class OverdueCheckRun(LifecycleStores stores, IContractEvents workflow)
 {
     /// <summary>Returns the number of overdue notices enqueued.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken = default)
@@ -116,7 +161,7 @@ public sealed class OverdueCheckRun(LifecycleStores stores, ContractWorkflow wor
         {
             foreach (var stored in page.Where(s => s.State.OpenInvoices.Any(i => i.DueDate < today)))
             {
-                var decision = await workflow.RaiseAsync(stored.State.ContractId, new OverdueCheck { EventId = $"overdue-check/{LifecycleJson.Iso(today)}" }, cancellationToken).ConfigureAwait(false);
+                var decision = await workflow.RaiseAsync(stored.State.ContractId, new OverdueCheck { EventId = $"overdue-check/{LifecycleJson.Iso(today)}" }, null, cancellationToken).ConfigureAwait(false);
                 notices += decision.Commands.OfType<EnqueueNotice>().Count(n => n.Notice.Kind == NoticeKind.PaymentOverdue);
             }
         }

@@ -2,38 +2,43 @@ using CloudLifecycle.Adapters.Email;
 using CloudLifecycle.Adapters.Tables;
 using CloudLifecycle.Adapters.Templates;
 using CloudLifecycle.Core.Application;
+using CloudLifecycle.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 
 namespace CloudLifecycle.Host.Cli;
 
-/// <summary>Composes the application from configuration: which stores, which sender, which quota.</summary>
+/// <summary>
+/// Composes the application from configuration (appsettings.json, then <c>CloudLifecycle__*</c>
+/// environment variables), through the settings and registrations the Azure Functions app uses too.
+/// </summary>
 internal static class Composition
 {
-    public static DeliveryOptions Delivery() => new(
-        HourlyQuota: int.TryParse(HostSettings.Get("Email:HourlyQuota"), out var quota) && quota > 0 ? quota : 100,
-        MessageIdDomain: HostSettings.Get("Email:MessageIdDomain") is { Length: > 0 } domain ? domain : "cloudlifecycle.invalid");
+    public static LifecycleSettings Settings() => LifecycleSettings.From(LifecycleSettings.LocalConfiguration());
 
-    public static int BillingRunDay() =>
-        int.TryParse(HostSettings.Get("Billing:RunDay"), out var day) && day is >= 1 and <= 28 ? day : 1;
+    public static DeliveryOptions Delivery() => Settings().Delivery;
 
-    public static string FromAddress() => HostSettings.Get("Smtp:From") is { Length: > 0 } from ? from : "notices@cloudlifecycle.invalid";
+    public static int BillingRunDay() => Settings().BillingRunDay;
 
-    /// <summary>Azure Storage (Azurite locally) from <c>CloudLifecycle:Storage:ConnectionString</c>.</summary>
-    public static Task<LifecycleStores> StorageAsync(CancellationToken cancellationToken = default) =>
-        AzureStorage.ConnectAsync(
-            HostSettings.Get("Storage:ConnectionString") ?? "UseDevelopmentStorage=true",
-            HostSettings.Get("Storage:TablePrefix") ?? string.Empty,
-            cancellationToken);
+    public static string FromAddress() => Settings().Smtp.FromAddress;
+
+    /// <summary>Azure Storage (Azurite locally) from <c>CloudLifecycle:Storage:*</c>.</summary>
+    public static Task<LifecycleStores> StorageAsync(CancellationToken cancellationToken = default)
+    {
+        var storage = Settings().Storage;
+        return AzureStorage.ConnectAsync(storage.Account(), storage.TablePrefix, cancellationToken);
+    }
 
     /// <summary>SMTP from <c>CloudLifecycle:Smtp:*</c> (maildev locally, Azure Communication Services' SMTP endpoint in Azure).</summary>
-    public static IEmailSender Smtp() => new SmtpEmailSender(new SmtpSettings(
-        HostSettings.Get("Smtp:Host") ?? "127.0.0.1",
-        int.TryParse(HostSettings.Get("Smtp:Port"), out var port) ? port : 1025,
-        FromAddress(),
-        UserName: HostSettings.Get("Smtp:UserName"),
-        Password: HostSettings.Get("Smtp:Password"),
-        StartTls: string.Equals(HostSettings.Get("Smtp:StartTls"), "true", StringComparison.OrdinalIgnoreCase)));
+    public static IEmailSender Smtp() => new SmtpEmailSender(Settings().Smtp);
 
     public static OutboxDelivery Delivery(LifecycleStores stores, IEmailSender sender, IClock clock) =>
         new(stores.Outbox, new FluidNoticeRenderer(), sender, stores.Documents, clock, Delivery());
+
+    /// <summary>The stores and sender as the shared registrations compose them (the Functions app's <c>Program.cs</c> calls the same).</summary>
+    public static (LifecycleStores Stores, IEmailSender Sender) Registered()
+    {
+        using var provider = new ServiceCollection().AddCloudLifecycle(LifecycleSettings.LocalConfiguration()).BuildServiceProvider();
+        return (provider.GetRequiredService<LifecycleStores>(), provider.GetRequiredService<IEmailSender>());
+    }
 }

@@ -109,8 +109,10 @@ internal sealed class ServeCommand(TextWriter log) : ICommand
             return new ServeServices(stores, clock, sender, $"embedded: in-memory stores; documents and emails (.eml) under {outDir}");
         }
 
-        var stored = Composition.StorageAsync().GetAwaiter().GetResult();
-        return new ServeServices(stored, clock, Composition.Smtp(), $"storage {HostSettings.Get("Storage:ConnectionString")}, SMTP {HostSettings.Get("Smtp:Host")}:{HostSettings.Get("Smtp:Port")}");
+        var (stored, smtp) = Composition.Registered();
+        var settings = Composition.Settings();
+        var where = settings.Storage.UsesIdentity ? $"{settings.Storage.TableEndpoint} (managed identity)" : settings.Storage.ConnectionString ?? "UseDevelopmentStorage=true";
+        return new ServeServices(stored, clock, smtp, $"storage {where}, SMTP {settings.Smtp.Host}:{settings.Smtp.Port}");
     }
 
     /// <summary>The CRM API over <paramref name="services"/> with the keys and issuer from configuration.</summary>
@@ -201,11 +203,11 @@ internal sealed class LocalScheduler(LifecycleStores stores, ContractWorkflow wo
         var today = workflow.Today;
         var woken = await workflow.WakeDueAsync(cancellationToken).ConfigureAwait(false);
         BillingRunReport? run = null;
-        var billingJob = $"scheduler/billing-run/{today.ToYearMonth().PlusMonths(-1):uuuu-MM}";
-        if (today.Day >= BillingRunDay && await stores.Idempotency.GetAsync(billingJob, cancellationToken).ConfigureAwait(false) is null)
+        if (DailyRuns.Plan(workflow.Clock.GetCurrentInstant(), BillingRunDay).MonthToInvoice is { } month
+            && await stores.Idempotency.GetAsync($"scheduler/billing-run/{month:uuuu-MM}", cancellationToken).ConfigureAwait(false) is null)
         {
-            run = await new MonthlyInvoiceRun(stores, workflow).RunAsync(today.ToYearMonth().PlusMonths(-1), cancellationToken: cancellationToken).ConfigureAwait(false);
-            await MarkDoneAsync(billingJob, cancellationToken).ConfigureAwait(false);
+            run = await new MonthlyInvoiceRun(stores, workflow).RunAsync(month, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await MarkDoneAsync($"scheduler/billing-run/{month:uuuu-MM}", cancellationToken).ConfigureAwait(false);
         }
 
         int? overdue = null;

@@ -22,7 +22,8 @@ public static class InMemoryStores
         new InMemoryUsageStore(),
         new InMemoryOutbox(),
         documents ?? new InMemoryDocumentStore(),
-        new InMemoryIdempotencyStore());
+        new InMemoryIdempotencyStore(),
+        new InMemoryPendingEvents());
 }
 
 public sealed class InMemoryContractStore : IContractStore
@@ -331,4 +332,31 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore
 
     public Task<string> PutIfAbsentAsync(string key, string result, CancellationToken cancellationToken = default) =>
         Task.FromResult(results.GetOrAdd(key, result));
+}
+
+public sealed class InMemoryPendingEvents : IPendingEvents
+{
+    private readonly ConcurrentDictionary<(string ContractId, string EventId), PendingEvent> events = new();
+
+    public int Count => events.Count;
+
+    public Task PutAsync(PendingEvent pending, CancellationToken cancellationToken = default)
+    {
+        events[(pending.ContractId, pending.EventId)] = pending;
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveAsync(string contractId, string eventId, CancellationToken cancellationToken = default)
+    {
+        events.TryRemove((contractId, eventId), out _);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<PendingEvent>> RaisedBeforeAsync(Instant raisedBefore, int max, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<PendingEvent>>(events.Values
+            .Where(p => p.LastRaisedAt < raisedBefore)
+            .OrderBy(p => p.LastRaisedAt)
+            .ThenBy(p => p.ContractId, StringComparer.Ordinal)
+            .Take(max)
+            .ToList());
 }

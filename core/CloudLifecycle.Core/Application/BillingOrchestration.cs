@@ -1,0 +1,213 @@
+using System.Text;
+using CloudLifecycle.Core.Lifecycle;
+using NodaTime;
+
+namespace CloudLifecycle.Core.Application;
+
+/// <summary>The input of a month's billing orchestration.</summary>
+public sealed record BillingRunInput(YearMonth Month);
+
+/// <summary>A month's contracts split into batches, each listed in a document the batch activity reads.</summary>
+public sealed record BillingBatchPlan(YearMonth Month, LocalDate RunDate, int Batches, int Contracts);
+
+/// <summary>One batch of a month's run, dated by the orchestration (every batch invoices as of the same day).</summary>
+public sealed record BillingBatchRequest(YearMonth Month, LocalDate RunDate, int Batch);
+
+/// <summary>How far the fan-in has got, recorded after each wave.</summary>
+public sealed record BillingProgressRecord(YearMonth Month, int Contracts, int Invoiced);
+
+/// <summary>Why a month's run stopped.</summary>
+public sealed record BillingFailureRecord(YearMonth Month, string Error);
+
+/// <summary>The activities of the billing orchestration.</summary>
+public static class BillingActivityNames
+{
+    public const string PlanBillingBatches = nameof(PlanBillingBatches);
+    public const string InvoiceBillingBatch = nameof(InvoiceBillingBatch);
+    public const string RecordBillingProgress = nameof(RecordBillingProgress);
+    public const string CompleteBillingRun = nameof(CompleteBillingRun);
+    public const string RecordBillingFailure = nameof(RecordBillingFailure);
+}
+
+/// <summary>How a month's contracts are cut into batches and how many batches run at once.</summary>
+public static class BillingBatches
+{
+    /// <summary>A batch is one page: as many contracts as one entity-group transaction holds.</summary>
+    public const int Size = MonthlyInvoiceRun.DefaultPageSize;
+
+    /// <summary>Batches in flight at once: enough to use a few instances, few enough not to throttle one storage account.</summary>
+    public const int MaxParallel = 8;
+
+    public static string Path(YearMonth month, int batch) => $"reports/billing-{month:uuuu-MM}/batch-{batch:D5}.json";
+
+    /// <summary>Batch numbers in waves of at most <paramref name="parallel"/>, in order: every batch once.</summary>
+    public static IReadOnlyList<IReadOnlyList<int>> Waves(int batches, int parallel)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(batches);
+        ArgumentOutOfRangeException.ThrowIfLessThan(parallel, 1);
+        return Enumerable.Range(0, batches).Chunk(parallel).Select(wave => (IReadOnlyList<int>)wave).ToList();
+    }
+}
+
+/// <summary>
+/// A month's invoice run as a fan-out/fan-in orchestration: plan the batches, invoice them a wave at a
+/// time (each batch an activity), add their tallies up, store the report. The run date is read once
+/// from the orchestration's clock, so every batch invoices as of the same day, in every replay.
+/// </summary>
+public static class BillingRunOrchestration
+{
+    public static async Task<BillingRunReport> RunAsync(IWorkflowContext context, BillingRunInput input)
+    {
+        var runDate = Tokyo.Today(context.CurrentInstant);
+        try
+        {
+            var plan = await context.CallActivity<BillingBatchPlan>(BillingActivityNames.PlanBillingBatches, new BillingBatchRequest(input.Month, runDate, 0)).ConfigureAwait(true);
+            var tally = BillingTally.Empty;
+            foreach (var wave in BillingBatches.Waves(plan.Batches, BillingBatches.MaxParallel))
+            {
+                var tallies = await Task.WhenAll(wave.Select(batch =>
+                    context.CallActivity<BillingTally>(BillingActivityNames.InvoiceBillingBatch, new BillingBatchRequest(input.Month, runDate, batch)))).ConfigureAwait(true);
+                tally = tallies.Aggregate(tally, (sum, part) => sum.Add(part));
+                await context.CallActivity<bool>(BillingActivityNames.RecordBillingProgress, new BillingProgressRecord(input.Month, tally.Contracts, tally.Invoiced)).ConfigureAwait(true);
+            }
+
+            var report = tally.ToReport(input.Month, runDate);
+            await context.CallActivity<bool>(BillingActivityNames.CompleteBillingRun, report).ConfigureAwait(true);
+            return report;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The status says why; starting the month again is safe (it invoices nothing twice).
+            await context.CallActivity<bool>(BillingActivityNames.RecordBillingFailure, new BillingFailureRecord(input.Month, e.Message)).ConfigureAwait(true);
+            throw;
+        }
+    }
+}
+
+/// <summary>A month's run status as a document (<c>reports/billing-{month}.status.json</c>), readable by any instance.</summary>
+public sealed class BillingRunStatuses(IDocumentStore documents)
+{
+    public static string Path(YearMonth month) => $"reports/billing-{month:uuuu-MM}.status.json";
+
+    public async Task<BillingRunStatus?> GetAsync(YearMonth month, CancellationToken cancellationToken = default)
+    {
+        var bytes = await documents.GetAsync(Path(month), cancellationToken).ConfigureAwait(false);
+        return bytes is null ? null : LifecycleJson.Deserialize<BillingRunStatus>(Encoding.UTF8.GetString(bytes));
+    }
+
+    public Task SaveAsync(BillingRunStatus status, CancellationToken cancellationToken = default) =>
+        documents.PutAsync(Path(status.Month), "application/json", Encoding.UTF8.GetBytes(LifecycleJson.Serialize(status)), cancellationToken);
+}
+
+/// <summary>The activities of <see cref="BillingRunOrchestration"/>, over the same stores and page logic as the local run.</summary>
+public sealed class BillingRunActivities(LifecycleStores stores, IContractEvents events, IClock clock)
+{
+    private readonly BillingRunStatuses statuses = new(stores.Documents);
+
+    /// <summary>Lists every contract into batch documents; marks the run as running.</summary>
+    public async Task<BillingBatchPlan> PlanAsync(BillingBatchRequest request, CancellationToken cancellationToken = default)
+    {
+        LifecycleDecider.EnsureMonthEnded(request.Month, request.RunDate);
+        int batches = 0, contracts = 0;
+        await foreach (var page in stores.Contracts.ScanAsync(BillingBatches.Size, cancellationToken).ConfigureAwait(false))
+        {
+            var ids = page.Select(s => s.State.ContractId).ToList();
+            await stores.Documents.PutAsync(BillingBatches.Path(request.Month, batches), "application/json", Encoding.UTF8.GetBytes(LifecycleJson.Serialize(ids)), cancellationToken).ConfigureAwait(false);
+            batches++;
+            contracts += ids.Count;
+        }
+
+        var now = clock.GetCurrentInstant();
+        var started = await statuses.GetAsync(request.Month, cancellationToken).ConfigureAwait(false) is { State: BillingRunState.Running } running ? running.StartedAt : now;
+        await statuses.SaveAsync(new BillingRunStatus(request.Month, BillingRunState.Running, started, now, 0, 0), cancellationToken).ConfigureAwait(false);
+        return new BillingBatchPlan(request.Month, request.RunDate, batches, contracts);
+    }
+
+    /// <summary>Invoices one batch: its contracts as they are stored now, through <see cref="MonthlyInvoicePage"/>.</summary>
+    public async Task<BillingTally> InvoiceBatchAsync(BillingBatchRequest request, CancellationToken cancellationToken = default)
+    {
+        var bytes = await stores.Documents.GetAsync(BillingBatches.Path(request.Month, request.Batch), cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"batch {request.Batch} of {request.Month:uuuu-MM} was not planned");
+        var contracts = new List<StoredContract>();
+        foreach (var contractId in LifecycleJson.Deserialize<List<string>>(Encoding.UTF8.GetString(bytes)))
+        {
+            if (await stores.Contracts.GetAsync(contractId, cancellationToken).ConfigureAwait(false) is { } stored)
+            {
+                contracts.Add(stored);
+            }
+        }
+
+        return await new MonthlyInvoicePage(stores, events, clock).RunAsync(request.Month, request.RunDate, contracts, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> RecordProgressAsync(BillingProgressRecord progress, CancellationToken cancellationToken = default)
+    {
+        var status = await CurrentAsync(progress.Month, cancellationToken).ConfigureAwait(false);
+        await statuses.SaveAsync(status with { Contracts = progress.Contracts, Invoiced = progress.Invoiced, UpdatedAt = clock.GetCurrentInstant() }, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    public async Task<bool> CompleteAsync(BillingRunReport report, CancellationToken cancellationToken = default)
+    {
+        await stores.Documents.PutAsync(MonthlyInvoiceRun.ReportPath(report.Month), "application/json", Encoding.UTF8.GetBytes(LifecycleJson.Serialize(report)), cancellationToken).ConfigureAwait(false);
+        var status = await CurrentAsync(report.Month, cancellationToken).ConfigureAwait(false);
+        await statuses.SaveAsync(status with
+        {
+            State = BillingRunState.Completed, UpdatedAt = clock.GetCurrentInstant(), Contracts = report.Contracts, Invoiced = report.Invoiced, Report = report, Error = null,
+        }, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    public async Task<bool> RecordFailureAsync(BillingFailureRecord failure, CancellationToken cancellationToken = default)
+    {
+        var status = await CurrentAsync(failure.Month, cancellationToken).ConfigureAwait(false);
+        await statuses.SaveAsync(status with { State = BillingRunState.Failed, UpdatedAt = clock.GetCurrentInstant(), Error = failure.Error }, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>An activity as a Durable host runs it: input and result as <see cref="LifecycleJson"/> text.</summary>
+    public async Task<string> RunJsonAsync(string name, string input, CancellationToken cancellationToken = default) => name switch
+    {
+        BillingActivityNames.PlanBillingBatches => LifecycleJson.Serialize(await PlanAsync(LifecycleJson.Deserialize<BillingBatchRequest>(input), cancellationToken).ConfigureAwait(false)),
+        BillingActivityNames.InvoiceBillingBatch => LifecycleJson.Serialize(await InvoiceBatchAsync(LifecycleJson.Deserialize<BillingBatchRequest>(input), cancellationToken).ConfigureAwait(false)),
+        BillingActivityNames.RecordBillingProgress => LifecycleJson.Serialize(await RecordProgressAsync(LifecycleJson.Deserialize<BillingProgressRecord>(input), cancellationToken).ConfigureAwait(false)),
+        BillingActivityNames.CompleteBillingRun => LifecycleJson.Serialize(await CompleteAsync(LifecycleJson.Deserialize<BillingRunReport>(input), cancellationToken).ConfigureAwait(false)),
+        BillingActivityNames.RecordBillingFailure => LifecycleJson.Serialize(await RecordFailureAsync(LifecycleJson.Deserialize<BillingFailureRecord>(input), cancellationToken).ConfigureAwait(false)),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown activity"),
+    };
+
+    private async Task<BillingRunStatus> CurrentAsync(YearMonth month, CancellationToken cancellationToken)
+    {
+        var now = clock.GetCurrentInstant();
+        return await statuses.GetAsync(month, cancellationToken).ConfigureAwait(false) ?? new BillingRunStatus(month, BillingRunState.Running, now, now, 0, 0);
+    }
+}
+
+/// <summary>
+/// The Azure host's runs: a month's run is its own orchestration (<see cref="Orchestrations.BillingRunInstance"/>),
+/// so a second start finds the running one, and its status document is what any instance reads.
+/// </summary>
+public sealed class OrchestratedBillingRuns(LifecycleStores stores, IOrchestrationClient orchestrations, IClock clock) : IBillingRuns
+{
+    private readonly BillingRunStatuses statuses = new(stores.Documents);
+
+    public async Task<BillingRunStatus> StartAsync(YearMonth month, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetCurrentInstant();
+        LifecycleDecider.EnsureMonthEnded(month, Tokyo.Today(now));
+        var instance = Orchestrations.BillingRunInstance(month);
+        var fresh = new BillingRunStatus(month, BillingRunState.Running, now, now, 0, 0);
+        if (await statuses.GetAsync(month, cancellationToken).ConfigureAwait(false) is { State: BillingRunState.Running } running
+            && !await orchestrations.EnsureRunningAsync(Orchestrations.BillingRun, instance, new BillingRunInput(month), cancellationToken).ConfigureAwait(false))
+        {
+            return running;
+        }
+
+        // Stored before the start, so that a reader never finds an older month's outcome for a run under way.
+        await statuses.SaveAsync(fresh, cancellationToken).ConfigureAwait(false);
+        await orchestrations.EnsureRunningAsync(Orchestrations.BillingRun, instance, new BillingRunInput(month), cancellationToken).ConfigureAwait(false);
+        return fresh;
+    }
+
+    public Task<BillingRunStatus?> GetAsync(YearMonth month, CancellationToken cancellationToken = default) => statuses.GetAsync(month, cancellationToken);
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using Azure.Core;
+using Azure.Identity;
+using CloudLifecycle.Adapters.Email;
+using CloudLifecycle.Adapters.Tables;
+using CloudLifecycle.Core.Application;
+using CloudLifecycle.Core.Billing;
+using Microsoft.Extensions.Configuration;
+
+namespace CloudLifecycle.Hosting;
+
+/// <summary>Where the stores are: a connection string (Azurite, <c>UseDevelopmentStorage=true</c>) or endpoints reached with a managed identity.</summary>
+public sealed record StorageSettings(string? ConnectionString, Uri? TableEndpoint, Uri? BlobEndpoint, string? ManagedIdentityClientId, string TablePrefix)
+{
+    public bool UsesIdentity => string.IsNullOrEmpty(ConnectionString) && TableEndpoint is not null && BlobEndpoint is not null;
+
+    public StorageAccount Account() => UsesIdentity
+        ? new StorageAccount(null, TableEndpoint, BlobEndpoint, Credential())
+        : new StorageAccount(ConnectionString ?? "UseDevelopmentStorage=true");
+
+    // A user-assigned identity is named by its client id; without one, the usual chain (developer sign-in locally).
+    private TokenCredential Credential() => ManagedIdentityClientId is { Length: > 0 } clientId
+        ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
+        : new DefaultAzureCredential();
+}
+
+/// <summary>
+/// Everything both hosts read from configuration under <c>CloudLifecycle</c> (environment variables
+/// <c>CloudLifecycle__Smtp__Host</c>, app settings in Azure, appsettings.json locally), with the defaults
+/// a fresh machine runs with. Bad values are refused by name rather than replaced silently.
+/// </summary>
+public sealed record LifecycleSettings(
+    StorageSettings Storage,
+    SmtpSettings Smtp,
+    DeliveryOptions Delivery,
+    int BillingRunDay,
+    IReadOnlyList<string> ApiKeys,
+    string? FeedSecret,
+    Issuer? Issuer)
+{
+    public const string Section = "CloudLifecycle";
+
+    public static LifecycleSettings From(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(Section);
+        var from = section["Smtp:From"] is { Length: > 0 } address ? address : "notices@cloudlifecycle.invalid";
+        return new LifecycleSettings(
+            new StorageSettings(
+                section["Storage:ConnectionString"],
+                Endpoint(section, "Storage:TableEndpoint"),
+                Endpoint(section, "Storage:BlobEndpoint"),
+                section["Storage:ClientId"],
+                section["Storage:TablePrefix"] ?? string.Empty),
+            new SmtpSettings(
+                section["Smtp:Host"] is { Length: > 0 } host ? host : "127.0.0.1",
+                Number(section, "Smtp:Port", 1025, 1, 65535),
+                from,
+                UserName: section["Smtp:UserName"] is { Length: > 0 } user ? user : null,
+                Password: section["Smtp:Password"] is { Length: > 0 } password ? password : null,
+                StartTls: string.Equals(section["Smtp:StartTls"], "true", StringComparison.OrdinalIgnoreCase)),
+            new DeliveryOptions(
+                HourlyQuota: Number(section, "Email:HourlyQuota", 100, 1, 1_000_000),
+                MessageIdDomain: section["Email:MessageIdDomain"] is { Length: > 0 } domain ? domain : "cloudlifecycle.invalid"),
+            Number(section, "Billing:RunDay", 1, 1, 28),
+            section.GetSection("ApiKeys").GetChildren()
+                .OrderBy(c => int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : int.MaxValue)
+                .Select(c => c.Value?.Trim()).OfType<string>().Where(k => k.Length > 0).ToList(),
+            section["FeedSecret"] is { Length: > 0 } secret ? secret : null,
+            section["Issuer:Name"] is { Length: > 0 } name && section["Issuer:RegistrationNumber"] is { Length: > 0 } registration ? new Issuer(name, registration) : null);
+    }
+
+    /// <summary>The configuration of a local process: appsettings.json beside the program, then the environment.</summary>
+    public static IConfiguration LocalConfiguration() => new ConfigurationBuilder()
+        .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+        .AddEnvironmentVariables()
+        .Build();
+
+    private static Uri? Endpoint(IConfiguration section, string key) =>
+        section[key] is not { Length: > 0 } text ? null
+        : Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" ? uri
+        : throw new InvalidOperationException($"{Section}:{key}: '{text}' is not an http(s) address");
+
+    private static int Number(IConfiguration section, string key, int fallback, int min, int max) =>
+        section[key] is not { Length: > 0 } text ? fallback
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max ? value
+        : throw new InvalidOperationException($"{Section}:{key}: '{text}' must be a whole number from {min} to {max}");
+}

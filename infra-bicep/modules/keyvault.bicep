@@ -1,0 +1,73 @@
+// Secrets the app reads by Key Vault reference (never as plain app settings, never as outputs).
+param name string
+param location string
+param tags object
+param principalId string
+
+@secure()
+param crmApiKey string
+
+@secure()
+param feedSecret string
+
+@secure()
+param smtpPassword string
+
+var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 30
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource apiKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'crm-api-key'
+  properties: {
+    value: crmApiKey
+  }
+}
+
+resource feed 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'calendar-feed-secret'
+  properties: {
+    value: feedSecret
+  }
+}
+
+resource smtp 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'smtp-password'
+  properties: {
+    value: smtpPassword
+  }
+}
+
+resource reader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, principalId, keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+  }
+}
+
+// Secret URIs without versions: the app follows rotations.
+output crmApiKeyUri string = apiKey.properties.secretUri
+output feedSecretUri string = feed.properties.secretUri
+output smtpCredentialUri string = smtp.properties.secretUri
