@@ -87,6 +87,19 @@ public sealed class ContractActivities(LifecycleStores stores, IClock clock)
 
     public static string RegisteredEventId(string contractId) => $"registered/{contractId}";
 
+    /// <summary>The contract an event is for: unknown is refused as not found, another version than the caller read as stale (an HTTP If-Match).</summary>
+    public async Task<StoredContract> LoadForEventAsync(string contractId, long? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        var stored = await LoadAsync(contractId, cancellationToken).ConfigureAwait(false)
+            ?? throw new ContractRuleException("contractId", $"no contract {contractId}", kind: RefusalKind.NotFound);
+        if (expectedVersion is { } expected && expected != stored.State.Version)
+        {
+            throw new ContractRuleException("If-Match", $"contract {contractId} is at version {stored.State.Version}, not {expected}: read it again", kind: RefusalKind.Stale);
+        }
+
+        return stored;
+    }
+
     private static ContractRuleException AlreadyRegistered(string contractId) =>
         new("contractId", $"contract {contractId} is already registered", kind: RefusalKind.Conflict);
 
@@ -167,13 +180,7 @@ public sealed class ContractWorkflow : IContractEvents
     public async Task<Decision> RaiseAsync(string contractId, Trigger trigger, long? expectedVersion, CancellationToken cancellationToken = default)
     {
         using var held = await LockAsync(contractId, cancellationToken).ConfigureAwait(false);
-        var stored = await stores.Contracts.GetAsync(contractId, cancellationToken).ConfigureAwait(false)
-            ?? throw new ContractRuleException("contractId", $"no contract {contractId}", kind: RefusalKind.NotFound);
-        if (expectedVersion is { } expected && expected != stored.State.Version)
-        {
-            throw new ContractRuleException("If-Match", $"contract {contractId} is at version {stored.State.Version}, not {expected}: read it again", kind: RefusalKind.Stale);
-        }
-
+        var stored = await Activities.LoadForEventAsync(contractId, expectedVersion, cancellationToken).ConfigureAwait(false);
         var whatIf = LifecycleDecider.Decide(stored.State, trigger, Today);
         await RunRoundAsync(stored, trigger, timerDue: false, cancellationToken).ConfigureAwait(false);
         return whatIf;

@@ -92,12 +92,7 @@ public sealed class OrchestratedContractEvents(LifecycleStores stores, IOrchestr
 
     public async Task<Decision> RaiseAsync(string contractId, Trigger trigger, long? expectedVersion, CancellationToken cancellationToken = default)
     {
-        var stored = await stores.Contracts.GetAsync(contractId, cancellationToken).ConfigureAwait(false)
-            ?? throw new ContractRuleException("contractId", $"no contract {contractId}", kind: RefusalKind.NotFound);
-        if (expectedVersion is { } expected && expected != stored.State.Version)
-        {
-            throw new ContractRuleException("If-Match", $"contract {contractId} is at version {stored.State.Version}, not {expected}: read it again", kind: RefusalKind.Stale);
-        }
+        var stored = await activities.LoadForEventAsync(contractId, expectedVersion, cancellationToken).ConfigureAwait(false);
 
         var identified = trigger.EventId is null ? trigger with { EventId = DerivedEventId(contractId, trigger, stored.State.Version) } : trigger;
         var whatIf = LifecycleDecider.Decide(stored.State, identified, Today);
