@@ -31,14 +31,8 @@ public static class LifecycleServices
         services.TryAddSingleton(sp => new OutboxDelivery(
             sp.GetRequiredService<LifecycleStores>().Outbox, sp.GetRequiredService<INoticeRenderer>(), sp.GetRequiredService<IEmailSender>(),
             sp.GetRequiredService<LifecycleStores>().Documents, sp.GetRequiredService<IClock>(), settings.Delivery));
-        services.TryAddSingleton(sp => new CrmApiOptions
-        {
-            ApiKeys = settings.ApiKeys,
-            FeedSecret = settings.FeedSecret,
-            DefaultIssuer = settings.Issuer ?? throw new InvalidOperationException(
-                "no invoice issuer configured: set CloudLifecycle__Issuer__Name and CloudLifecycle__Issuer__RegistrationNumber"),
-            UidDomain = settings.Delivery.MessageIdDomain,
-        });
+        services.TryAddSingleton(_ => settings.ApiOptions(settings.Issuer ?? throw new InvalidOperationException(
+            "no invoice issuer configured: set CloudLifecycle__Issuer__Name and CloudLifecycle__Issuer__RegistrationNumber")));
         return services;
     }
 

@@ -69,6 +69,15 @@ public sealed record LifecycleSettings(
             section["Issuer:Name"] is { Length: > 0 } name && section["Issuer:RegistrationNumber"] is { Length: > 0 } registration ? new Issuer(name, registration) : null);
     }
 
+    /// <summary>The CRM API's options from these settings, for <paramref name="issuer"/> (the host decides how a missing issuer is reported).</summary>
+    public CloudLifecycle.Api.CrmApiOptions ApiOptions(Issuer issuer) => new()
+    {
+        ApiKeys = ApiKeys,
+        FeedSecret = FeedSecret,
+        DefaultIssuer = issuer,
+        UidDomain = Delivery.MessageIdDomain,
+    };
+
     /// <summary>The configuration of a local process: appsettings.json beside the program, then the environment.</summary>
     public static IConfiguration LocalConfiguration() => new ConfigurationBuilder()
         .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)

@@ -38,8 +38,6 @@ public sealed class BackgroundBillingRuns(LifecycleStores stores, ContractWorkfl
     private readonly SemaphoreSlim starting = new(1, 1);
     private readonly BillingRunStatuses statuses = new(stores.Documents);
 
-    public static string StatusPath(YearMonth month) => BillingRunStatuses.Path(month);
-
     public async Task<BillingRunStatus> StartAsync(YearMonth month, CancellationToken cancellationToken = default)
     {
         LifecycleDecider.EnsureMonthEnded(month, workflow.Today);

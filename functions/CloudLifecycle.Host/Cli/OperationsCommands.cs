@@ -117,13 +117,7 @@ internal sealed class ServeCommand(TextWriter log) : ICommand
 
     /// <summary>The CRM API over <paramref name="services"/> with the keys and issuer from configuration.</summary>
     internal static CrmApi CreateApi(ServeServices services, IReadOnlyList<string> apiKeys, ContractWorkflow workflow, IBillingRuns runs, Microsoft.Extensions.Logging.ILogger? logger = null) =>
-        new(new CrmApiOptions
-        {
-            ApiKeys = apiKeys,
-            FeedSecret = HostSettings.Get("FeedSecret"),
-            DefaultIssuer = HostSettings.Issuer(null, null),
-            UidDomain = HostSettings.Get("Email:MessageIdDomain") is { Length: > 0 } domain ? domain : "cloudlifecycle.invalid",
-        }, services.Stores, workflow, runs, logger);
+        new(Composition.Settings().ApiOptions(HostSettings.Issuer(null, null)) with { ApiKeys = apiKeys }, services.Stores, workflow, runs, logger);
 
     private static async Task TickOnceAsync(ServeServices services, TextWriter stdout)
     {
