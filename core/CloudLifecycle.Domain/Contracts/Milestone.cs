@@ -38,6 +38,7 @@ public enum MilestoneKind
     ExtensionDeadline,
     RenewalDeclarationDeadline,
     CancellationNoticeDeadline,
+    CureDeadline,
     InvoiceDeadline,
     PaymentDue,
     TermEnd,

@@ -104,6 +104,9 @@ public sealed record ContractState
     /// <summary>The clause that set the end date when the provider ended the contract (§30-2, §29-3, §5-3).</summary>
     public string? ProviderEndClause { get; init; }
 
+    /// <summary>Deadlines that events created (a cure period, a provider's stated end), each with its rule and clause.</summary>
+    public IReadOnlyList<EventDeadline> Deadlines { get; init; } = [];
+
     /// <summary>nec-express5800: an early end of the usage period (§24 cancellation and the like).</summary>
     public NecTermination? Termination { get; init; }
 

@@ -15,6 +15,7 @@ public enum NoticeKind
     InvoiceIssued,
     PaymentOverdue,
     ProviderTermination,
+    ProviderDeadline,
 }
 
 /// <summary>A dated figure in a notice: what it is, its value, and the clause behind it.</summary>

@@ -109,6 +109,16 @@ public static class NoticeComposer
             ],
             quote.Clause);
 
+    public static Notice ProviderDeadline(ContractState state, DeadlineQuote quote, Milestone deadline, LocalDate today) =>
+        Compose(state, $"provider/{quote.Rule}/{Iso(quote.From)}", NoticeKind.ProviderDeadline, today,
+            new Text($"【{state.Product}】{deadline.Description.Ja}：{Iso(deadline.Date)}（{deadline.Clause}）", $"[{state.Product}] {Capitalise(deadline.Description.En)}: {Iso(deadline.Date)} ({deadline.Clause})"),
+            [quote.Explanation, new Text($"ご契約 {state.ContractId} について、{Iso(deadline.Date)}までにご対応ください。", $"Please act on contract {state.ContractId} by {Iso(deadline.Date)}.")],
+            [
+                new(new Text("通知日", "notice date"), Iso(quote.From), quote.Clause),
+                new(deadline.Description, Iso(deadline.Date), deadline.Clause),
+            ],
+            quote.Clause);
+
     private static string Iso(LocalDate date) => date.ToString("uuuu-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Capitalise(string text) => string.Concat(char.ToUpperInvariant(text[0]).ToString(), text.AsSpan(1));

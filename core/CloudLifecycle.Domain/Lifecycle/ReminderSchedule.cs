@@ -15,6 +15,7 @@ public static class ReminderSchedule
 
     private static readonly int[] Once = [7];
     private static readonly int[] Twice = [30, 7];
+    private static readonly int[] CureWindow = [3];
 
     // nec-express5800 §2-3: the digest asks to remind "well before it (e.g. 3 months and 1 month before)".
     private static readonly int[] ExtensionWindow = [90, 30, 7];
@@ -36,6 +37,9 @@ public static class ReminderSchedule
             MilestoneKind.CancellationNoticeDeadline when ending => [],
             MilestoneKind.CancellationNoticeDeadline => state.Dates.End is not null ? Twice : Once,
             MilestoneKind.DataDeletionDeadline => Twice,
+            // A cure period set by a breach notice (7 days for eclect-aws §28-1(2), 30 for nec-express5800):
+            // the notice itself states the day; one reminder three days before it.
+            MilestoneKind.CureDeadline => CureWindow,
             MilestoneKind.RemovalSchedulingDeadline => Twice,
             _ => [],
         };

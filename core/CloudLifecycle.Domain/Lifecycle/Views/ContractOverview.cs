@@ -19,6 +19,7 @@ public static class ContractOverview
         MilestoneKind.ExtensionDeadline,
         MilestoneKind.RenewalDeclarationDeadline,
         MilestoneKind.CancellationNoticeDeadline,
+        MilestoneKind.CureDeadline,
         MilestoneKind.InvoiceDeadline,
         MilestoneKind.PaymentDue,
         MilestoneKind.DataDeletionDeadline,
@@ -26,9 +27,8 @@ public static class ContractOverview
         MilestoneKind.RemovalDeadline,
     };
 
-    /// <summary>Every milestone of the contract's plan (start to its last milestone, or two years for an open-ended contract).</summary>
-    public static IReadOnlyList<Milestone> Plan(ContractState state) =>
-        ProductCatalog.For(state.Product).Plan(state.PlanningDates).Milestones;
+    /// <summary>Every milestone of the contract's plan (start to its last milestone, or two years for an open-ended contract), event deadlines included.</summary>
+    public static IReadOnlyList<Milestone> Plan(ContractState state) => ContractPlan.Milestones(state);
 
     /// <summary>The milestones dated today or later, in order.</summary>
     public static IReadOnlyList<Milestone> Upcoming(ContractState state, LocalDate today) =>

@@ -1,0 +1,31 @@
+using NodaTime;
+
+namespace CloudLifecycle.Core.Lifecycle.Decider;
+
+/// <summary>
+/// One decision while it is being made: the state the trigger found, the day, and the commands
+/// gathered so far. Each trigger family adds to it; only <see cref="LifecycleDecider"/> turns it
+/// into a <see cref="Decision"/> (versioning, the wake-up, the remembered event id).
+/// </summary>
+internal sealed class DecisionDraft(ContractState before, LocalDate today)
+{
+    public ContractState Before { get; } = before;
+
+    public LocalDate Today { get; } = today;
+
+    public List<LifecycleCommand> Commands { get; } = [];
+
+    /// <summary>Appends a line to the contract's history (a milestone reached, an event, an invoice).</summary>
+    public void Record(HistoryEntry entry) => Commands.Add(new RecordMilestone(entry) { ContractId = Before.ContractId });
+
+    /// <summary>Puts a notice in the outbox.</summary>
+    public void Enqueue(Notice notice) => Commands.Add(new EnqueueNotice(notice) { ContractId = Before.ContractId });
+
+    public void Add(LifecycleCommand command) => Commands.Add(command);
+}
+
+/// <summary>What a trigger family decided: the state after it and the consequence a caller is shown.</summary>
+internal readonly record struct FamilyOutcome(ContractState State, Consequence Consequence)
+{
+    public static implicit operator FamilyOutcome((ContractState State, Consequence Consequence) pair) => new(pair.State, pair.Consequence);
+}

@@ -1,0 +1,41 @@
+using CloudLifecycle.Core.Billing;
+using CloudLifecycle.Core.Contracts;
+using NodaTime;
+
+namespace CloudLifecycle.Core.Lifecycle.Decider;
+
+/// <summary>The monthly invoice: issued once per month after it ended, from what the state recorded for it.</summary>
+internal static class Invoicing
+{
+    public static FamilyOutcome Issue(DecisionDraft draft, YearMonth month)
+    {
+        var state = draft.Before;
+        var today = draft.Today;
+        var number = InvoiceAssembler.Number(state.ContractId, month);
+        if (state.InvoicedMonths.Contains(month))
+        {
+            return (state, Consequence.Nothing(new Text($"{number}は発行済みです", $"{number} was already issued")) with { InvoiceNumber = number });
+        }
+
+        if (month < state.Dates.Start.ToYearMonth())
+        {
+            return (state, Consequence.Nothing(new Text($"{month:uuuu-MM}は契約開始前です", $"{month:uuuu-MM} is before the contract starts")));
+        }
+
+        Guards.EnsureMonthEnded(month, today);
+
+        var invoice = BillingCatalog.For(state.Product).Invoice(BillingInputs.For(state, month));
+        draft.Add(new IssueInvoice(invoice, state.Customer.Language) { ContractId = state.ContractId });
+        draft.Record(new HistoryEntry($"invoice/{invoice.Number}", today, "InvoiceIssued", invoice.DueDateClause,
+            new Text($"{invoice.Number}を発行（{invoice.Total:N0}円、支払期日 {invoice.DueDate:uuuu-MM-dd}）", $"{invoice.Number} issued (¥{invoice.Total:N0}, due {invoice.DueDate:uuuu-MM-dd})")));
+        draft.Enqueue(NoticeComposer.InvoiceIssued(state, invoice, today));
+        var issued = state with
+        {
+            InvoicedMonths = [.. state.InvoicedMonths, month],
+            Usage = [.. state.Usage.Where(u => u.Month != month)],
+            Outages = [.. state.Outages.Where(o => o.Month != month)],
+            OpenInvoices = invoice.Total > 0 ? [.. state.OpenInvoices, new OpenInvoice(invoice.Number, month, invoice.Total, invoice.Total, invoice.DueDate)] : state.OpenInvoices,
+        };
+        return (issued, new Consequence(new Text($"{invoice.Number}を発行しました", $"{invoice.Number} issued"), invoice.DueDateClause, invoice.DueDate, invoice.Total, invoice.Number));
+    }
+}

@@ -1,0 +1,68 @@
+using CloudLifecycle.Core.Billing;
+using CloudLifecycle.Core.Contracts;
+using NodaTime;
+
+namespace CloudLifecycle.Core.Lifecycle.Decider;
+
+/// <summary>Payments against open invoices, with late interest as the product's clause counts it, and the chase of overdue invoices.</summary>
+internal static class Payments
+{
+    /// <summary>An overdue invoice is chased the day after its due date and then every this many days (our policy).</summary>
+    public const int OverdueReminderIntervalDays = 30;
+
+    public static FamilyOutcome Receive(DecisionDraft draft, PaymentReceived payment)
+    {
+        var state = draft.Before;
+        var open = state.OpenInvoices.FirstOrDefault(i => i.Number == payment.InvoiceNumber)
+            ?? throw new ContractRuleException("invoiceNumber", $"{payment.InvoiceNumber} is not an open invoice of contract {state.ContractId}");
+        if (payment.Amount <= 0)
+        {
+            throw new ContractRuleException("amount", $"{payment.Amount} is not a payment");
+        }
+
+        var policy = BillingCatalog.For(state.Product).LateInterest;
+        var interest = payment.PaidOn > open.DueDate ? policy.Compute(open.Outstanding, open.DueDate, payment.PaidOn) : null;
+        var outstanding = open.Outstanding - payment.Amount;
+        var remaining = state.OpenInvoices.Where(i => i != open).ToList();
+        if (outstanding > 0)
+        {
+            remaining.Add(open with { Outstanding = outstanding });
+        }
+
+        var text = interest is { Interest: > 0 }
+            ? new Text($"{payment.InvoiceNumber}に{payment.Amount:N0}円の入金（遅延損害金 {interest.Interest:N0}円）", $"¥{payment.Amount:N0} received for {payment.InvoiceNumber} (late interest ¥{interest.Interest:N0})")
+            : new Text($"{payment.InvoiceNumber}に{payment.Amount:N0}円の入金", $"¥{payment.Amount:N0} received for {payment.InvoiceNumber}");
+        draft.Record(new HistoryEntry($"event/payment/{payment.InvoiceNumber}/{payment.PaidOn:uuuu-MM-dd}/{payment.Amount}", payment.PaidOn, "PaymentReceived", interest?.Clause ?? string.Empty, text));
+        return (state with { OpenInvoices = remaining }, new Consequence(text, interest?.Clause, payment.PaidOn, interest?.Interest, payment.InvoiceNumber));
+    }
+
+    /// <summary>Chases each invoice past its due date: the day after, then every <see cref="OverdueReminderIntervalDays"/> days, with the interest so far.</summary>
+    public static FamilyOutcome ChaseOverdue(DecisionDraft draft)
+    {
+        var state = draft.Before;
+        var today = draft.Today;
+        var policy = BillingCatalog.For(state.Product).LateInterest;
+        var chased = new List<OpenInvoice>();
+        var sent = 0;
+        foreach (var invoice in state.OpenInvoices)
+        {
+            var daysOverdue = Period.Between(invoice.DueDate, today, PeriodUnits.Days).Days;
+            var stagesDue = daysOverdue <= 0 ? 0 : ((daysOverdue - 1) / OverdueReminderIntervalDays) + 1;
+            if (stagesDue > invoice.OverdueNoticesSent)
+            {
+                var interest = policy.Compute(invoice.Outstanding, invoice.DueDate, today);
+                draft.Enqueue(NoticeComposer.PaymentOverdue(state, invoice, interest, stagesDue, today));
+                chased.Add(invoice with { OverdueNoticesSent = stagesDue });
+                sent++;
+            }
+            else
+            {
+                chased.Add(invoice);
+            }
+        }
+
+        return sent == 0
+            ? (state, Consequence.Nothing(new Text("督促の必要なし", "nothing overdue to chase")))
+            : (state with { OpenInvoices = chased }, new Consequence(new Text($"{sent}件の督促", $"{sent} overdue notices"), policy.Clause));
+    }
+}
