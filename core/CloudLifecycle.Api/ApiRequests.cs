@@ -167,6 +167,13 @@ public sealed record ProviderNoticeBody
     public required string Rule { get; init; }
 
     public required LocalDate NoticeDate { get; init; }
+
+    /// <summary>
+    /// The date the notice states: the end (required for eclect-aws <c>discontinuation</c> §30-2 and
+    /// OPTAGE <c>deemed-notice</c> §5-2/§5-3) or the last day to cure; no earlier than the rule allows.
+    /// Without it, the earliest date the rule allows.
+    /// </summary>
+    public LocalDate? StatedDate { get; init; }
 }
 
 /// <summary><c>POST /billing-runs</c>: invoice every contract for a month that has ended.</summary>

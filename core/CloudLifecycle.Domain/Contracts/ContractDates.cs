@@ -11,4 +11,12 @@ namespace CloudLifecycle.Core.Contracts;
 /// end (cancellation date), optional.
 /// <see cref="RemovalDate"/>: nec-express5800 only, the agreed equipment removal date (§29-1).
 /// </summary>
-public sealed record ContractDates(LocalDate Start, LocalDate? End = null, LocalDate? RemovalDate = null);
+public sealed record ContractDates(LocalDate Start, LocalDate? End = null, LocalDate? RemovalDate = null)
+{
+    /// <summary>
+    /// The end was set by the provider's notice (eclect-aws §30-2, OPTAGE §29-3, §5-2), not by the
+    /// customer's cancellation: it may fall on any day, so the customer's rules for the end (eclect-aws
+    /// §27-1's 20th) do not apply to it.
+    /// </summary>
+    public bool EndedByProvider { get; init; }
+}

@@ -50,9 +50,11 @@ public sealed record PaymentReceived(string InvoiceNumber, LocalDate PaidOn, lon
 
 /// <summary>
 /// The provider gave notice under one of the product's deadline rules (eclect-aws discontinuation
-/// §30-2, OPTAGE provider termination §29-3 or website posting §5-3): the contract ends on the date the rule gives.
+/// §30-2, OPTAGE provider termination §29-3 or website posting §5-3, a breach notice's cure period):
+/// the date the notice states (<see cref="StatedDate"/>: the end, or the last day to cure), no earlier
+/// than the rule allows; without one, the earliest date the rule allows.
 /// </summary>
-public sealed record ProviderNoticeGiven(string Rule, LocalDate NoticeDate) : Trigger;
+public sealed record ProviderNoticeGiven(string Rule, LocalDate NoticeDate, LocalDate? StatedDate = null) : Trigger;
 
 /// <summary>The monthly invoice run asks for the invoice of <see cref="Month"/>.</summary>
 public sealed record InvoiceMonth(YearMonth Month) : Trigger;

@@ -116,7 +116,7 @@ public sealed class EclectAwsTerms : ContractTerms
     protected override void Validate(ContractDates contract)
     {
         base.Validate(contract);
-        if (contract.End is { } end)
+        if (contract.End is { } end && !contract.EndedByProvider)
         {
             EnsureTwentieth(end, "end");
             if (end < FirstTermEnd(contract.Start))

@@ -101,3 +101,51 @@ public class EventDeadlineTests
         Assert.Equal("§29-3", close.Clause);
     }
 }
+
+/// <summary>The date a provider's notice states: required where the clause leaves it to the provider, never earlier than the clause allows.</summary>
+public class StatedDateTests
+{
+    [Fact]
+    public void DeemedNotice_WithoutTheStatedStopDate_IsRefusedNamingTheField()
+    {
+        var state = Registered(Storage(), "2026-05-01");
+
+        var refusal = Assert.Throws<ContractRuleException>(() => LifecycleDecider.Decide(state, new ProviderNoticeGiven("deemed-notice", D("2027-06-01")), D("2027-06-01")));
+
+        Assert.Equal("statedDate", refusal.Field);
+    }
+
+    [Fact]
+    public void ProviderTermination_OnALaterStatedDate_EndsThereAndCitesTheClause()
+    {
+        var state = Registered(Storage(), "2026-05-01");
+
+        var decision = LifecycleDecider.Decide(state, new ProviderNoticeGiven("provider-termination", D("2027-06-01"), D("2027-08-15")), D("2027-06-01"));
+
+        Assert.Equal(D("2027-08-15"), decision.State.Dates.End);
+        Assert.Equal(D("2027-08-15"), decision.Consequence.EffectiveDate);
+        Assert.Contains(ContractOverview.Plan(decision.State), m => m.Date == D("2027-08-15") && m.Kind == MilestoneKind.ContractEnd && m.Clause == "§29-3");
+    }
+
+    [Fact]
+    public void StatedDateEarlierThanTheClauseAllows_IsRefusedNamingTheClause()
+    {
+        var state = Registered(Storage(), "2026-05-01");
+
+        var refusal = Assert.Throws<ContractRuleException>(() => LifecycleDecider.Decide(state, new ProviderNoticeGiven("provider-termination", D("2027-06-01"), D("2027-06-20")), D("2027-06-01")));
+
+        Assert.Equal("statedDate", refusal.Field);
+        Assert.Equal("§29-3", refusal.Clause);
+    }
+
+    [Fact]
+    public void LongerCurePeriodThanTheClause_IsTheDeadline()
+    {
+        var state = Registered(Nec(), "2026-04-01");
+        var earliest = LifecycleDecider.Decide(state, new ProviderNoticeGiven("cure", D("2026-12-01")), D("2026-12-01")).State.Deadlines[0].Milestone.Date;
+
+        var decision = LifecycleDecider.Decide(state, new ProviderNoticeGiven("cure", D("2026-12-01"), earliest.PlusDays(10)), D("2026-12-01"));
+
+        Assert.Equal(earliest.PlusDays(10), Assert.Single(decision.State.Deadlines).Milestone.Date);
+    }
+}
