@@ -170,11 +170,17 @@ public sealed class TableHistoryStore(TableClient table) : IHistoryStore
     }
 }
 
-/// <summary>Invoices: PartitionKey = month (a run's invoices batch together), RowKey = contract id.</summary>
-public sealed class TableInvoiceStore(TableClient table) : IInvoiceStore
+/// <summary>
+/// Invoices: PartitionKey = month (a run's invoices batch together), RowKey = contract id for the
+/// month's invoice (<c>INV-{contract}-{yyyyMM}</c>) and <c>{contract}~{suffix}</c> for a document
+/// issued beside it (<c>INV-{contract}-{yyyyMM}-L1</c>), so neither overwrites the other.
+/// </summary>
+public sealed partial class TableInvoiceStore(TableClient table) : IInvoiceStore
 {
+    private const char SuffixSeparator = '~';
+
     public Task SaveAsync(IReadOnlyList<Invoice> invoices, CancellationToken cancellationToken = default) =>
-        LifecycleTables.SubmitAsync(table, invoices.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(Month(i.Month), i.ContractId)
+        LifecycleTables.SubmitAsync(table, invoices.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(Month(i.Month), RowKey(i.Number, i.ContractId, i.Month))
         {
             ["Number"] = i.Number,
             ["Total"] = i.Total,
@@ -184,27 +190,48 @@ public sealed class TableInvoiceStore(TableClient table) : IInvoiceStore
 
     public async Task<Invoice?> GetAsync(string number, CancellationToken cancellationToken = default)
     {
-        // INV-{contract}-{yyyyMM}: the number names its row.
-        if (!number.StartsWith("INV-", StringComparison.Ordinal) || number.Length < 12 || number[^7] != '-'
-            || !YearMonthPattern.CreateWithInvariantCulture("uuuuMM").Parse(number[^6..]).TryGetValue(default, out var month))
+        if (Parse(number) is not { } key)
         {
             return null;
         }
 
-        var response = await table.GetEntityIfExistsAsync<TableEntity>(Month(month), number[4..^7], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(Month(key.Month), key.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         return response.HasValue ? LifecycleJson.Deserialize<Invoice>(response.Value!.GetString("Invoice")) : null;
     }
 
     public async Task<IReadOnlyList<Invoice>> ListByContractAsync(string contractId, CancellationToken cancellationToken = default)
     {
         var invoices = new List<Invoice>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {contractId}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {contractId} or (RowKey gt {contractId + SuffixSeparator} and RowKey lt {contractId + SuffixSeparator + SuffixSeparator})");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             invoices.Add(LifecycleJson.Deserialize<Invoice>(entity.GetString("Invoice")));
         }
 
-        return invoices.OrderBy(i => i.Month).ToList();
+        return invoices.OrderBy(i => i.Month).ThenBy(i => i.Number, StringComparer.Ordinal).ToList();
     }
+
+    private static string RowKey(string number, string contractId, YearMonth month)
+    {
+        var monthly = InvoiceAssembler.Number(contractId, month);
+        return number == monthly ? contractId : contractId + SuffixSeparator + number[(monthly.Length + 1)..];
+    }
+
+    /// <summary><c>INV-{contract}-{yyyyMM}</c>, optionally followed by <c>-{suffix}</c> (a letter and digits): the number names its row.</summary>
+    private static (YearMonth Month, string RowKey)? Parse(string number)
+    {
+        var match = InvoiceNumberPattern().Match(number);
+        if (!match.Success || !YearMonthPattern.CreateWithInvariantCulture("uuuuMM").Parse(match.Groups["month"].Value).TryGetValue(default, out var month))
+        {
+            return null;
+        }
+
+        var contract = match.Groups["contract"].Value;
+        return (month, match.Groups["suffix"].Success ? contract + SuffixSeparator + match.Groups["suffix"].Value : contract);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^INV-(?<contract>.+)-(?<month>[0-9]{6})(?:-(?<suffix>[A-Z][0-9]+))?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex InvoiceNumberPattern();
 
     private static string Month(YearMonth month) => YearMonthPattern.Iso.Format(month);
 }

@@ -70,6 +70,12 @@ public sealed record Invoice(
     long Tax,
     long Total)
 {
+    /// <summary>What the document is: the month's invoice, or one issued beside it (late interest).</summary>
+    public InvoiceKind Kind { get; init; } = InvoiceKind.Monthly;
+
+    /// <summary>The invoice this document follows from (the one paid late), if any.</summary>
+    public string? Refers { get; init; }
+
     /// <summary>The one tax rate of the invoice, or null when lines carry several rates.</summary>
     public decimal? SingleTaxRate => TaxSummaries.Count == 1 ? TaxSummaries[0].Rate : null;
 }

@@ -30,6 +30,13 @@ public abstract class ProductBilling
         return InvoiceAssembler.Assemble(input, lines, Dates(input), TaxRounding.Policy, TaxRounding.Clause);
     }
 
+    /// <summary>
+    /// Issue and due dates of a document issued on <paramref name="issued"/> outside the monthly run
+    /// (late interest): no clause dates it, so it is due as that month's own charges are (our policy).
+    /// </summary>
+    public (LocalDate Issue, LocalDate Due, string Clause) SupplementaryDates(LocalDate issued) =>
+        (issued, Terms.PaymentDueDate(issued.ToYearMonth()), PaymentClause);
+
     protected abstract IEnumerable<InvoiceLine> Lines(BillingInput input);
 
     /// <summary>The last month that can carry charges (the end's month by default).</summary>

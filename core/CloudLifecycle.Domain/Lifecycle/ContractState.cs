@@ -63,8 +63,11 @@ public sealed record MonthUsage(
 /// <summary>An outage reported for the invoice of <see cref="Month"/>.</summary>
 public sealed record OutageRecord(YearMonth Month, decimal Hours, bool GrossNegligence, LocalDate? KnownOn, LocalDate? AppliedOn);
 
-/// <summary>An issued invoice not yet paid in full; <see cref="Outstanding"/> is what is still owed.</summary>
-public sealed record OpenInvoice(string Number, YearMonth Month, long Total, long Outstanding, LocalDate DueDate, int OverdueNoticesSent = 0);
+/// <summary>
+/// An issued invoice not yet paid in full; <see cref="Outstanding"/> is what is still owed.
+/// <see cref="BearsInterest"/>: paying it late owes late interest (not so for a late-interest invoice itself).
+/// </summary>
+public sealed record OpenInvoice(string Number, YearMonth Month, long Total, long Outstanding, LocalDate DueDate, int OverdueNoticesSent = 0, bool BearsInterest = true);
 
 /// <summary>The customer's cancellation as the terms resolved it.</summary>
 public sealed record CancellationRecord(LocalDate NoticeDate, LocalDate RequestedDate, LocalDate EffectiveDate, string Clause);
@@ -120,6 +123,9 @@ public sealed record ContractState
     public IReadOnlyList<YearMonth> InvoicedMonths { get; init; } = [];
 
     public IReadOnlyList<OpenInvoice> OpenInvoices { get; init; } = [];
+
+    /// <summary>How many documents were issued outside the monthly run (late interest); numbers the next one.</summary>
+    public int SupplementaryDocuments { get; init; }
 
     /// <summary>Ids of the most recent events applied, so that a redelivered event changes nothing.</summary>
     public IReadOnlyList<string> RecentEventIds { get; init; } = [];

@@ -75,9 +75,14 @@ public static class NoticeComposer
 
     public static Notice InvoiceIssued(ContractState state, Invoice invoice, LocalDate today) =>
         Compose(state, $"invoice/{invoice.Number}", NoticeKind.InvoiceIssued, today,
-            new Text($"【{state.Product}】{invoice.Month.Year}年{invoice.Month.Month}月分のご請求（{invoice.Number}）", $"[{state.Product}] Invoice {invoice.Number} for {invoice.Month:uuuu-MM}"),
-            [new Text($"{invoice.Month.Year}年{invoice.Month.Month}月分のご請求書を発行しました。お支払期日は{Iso(invoice.DueDate)}です。",
-                $"Your invoice for {invoice.Month:uuuu-MM} is issued; payment is due on {Iso(invoice.DueDate)}.")],
+            invoice.Kind == InvoiceKind.LateInterest
+                ? new Text($"【{state.Product}】遅延損害金のご請求（{invoice.Number}）", $"[{state.Product}] Late interest invoice {invoice.Number}")
+                : new Text($"【{state.Product}】{invoice.Month.Year}年{invoice.Month.Month}月分のご請求（{invoice.Number}）", $"[{state.Product}] Invoice {invoice.Number} for {invoice.Month:uuuu-MM}"),
+            [invoice.Kind == InvoiceKind.LateInterest
+                ? new Text($"{invoice.Refers}のお支払いが期日後となったため、遅延損害金のご請求書を発行しました。お支払期日は{Iso(invoice.DueDate)}です。",
+                    $"{invoice.Refers} was paid after its due date; this invoice bills the late interest and is due on {Iso(invoice.DueDate)}.")
+                : new Text($"{invoice.Month.Year}年{invoice.Month.Month}月分のご請求書を発行しました。お支払期日は{Iso(invoice.DueDate)}です。",
+                    $"Your invoice for {invoice.Month:uuuu-MM} is issued; payment is due on {Iso(invoice.DueDate)}.")],
             [
                 .. invoice.Lines.Select(line => new NoticeFact(line.Description, InvoiceHtml.Yen(line.Amount), line.Clause)),
                 new(new Text("消費税", "consumption tax"), InvoiceHtml.Yen(invoice.Tax), invoice.TaxClause),

@@ -26,10 +26,12 @@ public class TimeTravelScenarioTests
     {
         var world = await World.RunAsync(product, restartOn: null);
 
-        var months = world.InvoiceEmails.Select(e => e.Notice.InvoiceNumber).ToList();
+        // Late interest is invoiced when the late payment arrives, on its own document (INV-…-L1), outside the run.
+        var monthly = world.InvoiceEmails.Where(e => !e.Notice.InvoiceNumber!.Contains("-L", StringComparison.Ordinal)).ToList();
+        var months = monthly.Select(e => e.Notice.InvoiceNumber).ToList();
         Assert.Equal(months.Distinct().Count(), months.Count);
         Assert.Equal(world.ExpectedInvoiceMonths.Select(m => $"INV-{world.ContractId}-{m.Year:0000}{m.Month:00}"), months);
-        Assert.All(world.InvoiceEmails, e => Assert.Equal(1, e.SentOn.Day));
+        Assert.All(monthly, e => Assert.Equal(1, e.SentOn.Day));
         Assert.Equal(world.Sent.Select(e => e.Notice.Id).Distinct().Count(), world.Sent.Count);
         Assert.Single(world.Sent, e => e.Notice.Kind == NoticeKind.Registered);
     }

@@ -20,8 +20,12 @@ internal static class Payments
             throw new ContractRuleException("amount", $"{payment.Amount} is not a payment");
         }
 
-        var policy = BillingCatalog.For(state.Product).LateInterest;
-        var interest = payment.PaidOn > open.DueDate ? policy.Compute(open.Outstanding, open.DueDate, payment.PaidOn) : null;
+        var billing = BillingCatalog.For(state.Product);
+        // Each yen is late from the due date to the day it is paid: a partial payment owes interest on what it pays,
+        // and what is still owed keeps running until its own payment (the late clause counts per amount in arrears).
+        var interest = payment.PaidOn > open.DueDate && open.BearsInterest
+            ? billing.LateInterest.Compute(Math.Min(payment.Amount, open.Outstanding), open.DueDate, payment.PaidOn)
+            : null;
         var outstanding = open.Outstanding - payment.Amount;
         var remaining = state.OpenInvoices.Where(i => i != open).ToList();
         if (outstanding > 0)
@@ -33,7 +37,31 @@ internal static class Payments
             ? new Text($"{payment.InvoiceNumber}に{payment.Amount:N0}円の入金（遅延損害金 {interest.Interest:N0}円）", $"¥{payment.Amount:N0} received for {payment.InvoiceNumber} (late interest ¥{interest.Interest:N0})")
             : new Text($"{payment.InvoiceNumber}に{payment.Amount:N0}円の入金", $"¥{payment.Amount:N0} received for {payment.InvoiceNumber}");
         draft.Record(new HistoryEntry($"event/payment/{payment.InvoiceNumber}/{payment.PaidOn:uuuu-MM-dd}/{payment.Amount}", payment.PaidOn, "PaymentReceived", interest?.Clause ?? string.Empty, text));
-        return (state with { OpenInvoices = remaining }, new Consequence(text, interest?.Clause, payment.PaidOn, interest?.Interest, payment.InvoiceNumber));
+        var paid = state with { OpenInvoices = remaining };
+        if (interest is not { Interest: > 0 })
+        {
+            return (paid, new Consequence(text, interest?.Clause, payment.PaidOn, interest?.Interest, payment.InvoiceNumber));
+        }
+
+        var billed = BillInterest(draft, paid, billing, open, interest);
+        return (billed.State, new Consequence(text, interest.Clause, payment.PaidOn, interest.Interest, billed.Invoice.Number));
+    }
+
+    /// <summary>The interest of a late payment goes on its own invoice at once, owed and chased like any charge.</summary>
+    private static (ContractState State, Invoice Invoice) BillInterest(DecisionDraft draft, ContractState state, ProductBilling billing, OpenInvoice late, LateInterest interest)
+    {
+        var sequence = state.SupplementaryDocuments + 1;
+        var invoice = LateInterestInvoice.Build(billing, state.ContractId, state.Issuer, state.Customer.Name, late.Number, interest, sequence);
+        draft.Add(new IssueInvoice(invoice, state.Customer.Language) { ContractId = state.ContractId });
+        draft.Record(new HistoryEntry($"invoice/{invoice.Number}", draft.Today, "InvoiceIssued", interest.Clause,
+            new Text($"{invoice.Number}を発行（{late.Number}の遅延損害金 {invoice.Total:N0}円、支払期日 {invoice.DueDate:uuuu-MM-dd}）", $"{invoice.Number} issued (late interest on {late.Number}, ¥{invoice.Total:N0}, due {invoice.DueDate:uuuu-MM-dd})")));
+        draft.Enqueue(NoticeComposer.InvoiceIssued(state, invoice, draft.Today));
+        var billed = state with
+        {
+            SupplementaryDocuments = sequence,
+            OpenInvoices = [.. state.OpenInvoices, new OpenInvoice(invoice.Number, invoice.Month, invoice.Total, invoice.Total, invoice.DueDate, BearsInterest: false)],
+        };
+        return (billed, invoice);
     }
 
     /// <summary>Chases each invoice past its due date: the day after, then every <see cref="OverdueReminderIntervalDays"/> days, with the interest so far.</summary>
@@ -50,7 +78,9 @@ internal static class Payments
             var stagesDue = daysOverdue <= 0 ? 0 : ((daysOverdue - 1) / OverdueReminderIntervalDays) + 1;
             if (stagesDue > invoice.OverdueNoticesSent)
             {
-                var interest = policy.Compute(invoice.Outstanding, invoice.DueDate, today);
+                var interest = invoice.BearsInterest
+                    ? policy.Compute(invoice.Outstanding, invoice.DueDate, today)
+                    : policy.Compute(0, invoice.DueDate, today) with { Explanation = new Text("遅延損害金のご請求には利息はかかりません", "no interest runs on a late-interest invoice") };
                 draft.Enqueue(NoticeComposer.PaymentOverdue(state, invoice, interest, stagesDue, today));
                 chased.Add(invoice with { OverdueNoticesSent = stagesDue });
                 sent++;
