@@ -44,12 +44,35 @@ public sealed record RemovalQuote(
     string Clause,
     Text Explanation);
 
-/// <summary>A date that follows from one event by a contract rule (a cure period, a notice period…).</summary>
+/// <summary>
+/// A date that follows from one event by a contract rule (a cure period, a notice period…), or
+/// read backwards, the last day for the event that reaches a given date. <see cref="FromMeaning"/>
+/// and <see cref="DateMeaning"/> say what the two dates are; <see cref="PeriodLastDay"/> is the last
+/// day of the period the clause counts when <see cref="Date"/> is the day after it (a cure period's
+/// last day, then the day termination becomes possible).
+/// </summary>
 public sealed record DeadlineQuote(
     ProductCode Product,
     string Rule,
     LocalDate From,
     LocalDate Date,
+    string Clause,
+    Text Explanation,
+    string FromMeaning = "",
+    string DateMeaning = "",
+    LocalDate? PeriodLastDay = null);
+
+/// <summary>
+/// A provider's notice that ends the service or the contract on the day it states
+/// (<see cref="End"/>), checked against the earliest end the clause allows after a notice on
+/// <see cref="NoticeDate"/> (<see cref="EarliestEnd"/>).
+/// </summary>
+public sealed record ProviderEndQuote(
+    ProductCode Product,
+    string Rule,
+    LocalDate NoticeDate,
+    LocalDate EarliestEnd,
+    LocalDate End,
     string Clause,
     Text Explanation);
 

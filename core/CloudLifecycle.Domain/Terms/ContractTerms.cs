@@ -64,15 +64,67 @@ public abstract class ContractTerms
     /// <summary>Applies one of <see cref="DeadlineRules"/> by name to an event date.</summary>
     public DeadlineQuote QuoteDeadline(string rule, LocalDate from)
     {
-        var found = DeadlineRules.FirstOrDefault(r => r.Name == rule)
-            ?? throw new ContractRuleException("rule", DeadlineRules.Count == 0
-                ? $"{Product} has no deadline rules"
-                : $"unknown rule '{rule}' for {Product}; expected one of {string.Join(", ", DeadlineRules.Select(r => r.Name))}");
+        var found = FindRule(rule);
         EnsureCovered(from, "from");
         var date = found.Compute(from);
         EnsureCovered(date, "from");
-        return new DeadlineQuote(Product, found.Name, from, date, found.Clause, found.Explain(from, date));
+        return new DeadlineQuote(Product, found.Name, from, date, found.Clause, found.Explain(from, date),
+            found.FromMeaning, found.DateMeaning, found.PeriodLastDay?.Invoke(from));
     }
+
+    /// <summary>
+    /// Reads one of <see cref="DeadlineRules"/> backwards: from a resulting date (a service end, a
+    /// price change), the last day the event (the notice) may happen to reach it. Example (eclect-aws
+    /// §30-2): ending on 2026-12-20 must be announced by 2026-11-25.
+    /// </summary>
+    public DeadlineQuote QuoteNoticeDeadline(string rule, LocalDate end)
+    {
+        var found = FindRule(rule);
+        var reverse = found.Reverse
+            ?? throw new ContractRuleException("end", $"the rule '{found.Name}' of {Product} answers from {found.FromMeaning} only, not backwards from a date it leads to", found.Clause);
+        EnsureCovered(end, "end");
+        var date = reverse.Compute(end);
+        EnsureCovered(date, "end");
+        return new DeadlineQuote(Product, found.Name, end, date, found.Clause, reverse.Explain(end, date), reverse.FromMeaning, reverse.DateMeaning);
+    }
+
+    /// <summary>
+    /// Checks the end a provider states in its notice against the rule's earliest end: the service
+    /// or contract ends on the stated day (any day), no earlier than the notice period allows; an end
+    /// too early is refused naming field <c>endDate</c> and the rule's clause. Example (eclect-aws
+    /// §30-2): a notice on 2026-11-14 may state 2026-12-09 or later; 2026-12-08 is refused.
+    /// </summary>
+    public ProviderEndQuote ValidateProviderEnd(string rule, LocalDate noticeDate, LocalDate statedEnd)
+    {
+        var found = FindRule(rule);
+        if (!found.BoundsStatedEnd)
+        {
+            var enders = DeadlineRules.Where(r => r.BoundsStatedEnd).Select(r => r.Name).ToList();
+            throw new ContractRuleException("rule", enders.Count == 0
+                ? $"{Product} has no rule by which the provider ends the service on notice"
+                : $"'{found.Name}' is not a provider notice that ends {Product}; expected one of {string.Join(", ", enders)}", found.Clause);
+        }
+
+        EnsureCovered(noticeDate, "noticeDate");
+        EnsureCovered(statedEnd, "endDate");
+        var earliest = found.Compute(noticeDate);
+        if (statedEnd < earliest)
+        {
+            throw new ContractRuleException("endDate",
+                $"the end {statedEnd:uuuu-MM-dd} is too early: after a notice on {noticeDate:uuuu-MM-dd} the earliest end is {earliest:uuuu-MM-dd} ({found.DateMeaning})", found.Clause);
+        }
+
+        var earliestText = found.Explain(noticeDate, earliest);
+        return new ProviderEndQuote(Product, found.Name, noticeDate, earliest, statedEnd, found.Clause, new Text(
+            $"{earliestText.Ja}。通知で示された終了日{statedEnd:uuuu-MM-dd}に終了します",
+            $"{earliestText.En}; the service ends on the day the notice states, {statedEnd:uuuu-MM-dd}"));
+    }
+
+    private DeadlineRule FindRule(string rule) =>
+        DeadlineRules.FirstOrDefault(r => r.Name == rule)
+            ?? throw new ContractRuleException("rule", DeadlineRules.Count == 0
+                ? $"{Product} has no deadline rules"
+                : $"unknown rule '{rule}' for {Product}; expected one of {string.Join(", ", DeadlineRules.Select(r => r.Name))}");
 
     /// <summary>The milestones of the contract; those after the horizon are dropped by the caller.</summary>
     protected abstract IEnumerable<Milestone> Milestones(ContractDates contract, LocalDate horizon);
@@ -127,14 +179,26 @@ public abstract class ContractTerms
     {
         foreach (var month in firstMonth.MonthsThrough(lastMonth))
         {
-            yield return new Milestone(PaymentDueDate(month), MilestoneKind.PaymentDue, clause, new Text(
-                $"{month.Year}年{month.Month}月分の支払期日",
-                $"payment due for {month:uuuu-MM}"));
+            var stated = StatedPaymentDueDate(month);
+            var due = PaymentDueDate(month);
+            yield return new Milestone(due, MilestoneKind.PaymentDue, clause, due == stated
+                ? new Text($"{month.Year}年{month.Month}月分の支払期日", $"payment due for {month:uuuu-MM}")
+                : new Text(
+                    $"{month.Year}年{month.Month}月分の支払期日（{stated:uuuu-MM-dd}は金融機関の休日のため翌営業日、民法§142）",
+                    $"payment due for {month:uuuu-MM} ({stated:uuuu-MM-dd} is a bank holiday, so the next bank business day, Civil Code §142)"));
         }
     }
 
-    /// <summary>The payment due date of the charges for <paramref name="chargeMonth"/>.</summary>
-    public abstract LocalDate PaymentDueDate(YearMonth chargeMonth);
+    /// <summary>
+    /// The payment due date of the charges for <paramref name="chargeMonth"/>: the day the product's
+    /// clause states (<see cref="StatedPaymentDueDate"/>), moved to the next bank business day when the
+    /// banks are closed on it (<see cref="PaymentDays"/>, 民法 §142). Example (eclect-aws §16-2): October
+    /// 2026's charges are due 2026-12-31, a bank holiday, so 2027-01-04.
+    /// </summary>
+    public LocalDate PaymentDueDate(YearMonth chargeMonth) => PaymentDays.DueDate(StatedPaymentDueDate(chargeMonth));
+
+    /// <summary>The payment due date of the charges for <paramref name="chargeMonth"/> as the product's clause states it.</summary>
+    public abstract LocalDate StatedPaymentDueDate(YearMonth chargeMonth);
 
     private LocalDate DefaultHorizon(ContractDates contract)
     {

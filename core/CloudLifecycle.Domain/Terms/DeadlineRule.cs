@@ -5,11 +5,42 @@ namespace CloudLifecycle.Core.Terms;
 
 /// <summary>
 /// A date that follows from one event by a clause: <see cref="Compute"/> maps the event's date
-/// (<see cref="FromMeaning"/>) to the resulting date, <see cref="Explain"/> says so in both languages.
+/// (<see cref="FromMeaning"/>) to the resulting date (<see cref="DateMeaning"/>), <see cref="Explain"/>
+/// says so in both languages.
+///
+/// Periods of days after an event are counted as the Civil Code counts them (民法 §140: the event's
+/// day is not counted): 「7日を経過しても是正されない」 after a notice on 12-28 means 12-29 … 01-04 are the
+/// seven days, 01-04 is the last day to cure (<see cref="PeriodLastDay"/>) and the consequence may
+/// follow from 01-05 (<see cref="Compute"/>). A rule whose date is the day after its period says
+/// both, so that no field or sentence can be read one day off.
 /// </summary>
 public sealed record DeadlineRule(
     string Name,
     string Clause,
     string FromMeaning,
+    string DateMeaning,
+    Func<LocalDate, LocalDate> Compute,
+    Func<LocalDate, LocalDate, Text> Explain)
+{
+    /// <summary>The last day of the period the clause counts, for rules whose date is the first day after it.</summary>
+    public Func<LocalDate, LocalDate>? PeriodLastDay { get; init; }
+
+    /// <summary>
+    /// True when <see cref="Compute"/> gives the earliest end a provider's notice allows: the end is
+    /// the day the provider states, and a stated end before it is refused (<see cref="ContractTerms.ValidateProviderEnd"/>).
+    /// </summary>
+    public bool BoundsStatedEnd { get; init; }
+
+    /// <summary>The rule read backwards: from a resulting date, the last day the event may happen to reach it.</summary>
+    public DeadlineReverse? Reverse { get; init; }
+}
+
+/// <summary>
+/// A <see cref="DeadlineRule"/> read backwards: <see cref="Compute"/> maps a resulting date (for
+/// example the day a service ends) to the last day the event (the notice) may happen.
+/// </summary>
+public sealed record DeadlineReverse(
+    string FromMeaning,
+    string DateMeaning,
     Func<LocalDate, LocalDate> Compute,
     Func<LocalDate, LocalDate, Text> Explain);

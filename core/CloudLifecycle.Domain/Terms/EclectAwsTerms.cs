@@ -30,20 +30,64 @@ public sealed class EclectAwsTerms : ContractTerms
 
     public override BusinessCalendar Calendar => BusinessCalendars.JapaneseProvider;
 
+    /// <summary>§30-2: the provider announces the end of the service 「終了する２５日前までに」.</summary>
+    public const int DiscontinuationNoticeDays = 25;
+
+    /// <summary>§28-1(2): 「7日を経過しても違反が是正されない場合」.</summary>
+    public const int CureDays = 7;
+
+    public const string SuspensionClause = "§21-1(1)";
+    public const string NonPaymentTerminationClause = "§28-1(1)";
+    public const string AccelerationClause = "§28-4";
+
     public override IReadOnlyList<DeadlineRule> DeadlineRules { get; } =
     [
-        // §28-1(2): a breach not cured 7 days after the provider's notice allows termination.
-        new("cure", CureClause, "the day the breach notice was received",
-            notice => notice.PlusDays(7),
+        // §28-1(2) 「その旨当社から通知を受けたにもかかわらず7日を経過しても違反が是正されない場合」: the notice's
+        // day is not counted (民法 §140), so a notice on 12-28 leaves 12-29 … 01-04 to cure and allows
+        // termination from 01-05.
+        RuleKit.CureThenTermination("cure", CureClause, CureDays, "the day the breach notice was received",
+            "その旨当社から通知を受けたにもかかわらず7日を経過しても違反が是正されない場合"),
+
+        // §30-2 「終了する２５日前までに」: the notice must come on or before the day 25 days before the end,
+        // so the end the provider states may be any day from notice + 25 on (not only a 20th: §27-1's
+        // 20th is the customer's cancellation day). We read 「25日前」 as the calendar day 25 days
+        // before, as §28's 「60日前」 (OPTAGE) and §24-1's 「90日前」 (NEC) are read; the stricter reading of
+        // company law (会社法 §299 「2週間前までに」 = 中14日, both days left out) would ask one day more.
+        new("discontinuation", DiscontinuationClause, "the day the provider gave notice of the end of the service",
+            "the earliest day the service may end",
+            notice => notice.PlusDays(DiscontinuationNoticeDays),
             (from, date) => new Text(
-                $"{from:uuuu-MM-dd}の是正通知から7日を経過しても是正されない場合、{date:uuuu-MM-dd}以降に解除され得ます",
-                $"a breach notified on {from:uuuu-MM-dd} and not cured within 7 days allows termination from {date:uuuu-MM-dd}")),
-        // §30-2: the provider announces the end of the service at least 25 days before it ends.
-        new("discontinuation", DiscontinuationClause, "the day the service ends",
-            serviceEnd => serviceEnd.PlusDays(-25),
-            (from, date) => new Text(
-                $"{from:uuuu-MM-dd}のサービス終了は、{date:uuuu-MM-dd}までに通知または告知が必要です",
-                $"ending the service on {from:uuuu-MM-dd} must be announced by {date:uuuu-MM-dd} (25 days before)")),
+                $"{from:uuuu-MM-dd}の通知による本サービスの終了日は、その25日後の{date:uuuu-MM-dd}以降で当社が通知する日です（「終了する２５日前までに」）",
+                $"after a notice on {from:uuuu-MM-dd} the service ends on the day the provider states, no earlier than 25 days later, {date:uuuu-MM-dd}"))
+        {
+            BoundsStatedEnd = true,
+            Reverse = new("the day the service ends", "the last day to give notice of that end",
+                end => end.PlusDays(-DiscontinuationNoticeDays),
+                (from, date) => new Text(
+                    $"{from:uuuu-MM-dd}に本サービスを終了するには、25日前の{date:uuuu-MM-dd}までに通知または告知が必要です（「終了する２５日前までに」）",
+                    $"ending the service on {from:uuuu-MM-dd} must be announced by {date:uuuu-MM-dd}, 25 days before")),
+        },
+
+        // §21-1(1) 「本サービスの料金その他の債務につき所定の支払期日が経過しても履行しない場合」: suspension is open from the
+        // day after the due date. §20-2's advance notice covers only §20-1's suspensions (maintenance,
+        // the provider's or AWS's reasons), so §21 needs none.
+        RuleKit.AfterNonPayment("nonpayment-suspension", SuspensionClause, "the first day the service may be suspended",
+            new Text("本サービスの提供を停止または利用を制限できます", "the provider may suspend or restrict the service"),
+            new Text("第21条による停止に事前通知の定めはありません（第20条第2項は第20条第1項の停止に限ります）。停止中も解除までの料金は発生します",
+                "§21 requires no advance notice (§20-2 applies to §20-1's suspensions only); charges run until the contract ends")),
+
+        // §28-1(1) 「所定の支払期日が経過しても履行しない場合」: termination without a cure period, from the day
+        // after the due date; §28-4 then makes every debt due at once (期限の利益の喪失).
+        RuleKit.AfterNonPayment("nonpayment-termination", NonPaymentTerminationClause, "the first day the contract may be terminated",
+            new Text("催告なく利用契約を解除できます", "the provider may terminate the contract without a cure period"),
+            new Text("解除されると一切の債務について期限の利益を失い、直ちに支払います（第28条第4項）。データは直ちに削除されます（第28条第2項）",
+                "on termination every debt loses its term and is due at once (§28-4); data is deleted at once (§28-2)")),
+
+        // §28-4 「一切の債務につき期限の利益を喪失し、直ちに債務を履行しなければならない」: every debt, invoiced or not yet
+        // due, falls due on the day of the §28 termination.
+        RuleKit.DueAtOnce("acceleration", AccelerationClause, "the day the provider terminated the contract under §28",
+            new Text("当社に対する一切の債務（未到来の支払期日のものを含む）", "every debt to the provider (including charges not yet due)"),
+            "当社に対して負担する一切の債務につき期限の利益を喪失し、直ちに債務を履行しなければならない"),
     ];
 
     /// <summary>
@@ -111,7 +155,8 @@ public sealed class EclectAwsTerms : ContractTerms
             NoticeOnTime: effective == requested, CancellationClause, RemainingMonths: 0, RemainingMonthsClause: null, reason);
     }
 
-    public override LocalDate PaymentDueDate(YearMonth chargeMonth) => chargeMonth.PlusMonths(2).EndOfMonth();
+    /// <summary>§16-2 「利用月の翌々月末日までに」: the end of the second month after the usage month.</summary>
+    public override LocalDate StatedPaymentDueDate(YearMonth chargeMonth) => chargeMonth.PlusMonths(2).EndOfMonth();
 
     protected override void Validate(ContractDates contract)
     {

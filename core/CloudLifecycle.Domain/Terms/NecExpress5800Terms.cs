@@ -36,40 +36,135 @@ public sealed class NecExpress5800Terms : ContractTerms
     /// <summary>§29-1: the removal date is agreed 10 business days before it.</summary>
     public const int SchedulingBusinessDays = 10;
 
-    /// <summary>§22-1: confidentiality lasts three years after the contract ends.</summary>
-    public static readonly Period Confidentiality = Period.FromYears(3);
+    /// <summary>§22-1: confidentiality lasts 「利用契約終了後3年間」.</summary>
+    public const int ConfidentialityYears = 3;
+
+    /// <summary>§4-2: a price change needs notice 「3か月以上前に」.</summary>
+    public const int PriceChangeNoticeMonths = 3;
+
+    /// <summary>§26-1(1): 「書面による通告を受領した後30日以内にこれを是正しないとき」.</summary>
+    public const int CureDays = 30;
+
+    /// <summary>§11-1: the outage must last 「知った時から10日以上」.</summary>
+    public const int OutageQualifyingDays = 10;
+
+    public const string SuspensionClause = "§19-1(1)";
+    public const string EquipmentLossClause = "§13";
+    public const string FalseStatementTerminationClause = "§25-2";
+    public const string BreachTerminationClause = "§26-3";
+    public const string AntisocialTerminationClause = "§28-5";
 
     public override ProductCode Product => ProductCode.NecExpress5800;
 
     public override BusinessCalendar Calendar => BusinessCalendars.JapaneseProvider;
 
-    public override IReadOnlyList<DeadlineRule> DeadlineRules =>
+    public override IReadOnlyList<DeadlineRule> DeadlineRules { get; } =
     [
-        // §26-1(1): a breach not cured within 30 days of receiving written notice allows termination.
-        new("cure", CureClause, "the day the written breach notice was received",
-            received => received.PlusDays(30),
+        // §26-1(1) 「当該違反に関する相手方からの書面による通告を受領した後30日以内にこれを是正しないとき」: the 30 days
+        // run from the day after receipt (民法 §140); the last of them is the last day to cure and the
+        // party may terminate from the next day. It binds both sides: NEC for the customer's breach
+        // (non-payment included: §25 and §28 name no payment ground) and the customer for NEC's (§26-2).
+        RuleKit.CureThenTermination("cure", CureClause, CureDays, "the day the written breach notice was received",
+            "書面による通告を受領した後30日以内にこれを是正しないとき"),
+
+        // §11-1 「本サービスが稼働を停止している状態にあることを当社が知った時から10日以上継続」: a period of days
+        // counted from a moment leaves that day out (民法 §140), so the 10 days are the 10 days after the
+        // day NEC learned of it; the outage qualifies at the end of the 10th and the customer can
+        // apply from the next day.
+        new("outage-qualifies", OutageApplicationClause, "the day NEC learned the service was down",
+            "the first day the customer can apply for the credit, if the service is still down",
+            FirstDayToApplyForOutageCredit,
             (from, date) => new Text(
-                $"{from:uuuu-MM-dd}受領の書面通告から30日以内（{date:uuuu-MM-dd}まで）に是正しない場合、解除され得ます",
-                $"a breach notified in writing on {from:uuuu-MM-dd} must be cured within 30 days (by {date:uuuu-MM-dd}) or the contract may be terminated")),
-        // §11-1: the credit application is due by the 10th business day of the month after the
-        // month in which the customer could first apply.
+                $"{from:uuuu-MM-dd}に当社が停止を知った場合、10日間（{from.PlusDays(1):uuuu-MM-dd}〜{date.PlusDays(-1):uuuu-MM-dd}、初日不算入）継続すると利用不能状態となり、{date:uuuu-MM-dd}から減額を申請できます（申請期限は{OutageApplicationDeadline(date):uuuu-MM-dd}）",
+                $"an outage NEC learned of on {from:uuuu-MM-dd} qualifies once it has lasted the 10 days {from.PlusDays(1):uuuu-MM-dd} to {date.PlusDays(-1):uuuu-MM-dd} (that day not counted); the customer can apply from {date:uuuu-MM-dd}, by {OutageApplicationDeadline(date):uuuu-MM-dd}"))
+        {
+            PeriodLastDay = learned => CivilPeriod.LastDayOfDays(learned, OutageQualifyingDays),
+        },
+
+        // §11-1 「申請をし得ることとなった時点の属する月の翌月10営業日を経過する日までに」: the day on which the 10th
+        // business day of the next month passes is that 10th business day itself (「経過する日」, the day at
+        // whose end they have passed), the last day to apply.
         new("outage-application", OutageApplicationClause, "the first day the customer could apply for the outage credit",
+            "the last day to apply for the credit",
             OutageApplicationDeadline,
             (from, date) => new Text(
-                $"{from:uuuu-MM-dd}に申請可能となった減額の申請期限は翌月10営業日目（{date:uuuu-MM-dd}）です",
-                $"an outage credit that could first be applied for on {from:uuuu-MM-dd} must be applied for by the 10th business day of the next month ({date:uuuu-MM-dd})")),
-        // §4-2: price changes need at least three months' notice.
+                $"{from:uuuu-MM-dd}に申請可能となった減額の申請期限は、翌月の10営業日目（{date:uuuu-MM-dd}、「翌月10営業日を経過する日までに」）です",
+                $"an outage credit that could first be applied for on {from:uuuu-MM-dd} must be applied for by the 10th business day of the next month, {date:uuuu-MM-dd}")),
+
+        // §4-2 「3か月以上前に当社所定の方法により通知することにより」: three whole months must lie between the notice
+        // and the new price, the notice's day not counted: notice 2026-11-30 → 12-01 … 2027-02-28 → the
+        // new price from 2027-03-01 (NodaTime's 11-30 + 3 months = 02-28 would leave a day short).
         new("price-change", PriceChangeClause, "the day the price change was notified",
-            notified => notified.PlusMonths(3),
+            "the first day the new price may apply",
+            PriceChangeEarliestDate,
             (from, date) => new Text(
-                $"{from:uuuu-MM-dd}に通知された料金改定は{date:uuuu-MM-dd}以降に適用できます（3か月以上前の通知）",
-                $"a price change notified on {from:uuuu-MM-dd} can apply from {date:uuuu-MM-dd} at the earliest (3 months' notice)")),
+                $"{from:uuuu-MM-dd}に通知された料金改定は、3か月（{from.PlusDays(1):uuuu-MM-dd}〜{date.PlusDays(-1):uuuu-MM-dd}）を経た{date:uuuu-MM-dd}以降に適用できます（「3か月以上前に…通知」）",
+                $"a price change notified on {from:uuuu-MM-dd} can apply from {date:uuuu-MM-dd} at the earliest, after three whole months ({from.PlusDays(1):uuuu-MM-dd} to {date.PlusDays(-1):uuuu-MM-dd})"))
+        {
+            PeriodLastDay = notice => CivilPeriod.LastDayOfMonthsAfter(notice, PriceChangeNoticeMonths),
+            Reverse = new("the first day the new price applies", "the last day to notify the price change",
+                applies => CivilPeriod.LatestDayLeaving(PriceChangeNoticeMonths, applies.PlusDays(-1)),
+                (from, date) => new Text(
+                    $"{from:uuuu-MM-dd}から新料金を適用するには、3か月以上前の{date:uuuu-MM-dd}までに通知が必要です",
+                    $"a new price from {from:uuuu-MM-dd} must be notified by {date:uuuu-MM-dd}, three whole months before")),
+        },
+
+        // §22-1 「利用契約終了後3年間」: three years counted from the day after the contract ends.
         new("confidentiality-end", ConfidentialityClause, "the day the contract ended (equipment returned)",
-            ended => ended.Plus(Confidentiality),
+            "the last day of the confidentiality obligation",
+            ConfidentialityEnd,
             (from, date) => new Text(
-                $"{from:uuuu-MM-dd}の契約終了から3年間（{date:uuuu-MM-dd}まで）秘密保持義務が続きます",
-                $"confidentiality lasts three years after the contract ended on {from:uuuu-MM-dd}, until {date:uuuu-MM-dd}")),
+                $"{from:uuuu-MM-dd}の契約終了後3年間（{from.PlusDays(1):uuuu-MM-dd}〜{date:uuuu-MM-dd}）秘密保持義務が続きます",
+                $"confidentiality lasts three years after the contract ended on {from:uuuu-MM-dd}: {from.PlusDays(1):uuuu-MM-dd} to {date:uuuu-MM-dd}")),
+
+        // §19-1(1) 「利用料金その他の債務について、支払期日を経過してもなお支払わないとき」; §19-2: NEC tells the customer
+        // beforehand the reason, the day and the period of the suspension, unless urgent.
+        RuleKit.AfterNonPayment("nonpayment-suspension", SuspensionClause, "the first day the service may be suspended",
+            new Text("本サービスの全部または一部の提供を停止できます", "NEC may suspend all or part of the service"),
+            new Text("停止の前に、理由、停止する日および期間を通知します（第19条第2項「予めその理由ならびに停止をする日および期間を契約者に通知」、緊急時を除く）",
+                "NEC must first notify the reason, the day and the period of the suspension (§19-2), unless urgent")),
+
+        // §13 「利用契約は当該通知日をもって解約されるものとし…違約金として直ちに当社に支払う」.
+        RuleKit.DueAtOnce("equipment-loss-penalty-due", EquipmentLossClause, "the day the customer notified the loss (the contract ends that day)",
+            new Text("利用期間満了日までの未払いサービス料金相当額（違約金）", "the penalty equal to the unpaid fees to the end of the usage period"),
+            "違約金として直ちに当社に支払う"),
+
+        // §24-2 「解約日において期間満了までの未払いのサービス料金…がある場合には、直ちにこれを支払う」.
+        RuleKit.DueAtOnce("cancellation-charges-due", RemainingFeesClause, "the cancellation date (解約日)",
+            new Text("期間満了までの未払いのサービス料金および支払遅延損害金", "the unpaid fees to the end of the usage period and any late interest"),
+            "解約日において期間満了までの未払いのサービス料金…がある場合には、直ちにこれを支払う"),
+
+        // §25-2 「解除された月の翌月末日までに」 for both the accelerated debts and the penalty.
+        RuleKit.DueEndOfNextMonth("false-statement-termination-due", FalseStatementTerminationClause, "the day NEC terminated under §25-1",
+            new Text("期限の利益を失った金銭債務および利用期間満了日までの利用料金相当額の違約金", "the accelerated debts and the penalty equal to the fees to the end of the usage period"),
+            "解除された月の翌月末日までに"),
+
+        // §26-3, first sentence: the accelerated debts 「直ちにこれを弁済する」.
+        RuleKit.DueAtOnce("breach-termination-debts-due", BreachTerminationClause, "the day NEC terminated under §26-1",
+            new Text("期限の利益を失った利用契約上の金銭債務", "the debts under the contract, which lose their term"),
+            "当該金銭債務につき期限の利益を失い、契約者は当社に対し、直ちにこれを弁済する"),
+
+        // §26-3, second sentence: the penalty 「違約金として翌月に当社に支払う」: in the month after the
+        // termination, so by its last day.
+        RuleKit.DueEndOfNextMonth("breach-termination-penalty-due", BreachTerminationClause, "the day NEC terminated under §26-1",
+            new Text("利用期間満了日までの未払いの利用料金相当額の違約金", "the penalty equal to the unpaid fees to the end of the usage period"),
+            "違約金として翌月に当社に支払う"),
+
+        // §28-5/§28-6: after a §28 termination the debts and the penalty are due 「ただちに」/「直ちに」.
+        RuleKit.DueAtOnce("antisocial-termination-due", AntisocialTerminationClause, "the day the contract was terminated under §28-2",
+            new Text("期限の利益を失った金銭債務および違約金（第28条第6項）", "the accelerated debts and the penalty (§28-6)"),
+            "当該金銭債務につき期限の利益を失い、被解除者は解除者に対し、ただちにこれを弁済する"),
     ];
+
+    /// <summary>§22-1: the last day of confidentiality, three years from the day after the contract ends. Example: 2029-02-28 → 2032-02-29.</summary>
+    public static LocalDate ConfidentialityEnd(LocalDate contractEnd) => CivilPeriod.LastDayOfYearsAfter(contractEnd, ConfidentialityYears);
+
+    /// <summary>§4-2: the first day a price change notified on <paramref name="notice"/> may apply. Example: 2026-11-30 → 2027-03-01.</summary>
+    public static LocalDate PriceChangeEarliestDate(LocalDate notice) =>
+        CivilPeriod.LastDayOfMonthsAfter(notice, PriceChangeNoticeMonths).PlusDays(1);
+
+    /// <summary>§11-1: the first day the customer can apply for an outage credit, the outage having lasted 10 days after the day NEC learned of it. Example: 2026-10-21 → 2026-11-01.</summary>
+    public static LocalDate FirstDayToApplyForOutageCredit(LocalDate learned) => CivilPeriod.DayAfterDays(learned, OutageQualifyingDays);
 
     /// <summary>
     /// §2-3: the last day that still leaves 13 full months before the usage period ends
@@ -159,7 +254,7 @@ public sealed class NecExpress5800Terms : ContractTerms
         var agreed = contract.RemovalDate is not null;
         var removal = contract.RemovalDate ?? Calendar.OnOrBefore(deadline);
         var scheduling = Calendar.BusinessDaysBefore(removal, SchedulingBusinessDays);
-        var confidentialityEnd = removal.Plus(Confidentiality);
+        var confidentialityEnd = ConfidentialityEnd(removal);
         var basis = agreed
             ? new Text($"合意した撤去日{removal:uuuu-MM-dd}", $"the agreed removal date {removal:uuuu-MM-dd}")
             : new Text($"撤去可能な最終営業日{removal:uuuu-MM-dd}", $"the last business day removal can take place, {removal:uuuu-MM-dd}");
@@ -168,8 +263,8 @@ public sealed class NecExpress5800Terms : ContractTerms
             $"the equipment is removed within 30 days after the usage period ends on {end:uuuu-MM-dd} (by {deadline:uuuu-MM-dd}); for {basis.En} the date must be agreed 10 business days before, by {scheduling:uuuu-MM-dd}. Confidentiality lasts until {confidentialityEnd:uuuu-MM-dd} (§22-1)"));
     }
 
-    /// <summary>§5-1: invoiced in the month after the charge month, due by the end of the month after the invoice month.</summary>
-    public override LocalDate PaymentDueDate(YearMonth chargeMonth) => chargeMonth.PlusMonths(2).EndOfMonth();
+    /// <summary>§5-1 「翌月に…請求し…当該請求書発行月の翌月末日までに」: invoiced in the month after the charge month, due by the end of the month after the invoice month.</summary>
+    public override LocalDate StatedPaymentDueDate(YearMonth chargeMonth) => chargeMonth.PlusMonths(2).EndOfMonth();
 
     protected override void Validate(ContractDates contract)
     {

@@ -48,6 +48,39 @@ public static class CivilPeriod
         return day;
     }
 
+    /// <summary>
+    /// The last day of a period of <paramref name="days"/> days that follows an event on
+    /// <paramref name="eventDay"/>: the event's day is not counted (初日不算入, 民法 §140), so the period
+    /// runs from the next day and ends with the day <paramref name="days"/> later (§141). Example: a
+    /// notice on 2026-12-28 and 「7日を経過しても」 → the 7 days are 12-29 … 2027-01-04.
+    /// </summary>
+    public static LocalDate LastDayOfDays(LocalDate eventDay, int days)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
+        return eventDay.PlusDays(days);
+    }
+
+    /// <summary>
+    /// The first day after a period of <paramref name="days"/> days that follows an event
+    /// (「n日を経過した」 / 「n日を経過しても」): the day after <see cref="LastDayOfDays"/>. Example:
+    /// 2026-12-28 and 7 days → 2027-01-05.
+    /// </summary>
+    public static LocalDate DayAfterDays(LocalDate eventDay, int days) => LastDayOfDays(eventDay, days).PlusDays(1);
+
+    /// <summary>
+    /// The last day of a period of <paramref name="months"/> months that follows an event on
+    /// <paramref name="eventDay"/> (the event's day not counted). Example: notice 2026-11-30, 3 months →
+    /// 2026-12-01 … 2027-02-28.
+    /// </summary>
+    public static LocalDate LastDayOfMonthsAfter(LocalDate eventDay, int months) => LastDayOfMonths(eventDay.PlusDays(1), months);
+
+    /// <summary>
+    /// The last day of a period of <paramref name="years"/> years that follows an event on
+    /// <paramref name="eventDay"/> (「終了後3年間」: the period starts the next day). Example: a contract
+    /// ending 2029-02-28 → 2029-03-01 … 2032-02-29.
+    /// </summary>
+    public static LocalDate LastDayOfYearsAfter(LocalDate eventDay, int years) => LastDayOfYears(eventDay.PlusDays(1), years);
+
     /// <summary>True when less than one full month lies between <paramref name="from"/> (exclusive) and <paramref name="to"/> (inclusive).</summary>
     public static bool LessThanOneMonth(LocalDate from, LocalDate to) => LastDayOfMonths(from.PlusDays(1), 1) > to;
 

@@ -92,7 +92,16 @@ internal sealed record RemovalJson(
         q.RemovalDateAgreed, q.SchedulingDeadline, q.ConfidentialityEnd, q.Clause, q.Explanation.En, q.Explanation.Ja);
 }
 
-internal sealed record DeadlineJson(string Product, string Rule, LocalDate From, LocalDate Date, string Clause, string Explanation, string ExplanationJa)
+internal sealed record DeadlineJson(
+    string Product, string Rule, LocalDate From, string FromMeaning, LocalDate Date, string DateMeaning, LocalDate? PeriodLastDay,
+    string Clause, string Explanation, string ExplanationJa)
 {
-    public static DeadlineJson Of(DeadlineQuote q) => new(q.Product.Code, q.Rule, q.From, q.Date, q.Clause, q.Explanation.En, q.Explanation.Ja);
+    public static DeadlineJson Of(DeadlineQuote q) => new(q.Product.Code, q.Rule, q.From, q.FromMeaning, q.Date, q.DateMeaning, q.PeriodLastDay,
+        q.Clause, q.Explanation.En, q.Explanation.Ja);
+}
+
+internal sealed record ProviderEndJson(
+    string Product, string Rule, LocalDate NoticeDate, LocalDate EarliestEnd, LocalDate EndDate, string Clause, string Explanation, string ExplanationJa)
+{
+    public static ProviderEndJson Of(ProviderEndQuote q) => new(q.Product.Code, q.Rule, q.NoticeDate, q.EarliestEnd, q.End, q.Clause, q.Explanation.En, q.Explanation.Ja);
 }

@@ -76,25 +76,56 @@ internal sealed class QuoteRemovalCommand : ICommand
     }
 }
 
-/// <summary><c>quote deadline</c>: a date that one event sets by a clause (cure periods, provider notices…).</summary>
+/// <summary>
+/// <c>quote deadline</c>: a date that one event sets by a clause (cure periods, provider notices…).
+/// <c>--from</c> is the event (a notice: the earliest end it allows); <c>--end</c> alone reads the rule
+/// backwards (the last notice day for that end); both check a provider's stated end against the rule.
+/// </summary>
 internal sealed class QuoteDeadlineCommand : ICommand
 {
     public string Name => "quote deadline";
 
-    public string Synopsis => "--product CODE --rule RULE --from DATE [--json]   (rules: " +
+    public string Synopsis => "--product CODE --rule RULE (--from DATE | --end DATE | --from DATE --end DATE) [--json]   (rules: " +
         string.Join("; ", ProductCode.All.Select(p => $"{p.Code}: {RuleNames(p)}")) + ")";
 
     public void Run(Arguments arguments, TextWriter stdout)
     {
         var product = arguments.Product();
         var rule = arguments.Required("rule");
-        var from = arguments.Date("from");
+        var from = arguments.OptionalDate("from");
+        var end = arguments.OptionalDate("end");
         var json = arguments.Flag("json");
         arguments.EnsureAllUsed(Name);
 
-        var quote = ProductCatalog.For(product).QuoteDeadline(rule, from);
-        Output.Emit(stdout, json, DeadlineJson.Of(quote), [$"{quote.Rule}: {quote.Date.Iso()} ({quote.Clause})", .. quote.Explanation.Lines()]);
+        var terms = ProductCatalog.For(product);
+        switch (from, end)
+        {
+            case ({ } notice, { } stated):
+                var checkedEnd = terms.ValidateProviderEnd(rule, notice, stated);
+                Output.Emit(stdout, json, ProviderEndJson.Of(checkedEnd),
+                [
+                    $"{checkedEnd.Rule}: ends {checkedEnd.End.Iso()} ({checkedEnd.Clause}); earliest end after the notice {checkedEnd.EarliestEnd.Iso()}",
+                    .. checkedEnd.Explanation.Lines(),
+                ]);
+                break;
+            case (null, { } target):
+                Emit(stdout, json, terms.QuoteNoticeDeadline(rule, target));
+                break;
+            case ({ } eventDate, null):
+                Emit(stdout, json, terms.QuoteDeadline(rule, eventDate));
+                break;
+            default:
+                throw new UsageException("--from or --end is required (--from: the event, e.g. the notice; --end: the date it leads to)");
+        }
     }
+
+    private static void Emit(TextWriter stdout, bool json, DeadlineQuote quote) =>
+        Output.Emit(stdout, json, DeadlineJson.Of(quote),
+        [
+            $"{quote.Rule}: {quote.Date.Iso()} ({quote.Clause}) — {quote.DateMeaning}",
+            .. quote.PeriodLastDay is { } last ? [$"last day of the period: {last.Iso()}"] : Array.Empty<string>(),
+            .. quote.Explanation.Lines(),
+        ]);
 
     private static string RuleNames(ProductCode product)
     {

@@ -18,7 +18,7 @@ public class EclectAwsBillingTests
         Assert.Equal(22_612, invoice.Tax);                        // 22,612.1 → down (§19)
         Assert.Equal(248_733, invoice.Total);
         Assert.Equal(D("2026-11-30"), invoice.IssueDate);         // §16-1
-        Assert.Equal(D("2026-12-31"), invoice.DueDate);           // §16-2
+        Assert.Equal(D("2027-01-04"), invoice.DueDate);           // §16-2: 12-31, a bank holiday → the next bank business day (民法 §142)
         Assert.Equal("INV-C-ECL-202610", invoice.Number);
     }
 
@@ -62,8 +62,10 @@ public class EclectAwsBillingTests
         Assert.Equal("month", Assert.Throws<ContractRuleException>(() => Bill(Eclect(month: "2026-08") with { End = D("2026-07-20") })).Field);
 
     [Theory]
-    [InlineData("2026-12-31", "2027-02-15", 45, 740)]   // 100,000 × 6% × 45 / 365 = 739.7 → up (§19)
-    [InlineData("2026-12-31", "2027-01-01", 0, 0)]      // the day after the due date: nothing counted yet
+    [InlineData("2026-11-30", "2027-01-15", 45, 740)]   // 100,000 × 6% × 45 / 365 = 739.7 → up (§19)
+    [InlineData("2026-11-30", "2026-12-01", 0, 0)]      // the day after the due date: nothing counted yet
+    [InlineData("2026-12-31", "2027-02-15", 41, 674)]   // 12-31 is a bank holiday: due 01-04 (民法 §142), counted from 01-05
+    [InlineData("2026-12-31", "2027-01-05", 0, 0)]
     [InlineData("2026-12-31", "2026-12-31", 0, 0)]
     [InlineData("2028-02-28", "2028-03-02", 2, 33)]     // 2/29 and 3/1: 100,000 × 6% × 2 / 365 = 32.9 → up
     public void LateInterest_DayAfterDueToDayBeforePayment(string due, string paid, int days, long interest)

@@ -16,7 +16,7 @@ public class NecExpress5800BillingTests
         Assert.Equal(63_000, Amount(invoice, "metered-fee"));
         Assert.Equal(201_300, invoice.Total);
         Assert.Equal(D("2026-11-02"), invoice.IssueDate); // next month; 11/1 is a Sunday
-        Assert.Equal(D("2026-12-31"), invoice.DueDate);   // end of the month after the invoice month (§5-1)
+        Assert.Equal(D("2027-01-04"), invoice.DueDate);   // end of the month after the invoice month (§5-1); 12-31 is a bank holiday (民法 §142)
     }
 
     [Fact]
@@ -85,8 +85,9 @@ public class NecExpress5800BillingTests
     }
 
     [Theory]
-    [InlineData("2026-12-31", "2027-01-30", 30, 12_000)]  // through the payment day: 1,000,000 × 14.6% × 30 / 365
-    [InlineData("2027-12-31", "2028-03-01", 61, 24_400)]  // Jan 31 + Feb 29 + Mar 1, still ÷ 365
+    [InlineData("2026-12-31", "2027-01-30", 26, 10_400)]  // 12-31 is a bank holiday: due 01-04 (民法 §142); 01-05 through the payment day: 1,000,000 × 14.6% × 26 / 365
+    [InlineData("2027-12-31", "2028-03-01", 57, 22_800)]  // due 2028-01-04: Jan 5–31 + Feb 29 + Mar 1, still ÷ 365
+    [InlineData("2027-11-30", "2027-12-30", 30, 12_000)]  // a bank business day: from the day after through the payment day
     public void LateInterest_ThroughThePaymentDay(string due, string paid, int days, long interest)
     {
         var result = BillingCatalog.For(ProductCode.NecExpress5800).LateInterest.Compute(1_000_000, D(due), D(paid));

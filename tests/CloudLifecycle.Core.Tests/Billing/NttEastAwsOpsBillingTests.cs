@@ -15,7 +15,7 @@ public class NttEastAwsOpsBillingTests
         Assert.Equal(60_000, Amount(invoice, "operations")); // 4 × 15,000
         Assert.Equal(66_000, invoice.Total);
         Assert.Equal(D("2026-12-01"), invoice.IssueDate);
-        Assert.Equal(D("2026-12-31"), invoice.DueDate);      // end of the invoice month
+        Assert.Equal(D("2027-01-04"), invoice.DueDate);      // end of the invoice month; 12-31 is a bank holiday (民法 §142)
     }
 
     [Fact]
@@ -66,9 +66,11 @@ public class NttEastAwsOpsBillingTests
         Assert.Contains("cloud-base-setup", Assert.Throws<ContractRuleException>(() => Bill(Ntt() with { SetupItems = [new("data-migration", 1)] })).Message, StringComparison.Ordinal);
 
     [Theory]
-    [InlineData("2026-12-31", "2027-01-15", 0, true)]    // paid on the 15th day after the due date: waived
-    [InlineData("2026-12-31", "2027-01-16", 15, false)]  // the 16th day: 15 days of interest
-    [InlineData("2027-12-31", "2028-03-01", 60, false)]
+    [InlineData("2026-11-30", "2026-12-15", 0, true)]    // paid on the 15th day after the due date: waived
+    [InlineData("2026-11-30", "2026-12-16", 15, false)]  // the 16th day: 15 days of interest
+    [InlineData("2026-12-31", "2027-01-19", 0, true)]    // 12-31 is a bank holiday: due 01-04 (民法 §142), so the 15 days run 01-05 … 01-19
+    [InlineData("2026-12-31", "2027-01-20", 15, false)]
+    [InlineData("2027-12-31", "2028-03-01", 56, false)]  // due 2028-01-04: Jan 5–31 + Feb 1–29
     public void LateInterest_15DayWaiver(string due, string paid, int days, bool waived)
     {
         var result = BillingCatalog.For(ProductCode.NttEastAwsOps).LateInterest.Compute(1_000_000, D(due), D(paid));

@@ -88,9 +88,9 @@ public class OptageBillingTests
     [Fact]
     public void LateInterest_365DayBasisInLeapYears()
     {
-        var result = BillingCatalog.For(ProductCode.OptageStorage).LateInterest.Compute(365_000, D("2027-12-31"), D("2029-01-01"));
+        var result = BillingCatalog.For(ProductCode.OptageStorage).LateInterest.Compute(365_000, D("2028-01-31"), D("2029-02-01"));
 
-        Assert.Equal(366, result.Days);                 // all of 2028, a leap year
+        Assert.Equal(366, result.Days);                 // 2028-02-01 … 2029-01-31, with 2028-02-29
         Assert.Equal(53_070, result.Interest);          // 365,000 × 14.5% × 366 / 365 (not ÷ 366)
         Assert.Equal("§27", result.Clause);
     }

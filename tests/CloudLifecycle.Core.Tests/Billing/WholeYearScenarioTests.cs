@@ -1,5 +1,6 @@
 using CloudLifecycle.Core.Billing;
 using CloudLifecycle.Core.Contracts;
+using CloudLifecycle.Core.Time;
 using NodaTime;
 using static CloudLifecycle.Core.Tests.Billing.BillingFixtures;
 using static CloudLifecycle.Core.Tests.IsoDates;
@@ -17,7 +18,7 @@ public class WholeYearScenarioTests
     {
         var invoices = Year(Eclect(month: "2026-03", usd: 500m, fx: 150m));
 
-        Assert.Equal(Enumerable.Range(0, 12).Select(i => new YearMonth(2026, 3).PlusMonths(i).PlusMonths(2)).Select(m => m.OnDayOfMonth(m.Calendar.GetDaysInMonth(m.Year, m.Month))),
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => new YearMonth(2026, 3).PlusMonths(i).PlusMonths(2)).Select(m => PaymentDays.DueDate(m.OnDayOfMonth(m.Calendar.GetDaysInMonth(m.Year, m.Month)))),
             invoices.Select(i => i.DueDate));
         Assert.Equal(0, Amount(invoices[0], "aws-support"));              // first month free
         Assert.All(invoices.Skip(1), i => Assert.Equal(7_500, Amount(i, "aws-support")));
@@ -32,8 +33,9 @@ public class WholeYearScenarioTests
         var invoices = Year(Nec("2026-04"));
 
         Assert.All(invoices, i => Assert.Equal(201_300, i.Total));
-        Assert.Equal([D("2026-06-30"), D("2026-07-31"), D("2026-08-31"), D("2026-09-30"), D("2026-10-31"), D("2026-11-30"),
-                      D("2026-12-31"), D("2027-01-31"), D("2027-02-28"), D("2027-03-31"), D("2027-04-30"), D("2027-05-31")],
+        // month ends, moved off bank holidays (民法 §142): Saturday 10-31, 12-31, Sunday 01-31, Sunday 02-28
+        Assert.Equal([D("2026-06-30"), D("2026-07-31"), D("2026-08-31"), D("2026-09-30"), D("2026-11-02"), D("2026-11-30"),
+                      D("2027-01-04"), D("2027-02-01"), D("2027-03-01"), D("2027-03-31"), D("2027-04-30"), D("2027-05-31")],
             invoices.Select(i => i.DueDate));
         Assert.All(invoices, i => Assert.True(i.IssueDate.DayOfWeek is not (IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday)));
     }
@@ -45,7 +47,7 @@ public class WholeYearScenarioTests
 
         Assert.Equal(0, invoices[0].Total);
         Assert.All(invoices.Skip(1), i => Assert.Equal(66_000, i.Total));
-        Assert.All(invoices, i => Assert.Equal(i.IssueDate.ToYearMonth(), i.DueDate.ToYearMonth())); // due by the end of the invoice month
+        Assert.All(invoices, i => Assert.Equal(PaymentDays.DueDate(i.IssueDate.ToYearMonth().PlusMonths(1).OnDayOfMonth(1).PlusDays(-1)), i.DueDate)); // due by the end of the invoice month, moved off a bank holiday
         Assert.Equal(D("2027-01-04"), invoices[2].IssueDate); // December's invoice: after the year-end closure
     }
 

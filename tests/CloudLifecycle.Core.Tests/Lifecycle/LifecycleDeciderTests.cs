@@ -1,5 +1,7 @@
 using CloudLifecycle.Core.Contracts;
 using CloudLifecycle.Core.Lifecycle;
+using CloudLifecycle.Core.Time;
+using NodaTime;
 using static CloudLifecycle.Core.Tests.IsoDates;
 using static CloudLifecycle.Core.Tests.Lifecycle.LifecycleFixtures;
 
@@ -167,8 +169,10 @@ public class LifecycleDeciderTests
         // The month's invoice is settled; what stays open is the late interest's own invoice.
         Assert.DoesNotContain(paid.State.OpenInvoices, i => i.Number == open.Number);
         Assert.Equal("§27", paid.Consequence.Clause);
-        // §27: 14.5% a year, 365-day basis, from the day after the due date to the day before payment: 19 days.
-        Assert.Equal((long)decimal.Floor(open.Total * 0.145m * 19 / 365), paid.Consequence.Amount);
+        // §27: 14.5% a year, 365-day basis, from the day after the due date (moved off a bank holiday,
+        // 民法 §142: Saturday 10-31 → Monday 11-02) to the day before payment.
+        var days = Period.Between(PaymentDays.FirstDayLate(open.DueDate), open.DueDate.PlusDays(20), PeriodUnits.Days).Days;
+        Assert.Equal((long)decimal.Floor(open.Total * 0.145m * days / 365), paid.Consequence.Amount);
     }
 
     [Fact]

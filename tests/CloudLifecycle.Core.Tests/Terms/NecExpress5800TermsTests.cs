@@ -1,5 +1,7 @@
 using CloudLifecycle.Core.Contracts;
 using CloudLifecycle.Core.Terms;
+using CloudLifecycle.Core.Time;
+using CsCheck;
 using NodaTime;
 
 using static CloudLifecycle.Core.Tests.IsoDates;
@@ -96,18 +98,64 @@ public class NecExpress5800TermsTests
     }
 
     [Theory]
-    [InlineData("outage-application", "2026-04-15", "2026-05-19", "§11-1")] // Golden Week pushes the 10th business day
-    [InlineData("outage-application", "2026-11-20", "2026-12-14", "§11-1")]
-    [InlineData("cure", "2026-11-10", "2026-12-10", "§26-1(1)")]
-    [InlineData("confidentiality-end", "2031-04-30", "2034-04-30", "§22-1")]
-    [InlineData("price-change", "2026-11-30", "2027-02-28", "§4-2")]
-    public void QuoteDeadline_Rules(string rule, string from, string expected, string clause)
+    [InlineData("outage-application", "2026-04-15", "2026-05-19", null, "§11-1")] // Golden Week pushes the 10th business day; 「10営業日を経過する日」 is that day itself
+    [InlineData("outage-application", "2026-11-20", "2026-12-14", null, "§11-1")]
+    [InlineData("outage-qualifies", "2026-10-21", "2026-11-01", "2026-10-31", "§11-1")] // 10 days after the day NEC learned: 10-22 … 10-31
+    [InlineData("cure", "2026-11-10", "2026-12-11", "2026-12-10", "§26-1(1)")]         // 「受領した後30日以内に…是正しないとき」: cure by 12-10, terminate from 12-11
+    [InlineData("confidentiality-end", "2031-04-30", "2034-04-30", null, "§22-1")]
+    [InlineData("confidentiality-end", "2029-02-28", "2032-02-29", null, "§22-1")]      // defect 7: from 2029-03-01, three years end on 2032-02-29
+    [InlineData("confidentiality-end", "2028-02-29", "2031-02-28", null, "§22-1")]
+    [InlineData("price-change", "2026-11-30", "2027-03-01", "2027-02-28", "§4-2")]      // defect 7: three whole months 12-01 … 02-28
+    [InlineData("price-change", "2026-11-15", "2027-02-16", "2027-02-15", "§4-2")]
+    [InlineData("nonpayment-suspension", "2026-12-31", "2027-01-05", "2027-01-04", "§19-1(1)")]
+    [InlineData("equipment-loss-penalty-due", "2027-03-10", "2027-03-10", null, "§13")]          // 「直ちに」
+    [InlineData("cancellation-charges-due", "2027-03-31", "2027-03-31", null, "§24-2")]          // 「解約日において…直ちに」
+    [InlineData("false-statement-termination-due", "2027-03-10", "2027-04-30", null, "§25-2")]   // 「解除された月の翌月末日までに」
+    [InlineData("false-statement-termination-due", "2026-11-10", "2027-01-04", null, "§25-2")]   // 12-31 is a bank holiday
+    [InlineData("breach-termination-debts-due", "2027-03-10", "2027-03-10", null, "§26-3")]      // 「直ちにこれを弁済」
+    [InlineData("breach-termination-penalty-due", "2027-03-10", "2027-04-30", null, "§26-3")]    // 「違約金として翌月に」
+    [InlineData("antisocial-termination-due", "2027-03-13", "2027-03-15", null, "§28-5")]        // a Saturday: the next bank business day
+    public void QuoteDeadline_Rules(string rule, string from, string expected, string? periodLastDay, string clause)
     {
         var quote = Terms.QuoteDeadline(rule, D(from));
 
         Assert.Equal(D(expected), quote.Date);
+        Assert.Equal(periodLastDay is null ? null : D(periodLastDay), quote.PeriodLastDay);
         Assert.Equal(clause, quote.Clause);
     }
+
+    /// <summary>§22-1 for every end date: the Civil Code's three years from the next day, never NodaTime's Plus(years).</summary>
+    [Fact]
+    public void ConfidentialityEnd_IsThreeYearsFromTheDayAfter_ForEveryDate() =>
+        Generators.Date.Where(d => d.Year > 2001).Sample(end =>
+        {
+            var last = NecExpress5800Terms.ConfidentialityEnd(end);
+
+            // 民法 §143-2: the period starts the day after the end and expires the day before the day
+            // corresponding to that start three years later, or with the month's last day when there is none.
+            var first = end.PlusDays(1);
+            var target = new YearMonth(first.Year + 3, first.Month);
+            var corresponding = first.Day <= target.Calendar.GetDaysInMonth(target.Year, target.Month)
+                ? target.OnDayOfMonth(first.Day)
+                : target.PlusMonths(1).OnDayOfMonth(1);
+            Assert.Equal(corresponding, last.PlusDays(1));
+            Assert.True(last >= end.PlusYears(3)); // never shorter than the naive count
+            Assert.Equal(last, Terms.QuoteRemoval(new ContractDates(end.PlusDays(-2), end.PlusDays(-1), end)).ConfidentialityEnd);
+        }, iter: Generators.Iterations);
+
+    /// <summary>§4-2 for every notice date: three whole months lie between the notice and the new price, and not one day more.</summary>
+    [Fact]
+    public void PriceChange_LeavesThreeWholeMonths_ForEveryDate() =>
+        Generators.Date.Sample(notice =>
+        {
+            var applies = NecExpress5800Terms.PriceChangeEarliestDate(notice);
+
+            Assert.False(CivilPeriod.LastDayOfMonths(notice.PlusDays(1), 3) > applies.PlusDays(-1)); // the three months fit before it
+            Assert.True(CivilPeriod.LastDayOfMonths(notice.PlusDays(1), 3) > applies.PlusDays(-2));  // a day earlier they would not
+            var lastNotice = Terms.QuoteNoticeDeadline("price-change", applies).Date;                 // read backwards: the last notice day for that date
+            Assert.True(lastNotice >= notice);
+            Assert.Equal(applies, NecExpress5800Terms.PriceChangeEarliestDate(lastNotice));
+        }, iter: Generators.Iterations);
 
     [Fact]
     public void Plan_CarriesEveryContractualDate()

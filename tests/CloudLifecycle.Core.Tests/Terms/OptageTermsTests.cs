@@ -68,19 +68,23 @@ public class OptageTermsTests
         }, iter: Generators.Iterations);
 
     [Theory]
-    [InlineData("2026-04-01", "2026-08-01", "2026-10-15", "2026-10-15", true, 5)]
-    [InlineData("2026-04-01", "2026-12-01", "2027-01-31", "2027-01-31", true, 2)]
-    [InlineData("2026-04-01", "2027-01-30", "2027-03-31", "2027-04-02", false, 0)] // deadline 1/29 missed; 4/1's is 1/29 too (Sunday 1/31 moves back): 4/2
-    [InlineData("2026-04-01", "2027-02-01", "2027-04-30", "2027-04-30", true, 0)]
-    [InlineData("2026-04-15", "2026-08-01", "2026-10-15", "2026-10-15", true, 6)] // term ends 2027-04-14: November to April
-    public void QuoteCancellation(string start, string notice, string desired, string effective, bool onTime, int remaining)
+    [InlineData("2026-04-01", "2026-08-01", "2026-10-15", "2026-10-15", true, 5, "§28")]
+    [InlineData("2026-04-01", "2026-12-01", "2027-01-31", "2027-01-31", true, 2, "§28")]
+    [InlineData("2026-04-01", "2027-01-30", "2027-03-31", "2027-03-31", true, 0, "§11-1")]  // defect 10: ending at the minimum term's expiry: one month before (02-28), not §28's 01-29
+    [InlineData("2026-04-01", "2027-02-28", "2027-03-31", "2027-03-31", true, 0, "§11-1")]  // the plan's declaration deadline itself
+    [InlineData("2026-04-01", "2027-03-01", "2027-03-31", "2027-04-30", false, 0, "§11-1")] // one day late: the next expiry, whose declaration deadline (03-31) it meets
+    [InlineData("2026-04-01", "2027-02-01", "2027-04-30", "2027-04-30", true, 0, "§11-1")]  // an extension month's expiry
+    [InlineData("2026-04-01", "2027-02-01", "2027-04-15", "2027-04-15", true, 0, "§28")]    // not an expiry: §28, 60 days before is Sunday 02-14 → Friday 02-12
+    [InlineData("2026-04-01", "2027-02-20", "2027-04-15", "2027-04-23", false, 0, "§28")]   // missed: 04-21/04-22 fall back to 02-19; 04-23's deadline is Monday 02-22
+    [InlineData("2026-04-15", "2026-08-01", "2026-10-15", "2026-10-15", true, 6, "§28")] // term ends 2027-04-14: November to April
+    public void QuoteCancellation(string start, string notice, string desired, string effective, bool onTime, int remaining, string clause)
     {
         var quote = Neutrix.QuoteCancellation(new ContractDates(D(start)), D(notice), D(desired));
 
         Assert.Equal(D(effective), quote.EffectiveDate);
         Assert.Equal(onTime, quote.NoticeOnTime);
         Assert.Equal(remaining, quote.RemainingMonths);
-        Assert.Equal("§28", quote.Clause);
+        Assert.Equal(clause, quote.Clause);
         Assert.Equal(remaining == 0 ? null : "§11-2", quote.RemainingMonthsClause);
     }
 
@@ -95,15 +99,51 @@ public class OptageTermsTests
 
     [Fact]
     public void EarliestCancellationDate_AlwaysMeetsItsDeadline() =>
-        Gen.Select(Generators.Date, Generators.Days(400)).Sample((notice, ahead) =>
+        Gen.Select(Generators.Date, Generators.Days(400), Generators.Days(400)).Sample((start, afterStart, ahead) =>
         {
+            var notice = start.PlusDays(afterStart);
             var requested = notice.PlusDays(ahead);
-            var effective = Neutrix.EarliestCancellationDate(notice, requested);
+            var effective = Neutrix.EarliestCancellationDate(start, notice, requested);
 
             Assert.True(effective >= requested);
-            Assert.True(notice <= Neutrix.CancellationNoticeDeadline(effective));
-            Assert.True(effective == requested || Neutrix.CancellationNoticeDeadline(effective.PlusDays(-1)) < notice);
+            Assert.True(notice <= Neutrix.NoticeDeadline(start, effective).Deadline);
+            Assert.True(effective == requested || Neutrix.NoticeDeadline(start, effective.PlusDays(-1)).Deadline < notice);
         }, iter: Generators.Iterations);
+
+    /// <summary>
+    /// Defect 10: the plan (and its reminders) name the last day to declare an end at each term's
+    /// expiry; the quote for that expiry must call a notice on that day on time, and one a day later not.
+    /// </summary>
+    [Fact]
+    public void PlanDeclarationDeadline_IsOnTimeInTheQuote_ForEveryStart() =>
+        Gen.Select(Generators.Date, Gen.Int[0, 3]).Sample((start, extension) =>
+        {
+            var contract = new ContractDates(start);
+            var plan = Neutrix.Plan(contract, start.PlusYears(1).PlusMonths(5));
+            var expiry = OptageTerms.TermExpiries(start, start.PlusYears(2)).ElementAt(extension);
+            var declaration = plan.Milestones.Single(m => m.Kind == MilestoneKind.RenewalDeclarationDeadline && m.Description.En.Contains($"{expiry:uuuu-MM-dd}", StringComparison.Ordinal));
+
+            var onTime = Neutrix.QuoteCancellation(contract, declaration.Date, expiry);
+            Assert.True(onTime.NoticeOnTime);
+            Assert.Equal(expiry, onTime.EffectiveDate);
+            Assert.Equal(declaration.Date, onTime.NoticeDeadline);
+            Assert.Equal(declaration.Clause, onTime.Clause);
+            Assert.Equal(0, onTime.RemainingMonths);
+
+            var late = Neutrix.QuoteCancellation(contract, declaration.Date.PlusDays(1), expiry);
+            Assert.False(late.NoticeOnTime);
+            Assert.True(late.EffectiveDate > expiry);
+        }, iter: 1_000);
+
+    [Fact]
+    public void Plan_EndAtTheMinimumTermsExpiry_HasTheDeclarationDeadlineAsItsNoticeDeadline()
+    {
+        var plan = Neutrix.Plan(new ContractDates(D("2026-04-01"), D("2027-03-31")));
+
+        var deadline = plan.Milestones.Single(m => m.Kind == MilestoneKind.CancellationNoticeDeadline);
+        Assert.Equal((D("2027-02-28"), "§11-1"), (deadline.Date, deadline.Clause));
+        Assert.DoesNotContain(plan.Milestones, m => m.Kind == MilestoneKind.EarlyTerminationCharge);
+    }
 
     [Theory]
     [InlineData("2026-04-01", "2026-04")] // Wednesday, the 1st business day
@@ -144,16 +184,76 @@ public class OptageTermsTests
             plan.Milestones.Where(m => m.Kind == MilestoneKind.TermEnd).Select(m => m.Date));
     }
 
+    /// <summary>Defect 8's class: periods after an event leave the event's day out (初日不算入) and the consequence follows the period's last day.</summary>
     [Theory]
-    [InlineData("application-timeout", "2026-04-01", "2026-05-31", "§8")]
-    [InlineData("deemed-notice", "2026-11-01", "2026-12-01", "§5-3")]
-    [InlineData("provider-termination", "2026-11-30", "2026-12-30", "§29-3")]
-    public void QuoteDeadline_Rules(string rule, string from, string expected, string clause)
+    [InlineData("application-timeout", "2026-04-01", "2026-06-01", "2026-05-31", "§8")]  // 60 days: 04-02 … 05-31 to answer; deemed rejected from 06-01
+    [InlineData("deemed-notice", "2026-11-01", "2026-12-02", "2026-12-01", "§5-3")]      // 30 days: 11-02 … 12-01; the service may stop from 12-02
+    [InlineData("provider-termination", "2026-11-30", "2026-12-30", null, "§29-3")]       // 「30日前の通知」: ends 12-30 at the earliest
+    [InlineData("nonpayment-suspension", "2026-11-30", "2026-12-01", "2026-11-30", "§18-1(1)")]
+    [InlineData("nonpayment-suspension", "2027-01-31", "2027-02-02", "2027-02-01", "§18-1(1)")] // due on a Sunday: pays by Monday 02-01
+    public void QuoteDeadline_Rules(string rule, string from, string expected, string? periodLastDay, string clause)
     {
         var quote = OptageTerms.Storage.QuoteDeadline(rule, D(from));
 
         Assert.Equal(D(expected), quote.Date);
+        Assert.Equal(periodLastDay is null ? null : D(periodLastDay), quote.PeriodLastDay);
         Assert.Equal(clause, quote.Clause);
+        if (quote.PeriodLastDay is { } last)
+        {
+            Assert.Contains(last.ToString("uuuu-MM-dd", null), quote.Explanation.En, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Defect 3: a posting only says when customers count as notified; the end is the stop date the notice states (§5-2).</summary>
+    [Theory]
+    [InlineData("deemed-notice", "2026-11-01", "2027-03-31")]
+    [InlineData("deemed-notice", "2026-11-01", "2026-12-02")]
+    [InlineData("provider-termination", "2026-11-30", "2026-12-30")]
+    [InlineData("provider-termination", "2026-11-30", "2027-02-15")]
+    public void ValidateProviderEnd_TheStatedEndStands(string rule, string notice, string end)
+    {
+        var quote = OptageTerms.Neutrix.ValidateProviderEnd(rule, D(notice), D(end));
+
+        Assert.Equal(D(end), quote.End);
+        Assert.True(quote.EarliestEnd <= quote.End);
+    }
+
+    [Theory]
+    [InlineData("deemed-notice", "2026-11-01", "2026-12-01", "§5-3")] // the posting counts as notified only once 12-01 has passed
+    [InlineData("provider-termination", "2026-11-30", "2026-12-29", "§29-3")]
+    public void ValidateProviderEnd_TooEarly_IsRefusedNamingTheClause(string rule, string notice, string end, string clause)
+    {
+        var error = Assert.Throws<ContractRuleException>(() => OptageTerms.Neutrix.ValidateProviderEnd(rule, D(notice), D(end)));
+
+        Assert.Equal(("endDate", clause), (error.Field, error.Clause));
+    }
+
+    [Fact]
+    public void ValidateProviderEnd_ARuleThatEndsNothing_IsRefused() =>
+        Assert.Equal("rule", Assert.Throws<ContractRuleException>(() => OptageTerms.Neutrix.ValidateProviderEnd("application-timeout", D("2026-11-01"), D("2027-01-01"))).Field);
+
+    [Fact]
+    public void ProviderEndRules_ReadBothWays_Agree() =>
+        Gen.Select(Generators.Date.Where(d => d.Year > 2001), Gen.Bool.Select(posted => posted ? "deemed-notice" : "provider-termination")).Sample((end, rule) =>
+        {
+            var lastNotice = OptageTerms.Storage.QuoteNoticeDeadline(rule, end).Date;
+
+            Assert.Equal(end, OptageTerms.Storage.ValidateProviderEnd(rule, lastNotice, end).EarliestEnd);
+            Assert.Throws<ContractRuleException>(() => OptageTerms.Storage.ValidateProviderEnd(rule, lastNotice.PlusDays(1), end));
+        }, iter: Generators.Iterations);
+
+    [Theory]
+    [InlineData("2026-10", 1, "2026-11-30")] // a Monday
+    [InlineData("2026-11", 1, "2027-01-04")] // 12-31 and 1/1–1/3 bank holidays
+    [InlineData("2026-12", 1, "2027-02-01")] // Sunday 01-31
+    [InlineData("2026-10", 2, "2027-01-04")]
+    public void PaymentDueDate_MovesOffBankHolidays(string month, int monthsAfter, string expected)
+    {
+        Assert.Equal(D(expected), OptageTerms.PaymentDueDate(YM(month), monthsAfter));
+        if (monthsAfter == 1)
+        {
+            Assert.Equal(D(expected), OptageTerms.Neutrix.PaymentDueDate(YM(month)));
+        }
     }
 
     private static bool IsWeekendOrHoliday(LocalDate date) =>

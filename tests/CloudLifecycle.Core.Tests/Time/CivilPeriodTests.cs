@@ -19,6 +19,31 @@ public class CivilPeriodTests
     public void LastDayOfMonths(string first, int months, string expected) =>
         Assert.Equal(D(expected), CivilPeriod.LastDayOfMonths(D(first), months));
 
+    /// <summary>初日不算入 (民法 §140): 「n日を経過しても」 after an event — the n days start the next day; the consequence follows the last.</summary>
+    [Theory]
+    [InlineData("2026-12-28", 7, "2027-01-04", "2027-01-05")] // the eclect-aws §28-1(2) example
+    [InlineData("2026-11-10", 30, "2026-12-10", "2026-12-11")]
+    [InlineData("2028-02-25", 7, "2028-03-03", "2028-03-04")]
+    public void DaysAfterAnEvent(string eventDay, int days, string lastDay, string dayAfter)
+    {
+        Assert.Equal(D(lastDay), CivilPeriod.LastDayOfDays(D(eventDay), days));
+        Assert.Equal(D(dayAfter), CivilPeriod.DayAfterDays(D(eventDay), days));
+    }
+
+    [Theory]
+    [InlineData("2029-02-28", 3, "2032-02-29")] // 「終了後3年間」 starts 2029-03-01
+    [InlineData("2028-02-28", 3, "2031-02-28")] // starts 2028-02-29: no 2031-02-29, so the month's last day
+    [InlineData("2031-04-30", 3, "2034-04-30")]
+    public void LastDayOfYearsAfter(string eventDay, int years, string expected) =>
+        Assert.Equal(D(expected), CivilPeriod.LastDayOfYearsAfter(D(eventDay), years));
+
+    [Theory]
+    [InlineData("2026-11-30", 3, "2027-02-28")]
+    [InlineData("2026-11-29", 3, "2027-02-28")] // 11-30 + 3 months: no Feb 30th
+    [InlineData("2026-11-15", 3, "2027-02-15")]
+    public void LastDayOfMonthsAfter(string eventDay, int months, string expected) =>
+        Assert.Equal(D(expected), CivilPeriod.LastDayOfMonthsAfter(D(eventDay), months));
+
     [Theory]
     [InlineData(1, "2027-03-31", "2027-02-28")]
     [InlineData(1, "2028-03-31", "2028-02-29")]

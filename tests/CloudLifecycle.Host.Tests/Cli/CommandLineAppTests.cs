@@ -91,9 +91,45 @@ public class CommandLineAppTests
     }
 
     [Fact]
-    public void QuoteDeadline_Json() =>
-        Assert.Equal("2026-05-31", Json("quote", "deadline", "--product", "optage-storage", "--rule", "application-timeout", "--from", "2026-04-01", "--json")
-            .GetProperty("date").GetString());
+    public void QuoteDeadline_Json()
+    {
+        var quote = Json("quote", "deadline", "--product", "optage-storage", "--rule", "application-timeout", "--from", "2026-04-01", "--json");
+
+        Assert.Equal("2026-06-01", quote.GetProperty("date").GetString());          // deemed rejected from (§8: 60 days after receipt, that day not counted)
+        Assert.Equal("2026-05-31", quote.GetProperty("periodLastDay").GetString()); // the last day to answer
+    }
+
+    [Fact]
+    public void QuoteDeadline_Cure_SaysTheLastCureDayAndTheFirstTerminationDay()
+    {
+        var quote = Json("quote", "deadline", "--product", "eclect-aws", "--rule", "cure", "--from", "2026-12-28", "--json");
+
+        Assert.Equal("2027-01-05", quote.GetProperty("date").GetString());
+        Assert.Equal("2027-01-04", quote.GetProperty("periodLastDay").GetString());
+        Assert.Contains("termination is possible from 2027-01-05", quote.GetProperty("explanation").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void QuoteDeadline_Discontinuation_AnswersBothWays()
+    {
+        Assert.Equal("2026-12-09", Json("quote", "deadline", "--product", "eclect-aws", "--rule", "discontinuation", "--from", "2026-11-14", "--json")
+            .GetProperty("date").GetString());   // from the notice: the earliest end
+        Assert.Equal("2026-11-25", Json("quote", "deadline", "--product", "eclect-aws", "--rule", "discontinuation", "--end", "2026-12-20", "--json")
+            .GetProperty("date").GetString());   // from the end: the last notice day
+        Assert.Equal("2026-12-31", Json("quote", "deadline", "--product", "eclect-aws", "--rule", "discontinuation", "--from", "2026-11-20", "--end", "2026-12-31", "--json")
+            .GetProperty("endDate").GetString()); // both: the stated end, checked
+    }
+
+    [Fact]
+    public void QuoteDeadline_StatedEndTooEarly_ExitsWith2NamingEndDateAndTheClause()
+    {
+        var (exit, output, error) = Run("quote", "deadline", "--product", "eclect-aws", "--rule", "discontinuation", "--from", "2026-11-14", "--end", "2026-12-08");
+
+        Assert.Equal(2, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains("endDate", error, StringComparison.Ordinal);
+        Assert.Contains("§30-2", error, StringComparison.Ordinal);
+    }
 
     [Theory]
     [InlineData("requested", "quote", "cancellation", "--product", "eclect-aws", "--start", "2026-03-25", "--notice", "2026-06-16", "--requested", "2026-07-21")]
@@ -108,6 +144,8 @@ public class CommandLineAppTests
     [InlineData("--year", "holidays", "--year", "twenty")]
     [InlineData("more than once", "holidays", "--year", "2026", "--year", "2027")]
     [InlineData("needs a value", "plan", "--product", "eclect-aws", "--start")]
+    [InlineData("--from or --end is required", "quote", "deadline", "--product", "eclect-aws", "--rule", "discontinuation")]
+    [InlineData("end", "quote", "deadline", "--product", "eclect-aws", "--rule", "cure", "--end", "2027-01-05")]
     public void InvalidInput_ExitsWith2AndNamesTheField(string expectedInMessage, params string[] args)
     {
         var (exit, output, error) = Run(args);

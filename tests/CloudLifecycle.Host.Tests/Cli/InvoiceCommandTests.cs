@@ -22,7 +22,7 @@ public sealed class InvoiceCommandTests : IDisposable
         var invoice = Json("invoice", "--product", "eclect-aws", "--start", "2026-03-25", "--month", "2026-10", "--aws-usage-usd", "1234.56", "--fx-rate", "151.37", "--json");
 
         Assert.Equal("2026-11-30", invoice.GetProperty("issueDate").GetString());
-        Assert.Equal("2026-12-31", invoice.GetProperty("dueDate").GetString());
+        Assert.Equal("2027-01-04", invoice.GetProperty("dueDate").GetString()); // §16-2 12-31, a bank holiday (民法 §142)
         Assert.Equal(3, invoice.GetProperty("lines").GetArrayLength());
         Assert.Equal("§13-1(1), §15", invoice.GetProperty("lines")[0].GetProperty("clause").GetString());
         Assert.Equal(226_121, invoice.GetProperty("subtotal").GetInt64());
@@ -126,11 +126,11 @@ public sealed class InvoiceCommandTests : IDisposable
     [Fact]
     public void LateInterest_IssueExample()
     {
-        var result = Json("late-interest", "--product", "eclect-aws", "--amount", "100000", "--due", "2026-12-31", "--paid", "2027-02-15", "--json");
+        var result = Json("late-interest", "--product", "eclect-aws", "--amount", "100000", "--due", "2026-12-31", "--paid", "2027-02-15", "--json"); // due moves to 01-04 (民法 §142)
 
-        Assert.Equal(45, result.GetProperty("days").GetInt32());
+        Assert.Equal(41, result.GetProperty("days").GetInt32());
         Assert.Equal(0.06m, result.GetProperty("rate").GetDecimal());
-        Assert.Equal(740, result.GetProperty("interest").GetInt64());
+        Assert.Equal(674, result.GetProperty("interest").GetInt64());
         Assert.Equal("§17", result.GetProperty("clause").GetString());
     }
 

@@ -38,7 +38,7 @@ public class InvoiceRenderingTests
 
         var csv = InvoiceCsv.Render(invoice, includeHeader: false);
 
-        Assert.StartsWith("INV-C-NTT-202611,2026-12-01,2026-12-31,ntt-east-aws-ops,C-NTT,2026-11,1,operations,", csv, StringComparison.Ordinal);
+        Assert.StartsWith("INV-C-NTT-202611,2026-12-01,2027-01-04,ntt-east-aws-ops,C-NTT,2026-11,1,operations,", csv, StringComparison.Ordinal);
         Assert.Contains("\"§35-1, 別紙2 第2表 注\"", csv, StringComparison.Ordinal);
         Assert.EndsWith("\r\n", csv, StringComparison.Ordinal);
     }

@@ -69,14 +69,15 @@ public class ContractViewsTests
     [Fact]
     public void DeadlinesWithin_AreTheCustomersActionDatesInTheWindow()
     {
-        var state = Registered(Eclect(start: "2026-03-25"), "2026-06-01");
-        var within = ContractOverview.DeadlinesWithin(state, D("2026-06-01"), 14);
+        var state = Registered(Eclect(start: "2026-03-25"), "2026-06-02");
+        var within = ContractOverview.DeadlinesWithin(state, D("2026-06-02"), 13);
 
-        // eclect-aws §27-1: notice by 06-15 to end on 07-20; nothing else falls due before 06-15.
+        // eclect-aws §27-1: notice by 06-15 to end on 07-20; nothing else falls due from 06-02 to 06-15
+        // (March's payment, due Sunday 05-31, moved to Monday 06-01 by 民法 §142).
         var deadline = Assert.Single(within);
         Assert.Equal((D("2026-06-15"), MilestoneKind.CancellationNoticeDeadline, "§27-1"), (deadline.Date, deadline.Kind, deadline.Clause));
-        Assert.Equal(deadline, ContractOverview.NextDeadline(state, D("2026-06-01")));
-        Assert.Empty(ContractOverview.DeadlinesWithin(state, D("2026-06-01"), 13));
+        Assert.Equal(deadline, ContractOverview.NextDeadline(state, D("2026-06-02")));
+        Assert.Empty(ContractOverview.DeadlinesWithin(state, D("2026-06-02"), 12));
     }
 
     [Fact]
