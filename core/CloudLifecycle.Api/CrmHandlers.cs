@@ -52,7 +52,7 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
         Event<PaymentBody>("payments", "recordPayment", "Record a payment against an invoice; answers with late interest where due",
             b => new PaymentReceived(b.InvoiceNumber, b.PaidOn, b.Amount), new Dictionary<string, string> { ["paid"] = "paidOn" }),
         Event<ProviderNoticeBody>("provider-notices", "recordProviderNotice", "The provider gave notice: it ends the contract (discontinuation, termination, website posting) or opens a cure period",
-            b => new ProviderNoticeGiven(b.Rule, b.NoticeDate, b.StatedDate), new Dictionary<string, string> { ["from"] = "noticeDate" }),
+            b => new ProviderNoticeGiven(b.Rule, b.NoticeDate, b.StatedDate), new Dictionary<string, string> { ["from"] = "noticeDate", ["endDate"] = "statedDate" }),
         new("GET", "contracts/{id}/quotes/cancellation", "quoteCancellation", "What-if: the effective date and charges of a cancellation notice; changes nothing", null,
             [
                 new("notice", "date", true, "the day notice would be given (yyyy-MM-dd)"),

@@ -15,12 +15,12 @@ internal static class ProviderNotices
     {
         var state = draft.Before;
         var terms = ProductCatalog.For(state.Product);
-        var accepted = terms.DeadlineRules.Select(r => r.Name).Where(name => ProviderNoticeRules.For(name) is not null).ToList();
-        if (!accepted.Contains(notice.Rule) || ProviderNoticeRules.For(notice.Rule) is not { } effect)
+        var accepted = terms.DeadlineRules.Where(r => ProviderNoticeRules.For(r) is not null).ToList();
+        if (accepted.FirstOrDefault(r => r.Name == notice.Rule) is not { } rule || ProviderNoticeRules.For(rule) is not { } effect)
         {
             throw new ContractRuleException("rule", accepted.Count == 0
                 ? $"{state.Product} has no rule by which the provider gives notice"
-                : $"'{notice.Rule}' is not a provider notice of {state.Product}; expected one of {string.Join(", ", accepted)}");
+                : $"'{notice.Rule}' is not a provider notice of {state.Product}; expected one of {string.Join(", ", accepted.Select(r => r.Name))}");
         }
 
         if (effect.DeadlineEffect == DeadlineEffect.EndsContract
@@ -32,54 +32,34 @@ internal static class ProviderNotices
         Guards.EnsureNotFuture(notice.NoticeDate, draft.Today, "noticeDate");
         if (effect.NeedsStatedDate && notice.StatedDate is null)
         {
-            var rule = terms.DeadlineRules.First(r => r.Name == notice.Rule);
             throw new ContractRuleException("statedDate", $"a '{notice.Rule}' notice must state the date it sets; the clause only bounds how early it may be", rule.Clause);
         }
 
-        var quote = Stated(terms.QuoteDeadline(notice.Rule, notice.NoticeDate), notice.StatedDate);
         if (state.Deadlines.Any(d => d.Rule == notice.Rule && d.EventDate == notice.NoticeDate))
         {
             return (state, Consequence.Nothing(new Text($"{notice.NoticeDate:uuuu-MM-dd}の通知は記録済みです", $"the notice of {notice.NoticeDate:uuuu-MM-dd} is already recorded")));
         }
 
-        draft.Record(new HistoryEntry($"event/provider/{notice.Rule}/{notice.NoticeDate:uuuu-MM-dd}", notice.NoticeDate, "ProviderNotice", quote.Clause, quote.Explanation));
         return effect.DeadlineEffect == DeadlineEffect.EndsContract
-            ? End(draft, quote, effect)
-            : Deadline(draft, quote, effect);
+            ? End(draft, terms, notice, effect)
+            : Deadline(draft, terms, rule, notice, effect);
     }
 
     /// <summary>
-    /// The date the notice states, checked against the earliest the rule allows (the rule's own date):
-    /// a notice may give the customer more time than the clause requires, never less.
+    /// The provider ends the contract on the day its notice states, checked by the terms against the
+    /// notice period (too early: refused naming the clause), or at the period's end when none is stated.
+    /// A cancellation the customer already gave that ends earlier stands.
     /// </summary>
-    private static DeadlineQuote Stated(DeadlineQuote earliest, LocalDate? stated)
-    {
-        if (stated is not { } date || date == earliest.Date)
-        {
-            return earliest;
-        }
-
-        if (date < earliest.Date)
-        {
-            throw new ContractRuleException("statedDate",
-                $"{date:uuuu-MM-dd} is earlier than {earliest.Rule} allows for a notice on {earliest.From:uuuu-MM-dd}: no earlier than {earliest.Date:uuuu-MM-dd} ({earliest.Explanation.En})",
-                earliest.Clause);
-        }
-
-        return earliest with
-        {
-            Date = date,
-            Explanation = new Text(
-                $"{earliest.From:uuuu-MM-dd}の通知で示された日付 {date:uuuu-MM-dd}（{earliest.Clause}による最も早い日は{earliest.Date:uuuu-MM-dd}）",
-                $"the date the notice of {earliest.From:uuuu-MM-dd} states, {date:uuuu-MM-dd} (the earliest {earliest.Clause} allows is {earliest.Date:uuuu-MM-dd})"),
-        };
-    }
-
-    /// <summary>The provider ends the contract: on the day its rule gives, unless the contract already ends earlier.</summary>
-    private static FamilyOutcome End(DecisionDraft draft, DeadlineQuote quote, ProviderNoticeRules.Effect effect)
+    private static FamilyOutcome End(DecisionDraft draft, ContractTerms terms, ProviderNoticeGiven notice, ProviderNoticeRules.Effect effect)
     {
         var state = draft.Before;
-        // A cancellation the customer already gave that ends earlier stands; the provider's clause still closes the contract.
+        var earliest = terms.QuoteDeadline(notice.Rule, notice.NoticeDate);
+        var quote = notice.StatedDate is { } stated
+            ? terms.ValidateProviderEnd(notice.Rule, notice.NoticeDate, stated) is var checkedEnd
+                ? earliest with { Date = checkedEnd.End, Explanation = checkedEnd.Explanation }
+                : earliest
+            : earliest;
+        draft.Record(new HistoryEntry($"event/provider/{notice.Rule}/{notice.NoticeDate:uuuu-MM-dd}", notice.NoticeDate, "ProviderNotice", quote.Clause, quote.Explanation));
         var end = state.Dates.End is { } planned && planned < quote.Date ? planned : quote.Date;
         var deadline = new EventDeadline(quote.Rule, quote.From, new Milestone(end, effect.Kind, quote.Clause, effect.Description), DeadlineEffect.EndsContract);
         var providerEnded = state with
@@ -93,13 +73,26 @@ internal static class ProviderNotices
         return (providerEnded, new Consequence(quote.Explanation, quote.Clause, end));
     }
 
-    /// <summary>A date the customer must act by: planned, reminded and shown like the terms' own deadlines.</summary>
-    private static FamilyOutcome Deadline(DecisionDraft draft, DeadlineQuote quote, ProviderNoticeRules.Effect effect)
+    /// <summary>
+    /// A breach notice: the customer must cure by the period's last day (the day before termination
+    /// becomes possible), or by a later day the notice states. Planned, reminded and shown like the terms' own deadlines.
+    /// </summary>
+    private static FamilyOutcome Deadline(DecisionDraft draft, ContractTerms terms, DeadlineRule rule, ProviderNoticeGiven notice, ProviderNoticeRules.Effect effect)
     {
         var state = draft.Before;
-        var deadline = new EventDeadline(quote.Rule, quote.From, new Milestone(quote.Date, effect.Kind, quote.Clause, effect.Description), DeadlineEffect.Deadline);
+        var quote = terms.QuoteDeadline(notice.Rule, notice.NoticeDate);
+        var lastDay = rule.PeriodLastDay?.Invoke(notice.NoticeDate) ?? quote.Date;
+        if (notice.StatedDate is { } stated && stated < lastDay)
+        {
+            throw new ContractRuleException("statedDate",
+                $"{stated:uuuu-MM-dd} is earlier than {rule.Name} allows for a notice on {notice.NoticeDate:uuuu-MM-dd}: the period runs to {lastDay:uuuu-MM-dd} ({quote.Explanation.En})", rule.Clause);
+        }
+
+        var day = notice.StatedDate ?? lastDay;
+        draft.Record(new HistoryEntry($"event/provider/{notice.Rule}/{notice.NoticeDate:uuuu-MM-dd}", notice.NoticeDate, "ProviderNotice", quote.Clause, quote.Explanation));
+        var deadline = new EventDeadline(quote.Rule, quote.From, new Milestone(day, effect.Kind, quote.Clause, effect.Description), DeadlineEffect.Deadline);
         var noticed = state with { Deadlines = [.. state.Deadlines, deadline] };
         draft.Enqueue(NoticeComposer.ProviderDeadline(noticed, quote, deadline.Milestone, draft.Today));
-        return (noticed, new Consequence(quote.Explanation, quote.Clause, quote.Date));
+        return (noticed, new Consequence(quote.Explanation, quote.Clause, day));
     }
 }
