@@ -19,8 +19,7 @@ public static class InvoiceAssembler
         BillingInput input,
         IReadOnlyList<InvoiceLine> lines,
         (LocalDate Issue, LocalDate Due, string Clause) dates,
-        RoundingPolicy taxRounding,
-        string taxClause)
+        RoundingRule taxRounding)
     {
         var summaries = lines
             .GroupBy(line => line.TaxRate)
@@ -45,7 +44,7 @@ public static class InvoiceAssembler
             input.Recipient,
             lines,
             summaries,
-            taxClause,
+            taxRounding.Cite(),
             subtotal,
             tax,
             subtotal + tax);

@@ -15,11 +15,11 @@ public abstract class ProductBilling
 
     public abstract ContractTerms Terms { get; }
 
-    /// <summary>How fee fractions round, and the clause that says so.</summary>
-    public abstract (RoundingPolicy Policy, string Clause) FeeRounding { get; }
+    /// <summary>How fee fractions round: as the clause that names it says, or our policy where none does.</summary>
+    public abstract RoundingRule FeeRounding { get; }
 
-    /// <summary>How the tax fraction rounds (once per rate), and the clause that says so.</summary>
-    public abstract (RoundingPolicy Policy, string Clause) TaxRounding { get; }
+    /// <summary>How the tax fraction rounds (once per rate): as the clause that names it says, or our policy where none does.</summary>
+    public abstract RoundingRule TaxRounding { get; }
 
     public abstract LateInterestPolicy LateInterest { get; }
 
@@ -27,7 +27,7 @@ public abstract class ProductBilling
     {
         Validate(input);
         var lines = Lines(input).ToList();
-        return InvoiceAssembler.Assemble(input, lines, Dates(input), TaxRounding.Policy, TaxRounding.Clause);
+        return InvoiceAssembler.Assemble(input, lines, Dates(input), TaxRounding);
     }
 
     protected abstract IEnumerable<InvoiceLine> Lines(BillingInput input);
@@ -41,7 +41,7 @@ public abstract class ProductBilling
 
     protected abstract string PaymentClause { get; }
 
-    protected long Round(decimal amount) => FeeRounding.Policy.Apply(amount);
+    protected long Round(decimal amount) => FeeRounding.Apply(amount);
 
     protected virtual void Validate(BillingInput input)
     {
@@ -87,7 +87,7 @@ public abstract class ProductBilling
 
         NonNegative(outage.Hours, "outage.hours", clause);
         var daysInMonth = month.Calendar.GetDaysInMonth(month.Year, month.Month);
-        decimal creditedDays = outage.GrossNegligence ? outage.Hours / 24m : decimal.Floor(outage.Hours / 24m);
+        decimal creditedDays = outage.GrossNegligence ? outage.Hours / 24m : outage.WholeDays;
         if (creditedDays <= 0)
         {
             return null;
@@ -100,6 +100,6 @@ public abstract class ProductBilling
         return InvoiceAssembler.Line("outage-credit",
             new Text($"サービス停止による減額 {basis.Ja}：月額{monthlyCharge:N0}円 × 日数 ÷ {daysInMonth}日",
                 $"outage credit for {basis.En}: ¥{monthlyCharge:N0} a month × days ÷ {daysInMonth}"),
-            -credit, clause, creditedDays, null);
+            -credit, clause, creditedDays, null, TaxTreatment.OutageCredit);
     }
 }
