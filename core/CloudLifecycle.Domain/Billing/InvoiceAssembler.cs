@@ -19,7 +19,8 @@ public static class InvoiceAssembler
         BillingInput input,
         IReadOnlyList<InvoiceLine> lines,
         (LocalDate Issue, LocalDate Due, string Clause) dates,
-        RoundingRule taxRounding)
+        RoundingRule taxRounding,
+        string taxClause)
     {
         var summaries = lines
             .GroupBy(line => line.TaxRate)
@@ -44,7 +45,7 @@ public static class InvoiceAssembler
             input.Recipient,
             lines,
             summaries,
-            taxRounding.Cite(),
+            taxClause,
             subtotal,
             tax,
             subtotal + tax);

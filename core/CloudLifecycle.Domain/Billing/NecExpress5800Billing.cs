@@ -26,6 +26,9 @@ public sealed class NecExpress5800Billing : ProductBilling
 
     protected override string PaymentClause => NecExpress5800Terms.PaymentClause;
 
+    /// <summary>"§5-1, policy: truncate": §5-1 bills the tax, our policy rounds it.</summary>
+    protected override string TaxClause => $"{NecExpress5800Terms.PaymentClause}, {TaxRounding.Cite()}";
+
     /// <summary>Charges run through the usage period, or the month of an early termination; a delayed removal bills its own month.</summary>
     protected override YearMonth? LastBillableMonth(BillingInput input)
     {

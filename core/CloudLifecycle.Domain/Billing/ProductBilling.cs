@@ -23,11 +23,14 @@ public abstract class ProductBilling
 
     public abstract LateInterestPolicy LateInterest { get; }
 
+    /// <summary>What the invoice cites for its tax: the rounding rule's clause, or where our policy rounds, "policy: truncate".</summary>
+    protected virtual string TaxClause => TaxRounding.Cite();
+
     public Invoice Invoice(BillingInput input)
     {
         Validate(input);
         var lines = Lines(input).ToList();
-        return InvoiceAssembler.Assemble(input, lines, Dates(input), TaxRounding);
+        return InvoiceAssembler.Assemble(input, lines, Dates(input), TaxRounding, TaxClause);
     }
 
     protected abstract IEnumerable<InvoiceLine> Lines(BillingInput input);

@@ -103,7 +103,7 @@ public class NecExpress5800BillingTests
         var billing = BillingCatalog.For(ProductCode.NecExpress5800);
         var invoice = Bill(Nec() with { Quantity = 3.5m, UnitPrice = 333m });
 
-        Assert.Equal("policy: truncate", invoice.TaxClause);
+        Assert.Equal("§5-1, policy: truncate", invoice.TaxClause);
         Assert.True(billing.FeeRounding.IsOurPolicy);
         Assert.True(billing.TaxRounding.IsOurPolicy);
         Assert.True(billing.LateInterest.Rounding.IsOurPolicy);
