@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CloudLifecycle.Core.Billing;
 using CloudLifecycle.Core.Contracts;
 using NodaTime;
 
@@ -71,6 +72,12 @@ public sealed record RegisterContractBody
 
     /// <summary>OPTAGE: components with the metric-limit relaxation option.</summary>
     public int? MetricRelaxationComponents { get; init; }
+
+    /// <summary>
+    /// OPTAGE 別表2: how component prices charge the month's count — volume (default: every component
+    /// at the price of the count's band, the terms read literally) or graduated (each band at its price).
+    /// </summary>
+    public ComponentPricing? ComponentPricing { get; init; }
 
     /// <summary>ntt-east-aws-ops §49: a qualified invoice every month.</summary>
     public bool? QualifiedInvoice { get; init; }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
+using CloudLifecycle.Core.Billing;
 using CloudLifecycle.Core.Contracts;
 using NodaTime;
 
@@ -151,6 +152,13 @@ public static class OpenApiDocument
             _ when underlying == typeof(YearMonth) => new JsonObject { ["type"] = "string", ["pattern"] = "^[0-9]{4}-[0-9]{2}$", ["description"] = "a month, yyyy-MM" },
             _ when underlying == typeof(Instant) => new JsonObject { ["type"] = "string", ["format"] = "date-time" },
             _ when underlying == typeof(ProductCode) => new JsonObject { ["type"] = "string", ["enum"] = new JsonArray(ProductCode.All.Select(p => (JsonNode)JsonValue.Create(p.Code)!).ToArray()) },
+            _ when underlying == typeof(ComponentPricing) => new JsonObject
+            {
+                ["type"] = "string",
+                ["enum"] = new JsonArray(Enum.GetValues<ComponentPricing>().Select(p => (JsonNode)JsonValue.Create(TieredPricing.Name(p))!).ToArray()),
+                ["default"] = TieredPricing.Name(ComponentPricing.Volume),
+                ["description"] = "OPTAGE 別表2: volume (every component at the price of the band the month's count falls in; the default) or graduated (each band's components at that band's price)",
+            },
             _ => null,
         };
         if (replacement is null)

@@ -51,7 +51,12 @@ public sealed record BillingInput
 
     public int? Components { get; init; }
 
-    /// <summary>ntt-east-aws-ops: every plan in force during the month when it changed (the dearest is billed).</summary>
+    /// <summary>
+    /// ntt-east-aws-ops 別紙2 第2表 注, a month in which the plan changed: the plan in force on the 1st,
+    /// then each plan changed to, in order; <see cref="Plan"/> (the plan at the month's end) is taken as
+    /// the last one when the list does not end with it. One change bills the plan after it, several
+    /// the dearest of the month. Empty: no change.
+    /// </summary>
     public IReadOnlyList<string> PlansDuringMonth { get; init; } = [];
 
     public IReadOnlyList<SetupItem> SetupItems { get; init; } = [];
@@ -60,6 +65,9 @@ public sealed record BillingInput
 
     /// <summary>ntt-east-aws-ops §49: a qualified invoice was requested (¥400 per invoice).</summary>
     public bool QualifiedInvoiceRequested { get; init; }
+
+    /// <summary>OPTAGE 別表2: how the component prices charge the month's count (volume unless the contract says graduated).</summary>
+    public ComponentPricing ComponentPricing { get; init; }
 
     /// <summary>OPTAGE Premium: any component runs Windows.</summary>
     public bool Windows { get; init; }
@@ -108,7 +116,17 @@ public sealed record RemovalDelay(LocalDate AgreedDate, LocalDate CompletedOn);
 public sealed record SetupItem(string Item, decimal Quantity);
 
 /// <summary>An outage of <see cref="Hours"/> hours after the provider learned of it; with gross negligence every hour counts.</summary>
-public sealed record ServiceOutage(decimal Hours, bool GrossNegligence = false);
+public sealed record ServiceOutage(decimal Hours, bool GrossNegligence = false)
+{
+    /// <summary>
+    /// The whole days of an outage: one per full 24 hours, the rest dropped — OPTAGE §24-2
+    /// 「24時間の倍数である部分に限ります…24時間ごとに日数を計算し」, ntt-east-aws-ops §35-2, and the
+    /// down days nec-express5800 §11-1 counts (days under 24 hours do not count).
+    /// </summary>
+    public static int WholeDaysOf(decimal hours) => (int)decimal.Floor(hours / 24m);
+
+    public int WholeDays => WholeDaysOf(Hours);
+}
 
 /// <summary>An OPTAGE plan selection: plan, components, Windows.</summary>
 public sealed record PlanSelection(string Plan, int Components, bool Windows = false);

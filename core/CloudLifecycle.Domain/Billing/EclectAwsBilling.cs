@@ -12,18 +12,20 @@ namespace CloudLifecycle.Core.Billing;
 /// </summary>
 public sealed class EclectAwsBilling : ProductBilling
 {
-    public static readonly PercentageOf Support = new(0.10m);
+    public static readonly IPricingModel Support = new PercentageOf(0.10m);
 
     public static readonly FlatBelowThreshold AgencyFee = new(Threshold: 30_000m, FlatAmount: 3_000m, Otherwise: new PercentageOf(0.10m));
 
     public override ContractTerms Terms { get; } = new EclectAwsTerms();
 
-    public override (RoundingPolicy Policy, string Clause) FeeRounding => (RoundingPolicy.Up, "§19");
+    /// <summary>§19: 「料金その他の計算において…1円未満の端数が生じた場合は、その端数を切り上げる」.</summary>
+    public override RoundingRule FeeRounding { get; } = RoundingRule.ByClause(RoundingPolicy.Up, "§19");
 
-    public override (RoundingPolicy Policy, string Clause) TaxRounding => (RoundingPolicy.Truncate, "§19");
+    /// <summary>§19 ただし書: 「消費税の計算において…端数を切り捨てる」.</summary>
+    public override RoundingRule TaxRounding { get; } = RoundingRule.ByClause(RoundingPolicy.Truncate, "§19");
 
     public override LateInterestPolicy LateInterest { get; } =
-        new(AnnualRate: 0.06m, CountsPaymentDay: false, WaiverDays: 0, RoundingPolicy.Up, "§17");
+        new(AnnualRate: 0.06m, CountsPaymentDay: false, WaiverDays: 0, RoundingRule.ByClause(RoundingPolicy.Up, "§19"), "§17");
 
     protected override string PaymentClause => EclectAwsTerms.PaymentClause;
 
@@ -37,14 +39,14 @@ public sealed class EclectAwsBilling : ProductBilling
         yield return InvoiceAssembler.Line("aws-usage", usageText, usage, "§13-1(1), §15");
 
         var firstMonth = input.Month == input.Start.ToYearMonth();
-        var support = firstMonth ? 0 : Round(Support.Price(usage));
+        var support = firstMonth ? 0 : Round(Support.Price(usage).Amount);
         yield return InvoiceAssembler.Line("aws-support",
             firstMonth
                 ? new Text("AWSサポート料（初月無料）", "AWS support (first month free)")
                 : new Text($"AWSサポート料（AWS利用料の10%：{usage:N0}円 × 10%）", $"AWS support (10% of AWS usage: ¥{usage:N0} × 10%)"),
             support, "§13-1(2)");
 
-        var agency = Round(AgencyFee.Price(measured: usage, chargeable: usage + support));
+        var agency = Round(AgencyFee.Price(measured: usage, chargeable: usage + support).Amount);
         var agencyText = usage switch
         {
             0 => new Text("AWS請求代行 月額利用料（AWS利用なし）", "billing agency fee (no AWS usage)"),

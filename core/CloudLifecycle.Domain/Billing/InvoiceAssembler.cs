@@ -19,7 +19,7 @@ public static class InvoiceAssembler
         BillingInput input,
         IReadOnlyList<InvoiceLine> lines,
         (LocalDate Issue, LocalDate Due, string Clause) dates,
-        RoundingPolicy taxRounding,
+        RoundingRule taxRounding,
         string taxClause)
     {
         var summaries = lines

@@ -9,7 +9,7 @@ namespace CloudLifecycle.Core.Billing;
 /// the day after the due date to the day before payment — or through the payment day where the
 /// clause says so — with an optional grace period inside which no interest is charged.
 /// </summary>
-public sealed record LateInterestPolicy(decimal AnnualRate, bool CountsPaymentDay, int WaiverDays, RoundingPolicy Rounding, string Clause)
+public sealed record LateInterestPolicy(decimal AnnualRate, bool CountsPaymentDay, int WaiverDays, RoundingRule Rounding, string Clause)
 {
     public const int DaysInYear = 365;
 

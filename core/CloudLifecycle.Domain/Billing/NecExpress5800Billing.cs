@@ -9,20 +9,25 @@ namespace CloudLifecycle.Core.Billing;
 /// nec-express5800 §4: base fee + metered quantity × unit price, invoiced the next month (§5-1).
 /// Outage credits (§11-1), remaining months on early termination (§24-2, §13, §25-2, §26-3) and the
 /// daily base fee for a removal the customer delayed (§29-3). The terms name no rounding rule:
-/// fractions are truncated, in favour of the customer (our interpretation).
+/// fees, tax and late interest follow our policy (<see cref="RoundingRule.OurPolicy"/>).
 /// </summary>
 public sealed class NecExpress5800Billing : ProductBilling
 {
     public override ContractTerms Terms { get; } = new NecExpress5800Terms();
 
-    public override (RoundingPolicy Policy, string Clause) FeeRounding => (RoundingPolicy.Truncate, "§4");
+    /// <summary>No clause names a rounding rule (§4 sets the fees, §5-1 bills them with tax): our policy, truncation.</summary>
+    public override RoundingRule FeeRounding => RoundingRule.OurPolicy;
 
-    public override (RoundingPolicy Policy, string Clause) TaxRounding => (RoundingPolicy.Truncate, "§5-1");
+    /// <summary>As <see cref="FeeRounding"/>: §5-1 bills 「消費税等相当額」 without a rounding rule.</summary>
+    public override RoundingRule TaxRounding => RoundingRule.OurPolicy;
 
     public override LateInterestPolicy LateInterest { get; } =
-        new(AnnualRate: 0.146m, CountsPaymentDay: true, WaiverDays: 0, RoundingPolicy.Truncate, "§5-2");
+        new(AnnualRate: 0.146m, CountsPaymentDay: true, WaiverDays: 0, RoundingRule.OurPolicy, "§5-2");
 
     protected override string PaymentClause => NecExpress5800Terms.PaymentClause;
+
+    /// <summary>"§5-1, policy: truncate": §5-1 bills the tax, our policy rounds it.</summary>
+    protected override string TaxClause => $"{NecExpress5800Terms.PaymentClause}, {TaxRounding.Cite()}";
 
     /// <summary>Charges run through the usage period, or the month of an early termination; a delayed removal bills its own month.</summary>
     protected override YearMonth? LastBillableMonth(BillingInput input)
@@ -58,7 +63,7 @@ public sealed class NecExpress5800Billing : ProductBilling
         var quantity = NonNegative(Required(input.Quantity, "quantity", "§4-4"), "quantity", "§4-4");
         yield return InvoiceAssembler.Line("metered-fee",
             new Text($"従量料金（{quantity:0.####} × {unitPrice:N0}円）", $"metered fee ({quantity:0.####} × ¥{unitPrice:N0})"),
-            Round(new PerUnit(unitPrice).Price(quantity)), "§4-4", quantity, unitPrice);
+            Round(new PerUnit(unitPrice).Price(quantity).Amount), "§4-4", quantity, unitPrice);
 
         if (input.NecOutage is { } outage)
         {
@@ -104,19 +109,18 @@ public sealed class NecExpress5800Billing : ProductBilling
         return InvoiceAssembler.Line("outage-credit", new Text(
                 $"利用不能による基本料金の減額（{outage.DownDays}日 × {baseFee:N0}円 ÷ {days}日）" + (remainder > 0 ? $"、残額{remainder:N0}円は翌月以降に減額" : string.Empty),
                 $"outage credit ({outage.DownDays} days × ¥{baseFee:N0} ÷ {days})" + (remainder > 0 ? $"; ¥{remainder:N0} credited in later months" : string.Empty)),
-            -applied, clause, outage.DownDays, null);
+            -applied, clause, outage.DownDays, null, TaxTreatment.OutageCredit);
     }
 
     private static InvoiceLine TerminationCharge(NecTermination termination, long baseFee, LocalDate usageEnd)
     {
-        // §24-2 calls the remaining months unpaid service fees (taxable); §13, §25-2 and §26-3 call
-        // them a penalty (違約金), which is compensation, outside the scope of consumption tax.
+        // The tax of each: TaxTreatment (§24-2 fees taxed; §13, §25-2, §26-3 penalties outside the scope).
         var (clause, ja, en, taxRate) = termination.Reason switch
         {
-            NecTerminationReason.Cancellation => (NecExpress5800Terms.RemainingFeesClause, "中途解約", "early cancellation", InvoiceAssembler.StandardRate),
-            NecTerminationReason.EquipmentLoss => ("§13", "機器の滅失等による違約金", "penalty for lost or destroyed equipment", InvoiceAssembler.OutOfScope),
-            NecTerminationReason.FalseStatement => ("§25-2", "解除による違約金", "penalty on termination for false statements", InvoiceAssembler.OutOfScope),
-            _ => ("§26-3", "解除による違約金", "penalty on termination for breach", InvoiceAssembler.OutOfScope),
+            NecTerminationReason.Cancellation => (NecExpress5800Terms.RemainingFeesClause, "中途解約", "early cancellation", TaxTreatment.NecCancellationRemainingFees),
+            NecTerminationReason.EquipmentLoss => ("§13", "機器の滅失等による違約金", "penalty for lost or destroyed equipment", TaxTreatment.NecTerminationPenalty),
+            NecTerminationReason.FalseStatement => ("§25-2", "解除による違約金", "penalty on termination for false statements", TaxTreatment.NecTerminationPenalty),
+            _ => ("§26-3", "解除による違約金", "penalty on termination for breach", TaxTreatment.NecTerminationPenalty),
         };
         if (termination.Reason == NecTerminationReason.Cancellation && termination.Date != termination.Date.EndOfMonth())
         {
@@ -131,7 +135,7 @@ public sealed class NecExpress5800Billing : ProductBilling
 
     /// <summary>
     /// §29-3: damages of the daily base fee from the day after the agreed date through the completion
-    /// day (interpretation: ÷ days of the agreed date's month); damages are outside the scope of tax.
+    /// day (interpretation: ÷ days of the agreed date's month); damages are outside the scope of tax (<see cref="TaxTreatment"/>).
     /// </summary>
     private InvoiceLine RemovalDelayCharge(RemovalDelay delay, long baseFee, LocalDate usageEnd)
     {
@@ -146,6 +150,6 @@ public sealed class NecExpress5800Billing : ProductBilling
         var daysInMonth = month.Calendar.GetDaysInMonth(month.Year, month.Month);
         return InvoiceAssembler.Line("removal-delay",
             new Text($"撤去遅延損害金（{days}日 × {baseFee:N0}円 ÷ {daysInMonth}日）", $"delayed removal ({days} days × ¥{baseFee:N0} ÷ {daysInMonth})"),
-            Round(baseFee * (decimal)days / daysInMonth), clause, days, null, InvoiceAssembler.OutOfScope);
+            Round(baseFee * (decimal)days / daysInMonth), clause, days, null, TaxTreatment.NecRemovalDelayDamages);
     }
 }

@@ -6,8 +6,9 @@ namespace CloudLifecycle.Core.Billing;
 
 /// <summary>
 /// ntt-east-aws-ops 別紙2: one-off setup items (第1表) and the monthly operations plan per component
-/// (第2表) from the month after operations start (§35-1), the dearest plan of a month in which it
-/// changed, outage credits by whole days (§35-2), the ¥400 qualified-invoice fee on request (§49).
+/// (第2表) from the month after operations start (§35-1), in a month of one plan change the plan
+/// after it and of several the dearest (第2表 注), outage credits by whole days (§35-2), the ¥400
+/// qualified-invoice fee on request on an invoice that has charges (§49).
 /// §21: every fraction is truncated; §24: tax is added.
 /// </summary>
 public sealed class NttEastAwsOpsBilling : ProductBilling
@@ -35,16 +36,19 @@ public sealed class NttEastAwsOpsBilling : ProductBilling
 
     public override ContractTerms Terms { get; } = new NttEastAwsOpsTerms();
 
-    public override (RoundingPolicy Policy, string Clause) FeeRounding => (RoundingPolicy.Truncate, "§21");
+    /// <summary>§21: 「料金その他の計算において、その計算結果に1円未満の端数が生じた場合は、その端数を切り捨てます」.</summary>
+    public override RoundingRule FeeRounding { get; } = RoundingRule.ByClause(RoundingPolicy.Truncate, "§21");
 
-    public override (RoundingPolicy Policy, string Clause) TaxRounding => (RoundingPolicy.Truncate, "§21, §24");
+    /// <summary>§21 again (tax is a calculation too); §24 adds the tax.</summary>
+    public override RoundingRule TaxRounding { get; } = RoundingRule.ByClause(RoundingPolicy.Truncate, "§21, §24");
 
     public override LateInterestPolicy LateInterest { get; } =
-        new(AnnualRate: 0.145m, CountsPaymentDay: false, WaiverDays: 15, RoundingPolicy.Truncate, "§19");
+        new(AnnualRate: 0.145m, CountsPaymentDay: false, WaiverDays: 15, RoundingRule.ByClause(RoundingPolicy.Truncate, "§21"), "§19");
 
     protected override string PaymentClause => NttEastAwsOpsTerms.PaymentClause;
 
-    protected override IEnumerable<InvoiceLine> Lines(BillingInput input)
+    /// <summary>The month's charges: setup items and, from the first charged month, operations and their outage credit.</summary>
+    private IEnumerable<InvoiceLine> Charges(BillingInput input)
     {
         foreach (var item in input.SetupItems)
         {
@@ -56,7 +60,7 @@ public sealed class NttEastAwsOpsBilling : ProductBilling
             var quantity = NonNegative(item.Quantity, "setupItems.quantity", "別紙2 第1表");
             yield return InvoiceAssembler.Line("setup-" + item.Item,
                 new Text($"{setup.Name.Ja} {quantity:0.##} × {setup.UnitPrice:N0}円", $"{setup.Name.En} {quantity:0.##} × ¥{setup.UnitPrice:N0}"),
-                Round(new PerUnit(setup.UnitPrice).Price(quantity)), "§29-1, 別紙2 第1表", quantity, setup.UnitPrice);
+                Round(new PerUnit(setup.UnitPrice).Price(quantity).Amount), "§29-1, 別紙2 第1表", quantity, setup.UnitPrice);
         }
 
         if (input.Month >= NttEastAwsOpsTerms.FirstChargedMonth(input.Start, input.End))
@@ -68,15 +72,53 @@ public sealed class NttEastAwsOpsBilling : ProductBilling
                 yield return credit;
             }
         }
-
-        if (input.QualifiedInvoiceRequested)
-        {
-            yield return InvoiceAssembler.Line("qualified-invoice-fee",
-                new Text("適格請求書発行手数料", "qualified invoice issue fee"), Round(QualifiedInvoiceFee), "§49");
-        }
     }
 
-    /// <summary>第2表 注: a month in which the plan changed bills the dearest plan of that month.</summary>
+    /// <summary>
+    /// §49: 「適格請求書の発行の請求をし、発行を受けたときは、1請求ごとに400円」 — the fee is owed per
+    /// invoice issued for the service's charges (料金等の請求額情報). A month with no other charge has no
+    /// invoice to issue, so it owes no fee (interpretation): the invoice stays empty.
+    /// </summary>
+    protected override IEnumerable<InvoiceLine> Lines(BillingInput input)
+    {
+        var charges = Charges(input).ToList();
+        if (input.QualifiedInvoiceRequested && charges.Any(line => line.Amount != 0))
+        {
+            charges.Add(InvoiceAssembler.Line("qualified-invoice-fee",
+                new Text("適格請求書発行手数料", "qualified invoice issue fee"), Round(QualifiedInvoiceFee), "§49"));
+        }
+
+        return charges;
+    }
+
+    /// <summary>
+    /// 別紙2 第2表 (注): 「プランを変更した場合、当該変更月はプラン変更後の月額料金…ただし、同月内に複数回にわたり
+    /// プランを変更した場合、当月内における最も高額なプランの料金」 — one change bills the plan after it, several
+    /// the dearest plan in force during the month (the one in force on the 1st included). Plans are compared
+    /// by their price per component; the month's component count applies (interpretation).
+    /// </summary>
+    private static BilledPlan PlanOfMonth(BillingInput input)
+    {
+        var current = input.Plan ?? throw new ContractRuleException("plan", "is required (entry, standard or advanced)", "別紙2 第2表");
+        List<string> sequence = input.PlansDuringMonth.Count == 0 ? [current] : [.. input.PlansDuringMonth];
+        if (sequence[^1] != current)
+        {
+            sequence.Add(current);
+        }
+
+        var plans = sequence.Select(name => (Name: name, Plan: Plans.TryGetValue(name, out var plan) ? plan
+                : throw new ContractRuleException("plan", $"unknown plan '{name}'; expected entry, standard or advanced", "別紙2 第2表")))
+            .ToList();
+        var changes = plans.Count - 1;
+        return changes switch
+        {
+            0 => new BilledPlan(plans[^1].Plan, new Text(string.Empty, string.Empty), "§35-1, 別紙2 第2表"),
+            1 => new BilledPlan(plans[^1].Plan, new Text("（月内のプラン変更：変更後のプラン）", " (plan changed this month: the plan after the change)"), "§35-1, 別紙2 第2表 注"),
+            _ => new BilledPlan(plans.MaxBy(p => p.Plan.PerComponent).Plan,
+                new Text($"（月内に{changes}回のプラン変更：最も高額なプラン）", $" (plan changed {changes} times this month: the dearest plan)"), "§35-1, 別紙2 第2表 注"),
+        };
+    }
+
     private InvoiceLine Operations(BillingInput input)
     {
         var components = input.Components ?? throw new ContractRuleException("components", "is required for the operations plan", "別紙2 第2表");
@@ -85,19 +127,13 @@ public sealed class NttEastAwsOpsBilling : ProductBilling
             throw new ContractRuleException("components", $"{components} components: at least one is charged", "別紙2 第2表");
         }
 
-        var plans = input.PlansDuringMonth.Append(input.Plan ?? throw new ContractRuleException("plan", "is required (entry, standard or advanced)", "別紙2 第2表"))
-            .Distinct(StringComparer.Ordinal)
-            .Select(name => (Name: name, Plan: Plans.TryGetValue(name, out var plan) ? plan
-                : throw new ContractRuleException("plan", $"unknown plan '{name}'; expected entry, standard or advanced", "別紙2 第2表")))
-            .ToList();
-        var billed = plans.MaxBy(p => p.Plan.PerComponent);
-        var changed = plans.Count > 1
-            ? new Text("（月内のプラン変更：最も高額なプラン）", " (plan changed this month: the dearest plan)")
-            : new Text(string.Empty, string.Empty);
+        var billed = PlanOfMonth(input);
+        var priced = new PerUnit(billed.Plan.PerComponent).Price(components);
         return InvoiceAssembler.Line("operations",
-            new Text($"運用メニュー {billed.Plan.Name.Ja} {components} × {billed.Plan.PerComponent:N0}円{changed.Ja}",
-                $"operations, {billed.Plan.Name.En} {components} × ¥{billed.Plan.PerComponent:N0}{changed.En}"),
-            Round(new PerUnit(billed.Plan.PerComponent).Price(components)), plans.Count > 1 ? "§35-1, 別紙2 第2表 注" : "§35-1, 別紙2 第2表",
-            components, billed.Plan.PerComponent);
+            new Text($"運用メニュー {billed.Plan.Name.Ja} {components} × {billed.Plan.PerComponent:N0}円{billed.Why.Ja}",
+                $"operations, {billed.Plan.Name.En} {components} × ¥{billed.Plan.PerComponent:N0}{billed.Why.En}"),
+            Round(priced.Amount), billed.Clause, components, priced.UnitPrice);
     }
+
+    private sealed record BilledPlan((decimal PerComponent, Text Name) Plan, Text Why, string Clause);
 }

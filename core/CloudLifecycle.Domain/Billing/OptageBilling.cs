@@ -8,25 +8,30 @@ namespace CloudLifecycle.Core.Billing;
 
 /// <summary>
 /// OPTAGE 別表2/別表3: whole calendar months from the start month through the end month (no
-/// proration), plan base + graduated per-component prices, the initial fee, the metric-relaxation
-/// option, Neutrix's start-month resource-fee rule, early termination (§11-2) and downgrade (§11-3)
-/// charges, outage credits prorated by calendar days (§24-2). Tax fractions are truncated (別表3-2);
-/// the terms name no rule for fee fractions, so they are truncated too (our interpretation).
+/// proration), plan base + component prices, the initial fee, the metric-relaxation option,
+/// Neutrix's start-month resource-fee rule, early termination (§11-2) and downgrade (§11-3)
+/// charges, outage credits prorated by calendar days (§24-2). Component prices charge the month's
+/// count by volume unless the contract says graduated (<see cref="ComponentPricing"/>): every
+/// figure priced from the count — the month's fee, §11-2, §11-3, §24-2 — follows the setting.
+/// Tax fractions are truncated (別表3-2); the terms name no rule for fee fractions, so fees follow
+/// our policy (<see cref="RoundingRule.OurPolicy"/>).
 /// </summary>
 public sealed class OptageBilling : ProductBilling
 {
     private static Tier[] Bands(decimal first5, decimal to20, decimal beyond) =>
         [new Tier(5, first5), new Tier(20, to20), new Tier(null, beyond)];
 
-    /// <summary>別表2: monthly base fee and graduated per-component prices (Premium: Linux, or Windows once any component runs it).</summary>
-    public static readonly FrozenDictionary<string, (decimal Base, GraduatedTiers Linux, GraduatedTiers Windows, Text Name)> Plans =
-        new Dictionary<string, (decimal, GraduatedTiers, GraduatedTiers, Text)>
-        {
-            ["entry"] = (10_000m, new(Bands(4_000, 3_000, 2_800)), new(Bands(4_000, 3_000, 2_800)), new Text("エントリー", "Entry")),
-            ["standard"] = (20_000m, new(Bands(9_000, 8_200, 7_400)), new(Bands(9_000, 8_200, 7_400)), new Text("スタンダード", "Standard")),
-            ["advanced"] = (20_000m, new(Bands(15_000, 12_000, 10_000)), new(Bands(15_000, 12_000, 10_000)), new Text("アドバンスト", "Advanced")),
-            ["premium"] = (50_000m, new(Bands(25_000, 21_000, 15_000)), new(Bands(30_000, 25_000, 21_000)), new Text("プレミアム", "Premium")),
-        }.ToFrozenDictionary();
+    /// <summary>
+    /// 別表2: monthly base fee and the per-component price of each band of the count (1–5, 6–20, 21–);
+    /// Premium has Linux prices (※1) and Windows prices (※2), the latter 「1契約の中にWindowsOSが混在している場合」.
+    /// </summary>
+    public static readonly FrozenDictionary<string, OptagePlan> Plans = new Dictionary<string, OptagePlan>
+    {
+        ["entry"] = new(new Text("エントリー", "Entry"), 10_000m, Bands(4_000, 3_000, 2_800), Bands(4_000, 3_000, 2_800)),
+        ["standard"] = new(new Text("スタンダード", "Standard"), 20_000m, Bands(9_000, 8_200, 7_400), Bands(9_000, 8_200, 7_400)),
+        ["advanced"] = new(new Text("アドバンスト", "Advanced"), 20_000m, Bands(15_000, 12_000, 10_000), Bands(15_000, 12_000, 10_000)),
+        ["premium"] = new(new Text("プレミアム", "Premium"), 50_000m, Bands(25_000, 21_000, 15_000), Bands(30_000, 25_000, 21_000)),
+    }.ToFrozenDictionary();
 
     /// <summary>別表2 備考: the initial fee covers five components; each further one, then or later, adds ¥10,000.</summary>
     public const decimal InitialFee = 50_000m;
@@ -48,20 +53,23 @@ public sealed class OptageBilling : ProductBilling
 
     public override ContractTerms Terms => _terms;
 
-    public override (RoundingPolicy Policy, string Clause) FeeRounding => (RoundingPolicy.Truncate, "別表3-2");
+    /// <summary>別表3-2 names the tax fraction only: fee fractions follow our policy.</summary>
+    public override RoundingRule FeeRounding => RoundingRule.OurPolicy;
 
-    public override (RoundingPolicy Policy, string Clause) TaxRounding => (RoundingPolicy.Truncate, "別表3-2");
+    /// <summary>別表3-2: 「消費税相当額の算出において…その端数を切り捨てます」.</summary>
+    public override RoundingRule TaxRounding { get; } = RoundingRule.ByClause(RoundingPolicy.Truncate, "別表3-2");
 
+    /// <summary>§27 names no rounding: our policy.</summary>
     public override LateInterestPolicy LateInterest { get; } =
-        new(AnnualRate: 0.145m, CountsPaymentDay: false, WaiverDays: 0, RoundingPolicy.Truncate, "§27");
+        new(AnnualRate: 0.145m, CountsPaymentDay: false, WaiverDays: 0, RoundingRule.OurPolicy, "§27");
 
     protected override string PaymentClause => "別表3-3";
 
-    /// <summary>The managed-service monthly fee of a plan (別表2): base + graduated component prices.</summary>
-    public static decimal MonthlyManagedFee(PlanSelection selection)
+    /// <summary>The managed-service monthly fee of a plan (別表2): base + component prices as the contract's setting charges them.</summary>
+    public static decimal MonthlyManagedFee(PlanSelection selection, ComponentPricing pricing)
     {
         var plan = Plan(selection.Plan);
-        return plan.Base + (selection.Windows ? plan.Windows : plan.Linux).Price(selection.Components);
+        return plan.BaseFee + plan.ComponentPrices(selection.Windows, pricing).Price(selection.Components).Amount;
     }
 
     /// <summary>別表3-3 leaves the due date to OPTAGE: by default the end of the month after the charge month.</summary>
@@ -82,34 +90,43 @@ public sealed class OptageBilling : ProductBilling
         var plan = Plan(selection.Plan);
         var startMonth = input.Month == input.Start.ToYearMonth();
 
+        var baseFee = Round(new FlatFee(plan.BaseFee).Price(selection.Components).Amount);
         yield return InvoiceAssembler.Line("managed-base", new Text($"マネージドサービス 月額基本料金（{plan.Name.Ja}）", $"managed service base fee ({plan.Name.En})"),
-            Round(new FlatFee(plan.Base).Price(selection.Components)), "別表2");
-        var tiers = selection.Windows ? plan.Windows : plan.Linux;
-        var os = selection.Windows && selection.Plan == "premium" ? new Text("Windows価格", "Windows prices") : new Text(string.Empty, string.Empty);
+            baseFee, "別表2");
+        var components = plan.ComponentPrices(selection.Windows, input.ComponentPricing).Price(selection.Components);
+        var componentFee = Round(components.Amount);
+        var os = selection.Windows && selection.Plan == "premium" ? new Text(" Windows価格", " Windows prices") : new Text(string.Empty, string.Empty);
         yield return InvoiceAssembler.Line("managed-components",
-            new Text($"コンポーネント料金 {TierBreakdown(tiers, selection.Components)} {os.Ja}".TrimEnd(), $"components {TierBreakdown(tiers, selection.Components)} {os.En}".TrimEnd()),
-            Round(tiers.Price(selection.Components)), "別表2", selection.Components, null);
+            new Text($"コンポーネント料金 {components.Computation}{os.Ja}", $"components {components.Computation}{os.En}"),
+            componentFee, "別表2", selection.Components, components.UnitPrice);
 
-        var recurring = Round(MonthlyManagedFee(selection));
+        // Two monthly figures: what this month bills (outage credits reduce it, §24-2), and the month's
+        // prescribed fee (所定料金) the minimum term's remaining months are owed at (§11-2). They differ
+        // only in Neutrix's free start month, whose waiver (別表3-1) covers that month alone.
+        var billed = baseFee + componentFee;
+        var prescribed = billed;
         if (input.ResourceFee is { } resourceFee)
         {
+            var fee = Round(NonNegative(resourceFee, "resourceFee", "別表3-1"));
             var free = startMonth && _terms.FirstResourceFeeMonth(input.Start) > input.Month;
-            var fee = free ? 0 : Round(NonNegative(resourceFee, "resourceFee", "別表3-1"));
-            recurring += fee;
+            billed += free ? 0 : fee;
+            prescribed += fee;
             yield return InvoiceAssembler.Line("resource-fee",
                 free
                     ? new Text("Neutrix Cloud 利用料金（第2営業日以降の利用開始のため開始月は無料）", "Neutrix Cloud resource fee (start on or after the 2nd business day: start month free)")
                     : new Text(_terms.HasStartMonthResourceFeeRule ? "Neutrix Cloud 利用料金" : "クラウド・ストレージ 利用料金", _terms.HasStartMonthResourceFeeRule ? "Neutrix Cloud resource fee" : "cloud storage fee"),
-                fee, "別表3-1");
+                free ? 0 : fee, "別表3-1");
         }
 
         if (input.MetricRelaxationComponents > 0)
         {
-            var relaxation = Round(new PerUnit(MetricRelaxationPerComponent).Price(input.MetricRelaxationComponents));
-            recurring += relaxation;
+            var priced = new PerUnit(MetricRelaxationPerComponent).Price(input.MetricRelaxationComponents);
+            var relaxation = Round(priced.Amount);
+            billed += relaxation;
+            prescribed += relaxation;
             yield return InvoiceAssembler.Line("metric-relaxation",
                 new Text($"メトリック上限緩和オプション {input.MetricRelaxationComponents} × 2,000円", $"metric-limit relaxation {input.MetricRelaxationComponents} × ¥2,000"),
-                relaxation, "別表2", input.MetricRelaxationComponents, MetricRelaxationPerComponent);
+                relaxation, "別表2", input.MetricRelaxationComponents, priced.UnitPrice);
         }
 
         if (startMonth)
@@ -117,17 +134,17 @@ public sealed class OptageBilling : ProductBilling
             var extra = Math.Max(0, selection.Components - ComponentsInInitialFee);
             yield return InvoiceAssembler.Line("initial-fee",
                 new Text($"初期費用（5コンポーネントまで50,000円 + 追加{extra} × 10,000円）", $"initial fee (¥50,000 for up to 5 components + {extra} × ¥10,000)"),
-                Round(InitialFee + extra * InitialFeePerExtraComponent), "別表2 備考");
+                Round(InitialFee + new PerUnit(InitialFeePerExtraComponent).Price(extra).Amount), "別表2 備考");
         }
 
         if (input.AddedComponents > 0)
         {
             yield return InvoiceAssembler.Line("added-components",
                 new Text($"コンポーネント追加の初期費用 {input.AddedComponents} × 10,000円", $"initial fee for added components {input.AddedComponents} × ¥10,000"),
-                Round(input.AddedComponents * InitialFeePerExtraComponent), "別表2 備考", input.AddedComponents, InitialFeePerExtraComponent);
+                Round(new PerUnit(InitialFeePerExtraComponent).Price(input.AddedComponents).Amount), "別表2 備考", input.AddedComponents, InitialFeePerExtraComponent);
         }
 
-        if (OutageCredit(input.Outage, input.Month, recurring, "§24-2, 別表3-1") is { } credit)
+        if (OutageCredit(input.Outage, input.Month, billed, "§24-2, 別表3-1") is { } credit)
         {
             yield return credit;
         }
@@ -140,15 +157,15 @@ public sealed class OptageBilling : ProductBilling
         if (input.End is { } end && end.ToYearMonth() == input.Month && OptageTerms.RemainingMinimumTermMonths(input.Start, end) is var remaining and > 0)
         {
             yield return InvoiceAssembler.Line("early-termination",
-                new Text($"最低利用期間内の解約：残り{remaining}か月分（月額{recurring:N0}円）", $"ended inside the minimum term: the remaining {Text.Months(remaining)} at ¥{recurring:N0} a month"),
-                remaining * recurring, OptageTerms.EarlyTerminationClause, remaining, recurring);
+                new Text($"最低利用期間内の解約：残り{remaining}か月分（月額{prescribed:N0}円）", $"ended inside the minimum term: the remaining {Text.Months(remaining)} at ¥{prescribed:N0} a month"),
+                remaining * prescribed, OptageTerms.EarlyTerminationClause, remaining, prescribed, TaxTreatment.OptageEarlyTermination);
         }
     }
 
     /// <summary>§11-3: inside the minimum term, (old − new monthly) × the months after this one through the term's last month; upgrades owe nothing.</summary>
     private InvoiceLine? DowngradeCharge(BillingInput input, PlanSelection previous, PlanSelection current)
     {
-        var difference = Round(MonthlyManagedFee(previous) - MonthlyManagedFee(current));
+        var difference = Round(MonthlyManagedFee(previous, input.ComponentPricing) - MonthlyManagedFee(current, input.ComponentPricing));
         var remaining = CivilPeriod.MonthsAfterThrough(input.Month, OptageTerms.MinimumTermEnd(input.Start).ToYearMonth());
         if (difference <= 0 || remaining == 0)
         {
@@ -157,7 +174,7 @@ public sealed class OptageBilling : ProductBilling
 
         return InvoiceAssembler.Line("downgrade",
             new Text($"最低利用期間内の減額変更：差額{difference:N0}円 × 残り{remaining}か月", $"downgrade inside the minimum term: ¥{difference:N0} difference × {Text.Months(remaining)}"),
-            difference * remaining, "§11-3", remaining, difference);
+            difference * remaining, "§11-3", remaining, difference, TaxTreatment.OptageDowngrade);
     }
 
     private static PlanSelection Selection(BillingInput input)
@@ -173,30 +190,15 @@ public sealed class OptageBilling : ProductBilling
         return new PlanSelection(plan, components, input.Windows);
     }
 
-    private static (decimal Base, GraduatedTiers Linux, GraduatedTiers Windows, Text Name) Plan(string name) =>
+    private static OptagePlan Plan(string name) =>
         Plans.TryGetValue(name, out var plan) ? plan
             : throw new ContractRuleException("plan", $"unknown plan '{name}'; expected entry, standard, advanced or premium", "別表2");
+}
 
-    /// <summary>"5 × 9,000 + 15 × 8,200 + 2 × 7,400": the bands a quantity fills.</summary>
-    private static string TierBreakdown(GraduatedTiers tiers, int components)
-    {
-        var parts = new List<string>();
-        decimal lower = 0;
-        foreach (var tier in tiers.Tiers)
-        {
-            var inBand = Math.Min(components, tier.UpTo ?? components) - lower;
-            if (inBand > 0)
-            {
-                parts.Add($"{inBand:0} × {tier.UnitPrice:N0}");
-            }
-
-            lower = tier.UpTo ?? lower;
-            if (components <= lower)
-            {
-                break;
-            }
-        }
-
-        return string.Join(" + ", parts);
-    }
+/// <summary>One plan of OPTAGE 別表2: its name, monthly base fee and the bands of its per-component price.</summary>
+public sealed record OptagePlan(Text Name, decimal BaseFee, IReadOnlyList<Tier> LinuxBands, IReadOnlyList<Tier> WindowsBands)
+{
+    /// <summary>The component prices as the contract's setting charges them; Windows prices once any component runs Windows (※2).</summary>
+    public IPricingModel ComponentPrices(bool windows, ComponentPricing pricing) =>
+        TieredPricing.For(pricing, windows ? WindowsBands : LinuxBands);
 }

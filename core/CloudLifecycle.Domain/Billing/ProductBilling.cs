@@ -15,19 +15,22 @@ public abstract class ProductBilling
 
     public abstract ContractTerms Terms { get; }
 
-    /// <summary>How fee fractions round, and the clause that says so.</summary>
-    public abstract (RoundingPolicy Policy, string Clause) FeeRounding { get; }
+    /// <summary>How fee fractions round: as the clause that names it says, or our policy where none does.</summary>
+    public abstract RoundingRule FeeRounding { get; }
 
-    /// <summary>How the tax fraction rounds (once per rate), and the clause that says so.</summary>
-    public abstract (RoundingPolicy Policy, string Clause) TaxRounding { get; }
+    /// <summary>How the tax fraction rounds (once per rate): as the clause that names it says, or our policy where none does.</summary>
+    public abstract RoundingRule TaxRounding { get; }
 
     public abstract LateInterestPolicy LateInterest { get; }
+
+    /// <summary>What the invoice cites for its tax: the rounding rule's clause, or where our policy rounds, "policy: truncate".</summary>
+    protected virtual string TaxClause => TaxRounding.Cite();
 
     public Invoice Invoice(BillingInput input)
     {
         Validate(input);
         var lines = Lines(input).ToList();
-        return InvoiceAssembler.Assemble(input, lines, Dates(input), TaxRounding.Policy, TaxRounding.Clause);
+        return InvoiceAssembler.Assemble(input, lines, Dates(input), TaxRounding, TaxClause);
     }
 
     /// <summary>
@@ -48,7 +51,7 @@ public abstract class ProductBilling
 
     protected abstract string PaymentClause { get; }
 
-    protected long Round(decimal amount) => FeeRounding.Policy.Apply(amount);
+    protected long Round(decimal amount) => FeeRounding.Apply(amount);
 
     protected virtual void Validate(BillingInput input)
     {
@@ -94,7 +97,7 @@ public abstract class ProductBilling
 
         NonNegative(outage.Hours, "outage.hours", clause);
         var daysInMonth = month.Calendar.GetDaysInMonth(month.Year, month.Month);
-        decimal creditedDays = outage.GrossNegligence ? outage.Hours / 24m : decimal.Floor(outage.Hours / 24m);
+        decimal creditedDays = outage.GrossNegligence ? outage.Hours / 24m : outage.WholeDays;
         if (creditedDays <= 0)
         {
             return null;
@@ -107,6 +110,6 @@ public abstract class ProductBilling
         return InvoiceAssembler.Line("outage-credit",
             new Text($"サービス停止による減額 {basis.Ja}：月額{monthlyCharge:N0}円 × 日数 ÷ {daysInMonth}日",
                 $"outage credit for {basis.En}: ¥{monthlyCharge:N0} a month × days ÷ {daysInMonth}"),
-            -credit, clause, creditedDays, null);
+            -credit, clause, creditedDays, null, TaxTreatment.OutageCredit);
     }
 }

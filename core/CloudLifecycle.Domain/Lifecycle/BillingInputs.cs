@@ -40,13 +40,15 @@ public static class BillingInputs
             UnitPrice = state.Profile.UnitPrice,
             Quantity = usage?.Quantity,
             NecOutage = isNec && outage is { KnownOn: { } known, AppliedOn: { } applied }
-                ? new NecOutage(known, (int)decimal.Floor(outage.Hours / 24m), applied)
+                ? new NecOutage(known, ServiceOutage.WholeDaysOf(outage.Hours), applied)
                 : null,
             Termination = state.Termination,
             Plan = plan?.Plan,
             Components = plan?.Components,
             Windows = plan?.Windows ?? false,
-            // ntt-east-aws-ops 別紙2 第2表 注: every plan in force during a month of changes (the dearest is billed).
+            ComponentPricing = state.Profile.ComponentPricing,
+            // ntt-east-aws-ops 別紙2 第2表 注: the plan in force on the 1st, then each plan changed to (one change bills
+            // the plan after it, several the dearest).
             PlansDuringMonth = changes.Count == 0 || inForceAtStart is null ? [] : [inForceAtStart.Plan, .. changes.Select(c => c.Selection.Plan)],
             SetupItems = month == state.Dates.Start.ToYearMonth() ? state.Profile.SetupItems : [],
             Outage = !isNec && outage is not null ? new ServiceOutage(outage.Hours, outage.GrossNegligence) : null,

@@ -42,6 +42,11 @@ public sealed partial record ContractRegistration(
         }
 
         var profile = Profile ?? new BillingProfile();
+        if (profile.ComponentPricing != ComponentPricing.Volume && Product != ProductCode.OptageNeutrix && Product != ProductCode.OptageStorage)
+        {
+            throw new ContractRuleException("componentPricing", $"{TieredPricing.Name(profile.ComponentPricing)}: component pricing is an OPTAGE setting; {Product} has no banded component prices", "別表2");
+        }
+
         var state = new ContractState
         {
             ContractId = ContractId,

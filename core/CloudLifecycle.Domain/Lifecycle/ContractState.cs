@@ -35,6 +35,12 @@ public sealed record BillingProfile
     /// <summary>ntt-east-aws-ops and OPTAGE: the plan at the start.</summary>
     public PlanSelection? Plan { get; init; }
 
+    /// <summary>
+    /// OPTAGE 別表2: volume (every component at the price of the count's band, the literal reading and
+    /// the default, also for contracts stored before the setting existed) or graduated.
+    /// </summary>
+    public ComponentPricing ComponentPricing { get; init; }
+
     /// <summary>OPTAGE: components with the metric-limit relaxation option.</summary>
     public int MetricRelaxationComponents { get; init; }
 

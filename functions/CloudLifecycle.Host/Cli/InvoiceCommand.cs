@@ -16,7 +16,7 @@ internal sealed class InvoiceCommand : ICommand
     public string Synopsis =>
         "--product CODE --start DATE --month YYYY-MM [--end DATE] [--contract-id ID] [--customer NAME] " +
         "[--aws-usage-usd N --fx-rate N | --aws-usage-jpy N] [--base-fee N --unit-price N --quantity N] " +
-        "[--plan P --components N [--windows] [--resource-fee N] [--qualified-invoice]] " +
+        "[--plan P --components N [--windows] [--component-pricing volume|graduated] [--resource-fee N] [--qualified-invoice]] " +
         "[--contract FILE] [--usage FILE] [--issuer-name NAME --issuer-registration T...] [--format text|json|html|csv] [--lang ja|en] [--json]";
 
     public void Run(Arguments arguments, TextWriter stdout)
@@ -90,6 +90,7 @@ internal sealed class InvoiceCommand : ICommand
             Plan = a.Optional("plan") ?? usage.Plan ?? contract.Plan,
             Components = a.OptionalInteger("components") ?? usage.Components ?? contract.Components,
             Windows = a.Flag("windows") || (contract.Windows ?? false),
+            ComponentPricing = ComponentPricingOf(product, a.Optional("component-pricing"), contract.ComponentPricing),
             ResourceFee = a.OptionalDecimal("resource-fee") ?? usage.ResourceFee ?? contract.ResourceFee,
             QualifiedInvoiceRequested = a.Flag("qualified-invoice") || (contract.QualifiedInvoiceRequested ?? false),
             MetricRelaxationComponents = contract.MetricRelaxationComponents ?? 0,
@@ -103,6 +104,23 @@ internal sealed class InvoiceCommand : ICommand
             AddedComponents = usage.AddedComponents ?? 0,
             DowngradedFrom = usage.DowngradedFrom,
         };
+    }
+
+    /// <summary>OPTAGE 別表2: volume unless <c>--component-pricing</c> or the contract file's <c>componentPricing</c> says graduated.</summary>
+    private static ComponentPricing ComponentPricingOf(ProductCode product, string? option, string? fromFile)
+    {
+        var (text, field) = option is not null ? (option, "--component-pricing") : (fromFile, "componentPricing");
+        if (text is null)
+        {
+            return ComponentPricing.Volume;
+        }
+
+        if (product != ProductCode.OptageNeutrix && product != ProductCode.OptageStorage)
+        {
+            throw new UsageException($"{field}: component pricing applies to optage-neutrix and optage-storage only (別表2)");
+        }
+
+        return TieredPricing.Parse(field, text);
     }
 
     private static void WriteText(TextWriter stdout, Invoice invoice, Language language)

@@ -37,6 +37,9 @@ internal sealed record ContractFile
 
     public int? MetricRelaxationComponents { get; init; }
 
+    /// <summary>OPTAGE 別表2: "volume" (default) or "graduated".</summary>
+    public string? ComponentPricing { get; init; }
+
     public bool? QualifiedInvoiceRequested { get; init; }
 
     public int? DueMonthsAfter { get; init; }

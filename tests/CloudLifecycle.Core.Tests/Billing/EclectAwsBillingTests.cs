@@ -76,4 +76,14 @@ public class EclectAwsBillingTests
         Assert.Equal(interest, result.Interest);
         Assert.Equal("§17", result.Clause);
     }
+
+    [Fact]
+    public void Rounding_FeesUpTaxDown_BothCitingSection19()
+    {
+        var billing = Core.Billing.BillingCatalog.For(ProductCode.EclectAws);
+
+        Assert.Equal(("§19", "up"), (billing.FeeRounding.Cite(), billing.FeeRounding.Policy.Name));
+        Assert.Equal(("§19", "truncate"), (billing.TaxRounding.Cite(), billing.TaxRounding.Policy.Name));
+        Assert.Equal("§19", Bill(Eclect()).TaxClause);
+    }
 }

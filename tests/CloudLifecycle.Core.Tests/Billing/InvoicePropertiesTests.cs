@@ -8,6 +8,14 @@ namespace CloudLifecycle.Core.Tests.Billing;
 /// <summary>Rules that hold for every invoice, over thousands of random inputs of every product.</summary>
 public class InvoicePropertiesTests
 {
+    private static readonly Gen<BillingInput> OptageInputs =
+        Gen.Select(Gen.Int[0, 3], Gen.Int[1, 60], Gen.Bool, Gen.Int[0, 1000], Gen.Bool)
+            .Select((plan, components, windows, hours, graduated) => Optage(plan: new[] { "entry", "standard", "advanced", "premium" }[plan], components: components) with
+            {
+                Windows = windows, Outage = new ServiceOutage(hours), ResourceFee = hours * 10,
+                ComponentPricing = graduated ? ComponentPricing.Graduated : ComponentPricing.Volume,
+            });
+
     private static readonly Gen<BillingInput> Inputs = Gen.OneOf(
         Gen.Select(Gen.Decimal[0m, 50_000m], Gen.Decimal[80m, 200m], Gen.Int[0, 20])
             .Select((usd, fx, months) => Eclect(month: Month("2026-03").PlusMonths(months).ToString("uuuu-MM", null), usd: decimal.Round(usd, 2), fx: decimal.Round(fx, 2))),
@@ -25,11 +33,7 @@ public class InvoicePropertiesTests
                 Plan = new[] { "entry", "standard", "advanced" }[plan], Components = components,
                 Outage = new ServiceOutage(hours, gross), QualifiedInvoiceRequested = gross,
             }),
-        Gen.Select(Gen.Int[0, 3], Gen.Int[1, 60], Gen.Bool, Gen.Int[0, 1000])
-            .Select((plan, components, windows, hours) => Optage(plan: new[] { "entry", "standard", "advanced", "premium" }[plan], components: components) with
-            {
-                Windows = windows, Outage = new ServiceOutage(hours), ResourceFee = hours * 10,
-            }));
+        OptageInputs);
 
     [Fact]
     public void Tax_IsThePerRateRoundingOfThePerRateSubtotal() =>
@@ -67,4 +71,18 @@ public class InvoicePropertiesTests
             Assert.Equal(first.Lines, second.Lines);
             Assert.Equal((first.IssueDate, first.DueDate, first.Total), (second.IssueDate, second.DueDate, second.Total));
         }, iter: 1_000);
+
+    [Fact]
+    public void OptageComponentLine_ItsPrintedComputationAddsUpToItsAmount() =>
+        OptageInputs.Sample(input =>
+        {
+            var line = Bill(input).Lines.Single(l => l.Code == "managed-components");
+            var computation = line.Description.En["components ".Length..].Replace(" Windows prices", string.Empty, StringComparison.Ordinal);
+            var steps = computation.Split(" + ").Select(step => step.Split(" × ").Select(n => decimal.Parse(n, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToList();
+
+            Assert.Equal(line.Amount, steps.Sum(step => step[0] * step[1]));
+            Assert.Equal(input.Components, (int)steps.Sum(step => step[0]));
+            var bandsFilled = input.Components switch { <= 5 => 1, <= 20 => 2, _ => 3 };
+            Assert.Equal(input.ComponentPricing == ComponentPricing.Volume ? 1 : bandsFilled, steps.Count);
+        }, iter: Generators.Iterations);
 }

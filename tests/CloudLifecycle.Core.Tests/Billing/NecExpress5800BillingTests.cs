@@ -96,4 +96,30 @@ public class NecExpress5800BillingTests
         Assert.Equal(interest, result.Interest);
         Assert.Equal("§5-2", result.Clause);
     }
+
+    [Fact]
+    public void Rounding_NoClauseNamesIt_LabelledAsOurPolicyNotAClause()
+    {
+        // §4 sets the fees and §5-1 bills them with 消費税等相当額; neither says how a fraction rounds.
+        var billing = BillingCatalog.For(ProductCode.NecExpress5800);
+        var invoice = Bill(Nec() with { Quantity = 3.5m, UnitPrice = 333m });
+
+        Assert.Equal("§5-1, policy: truncate", invoice.TaxClause);
+        Assert.True(billing.FeeRounding.IsOurPolicy);
+        Assert.True(billing.TaxRounding.IsOurPolicy);
+        Assert.True(billing.LateInterest.Rounding.IsOurPolicy);
+        Assert.Equal(1_165, Amount(invoice, "metered-fee")); // 3.5 × 333 = 1,165.5, truncated
+    }
+
+    [Theory]
+    [InlineData(NecTerminationReason.Cancellation, "§24-2", 0.10)]   // 「未払いのサービス料金」: fees, taxed
+    [InlineData(NecTerminationReason.EquipmentLoss, "§13", 0)]       // 「違約金として」: outside the scope of tax
+    [InlineData(NecTerminationReason.FalseStatement, "§25-2", 0)]
+    [InlineData(NecTerminationReason.Breach, "§26-3", 0)]
+    public void TerminationAmounts_TaxAsTaxTreatmentStates(NecTerminationReason reason, string clause, double rate)
+    {
+        var line = Bill(Nec("2027-03") with { Termination = new NecTermination(D("2027-03-31"), reason) }).Lines.Single(l => l.Code == "remaining-months");
+
+        Assert.Equal((clause, (decimal)rate), (line.Clause, line.TaxRate));
+    }
 }

@@ -26,13 +26,38 @@ public class NttEastAwsOpsBillingTests
     }
 
     [Fact]
-    public void PlanChangedMidMonth_BillsTheDearestPlan()
+    public void OnePlanChangeInAMonth_BillsThePlanAfterTheChange()
     {
-        var invoice = Bill(Ntt() with { Plan = "entry", PlansDuringMonth = ["advanced", "standard"] });
+        // Issue 12 defect 4: advanced → entry on 10-15 with 3 components. 別紙2 第2表 (注): 「当該変更月はプラン変更後の月額料金」.
+        var invoice = Bill(Ntt("2026-11") with { Plan = "entry", Components = 3, PlansDuringMonth = ["advanced", "entry"] });
 
         var line = invoice.Lines.Single(l => l.Code == "operations");
-        Assert.Equal(120_000, line.Amount); // 4 × 30,000 (advanced)
+        Assert.Equal(15_000, line.Amount); // 3 × 5,000 (entry), not 3 × 30,000
+        Assert.Equal("§35-1, 別紙2 第2表 注", line.Clause);
+        Assert.Contains("変更後のプラン", line.Description.Ja, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "advanced", "standard", "entry" }, "entry", 120_000)]   // two changes: the dearest of the month (advanced, in force on the 1st)
+    [InlineData(new[] { "entry", "advanced", "standard" }, "standard", 120_000)] // the dearest was in force mid-month only
+    [InlineData(new[] { "entry", "standard", "entry" }, "entry", 60_000)]
+    [InlineData(new[] { "advanced", "standard" }, "entry", 120_000)]             // the month-end plan completes the list: advanced → standard → entry
+    public void SeveralPlanChangesInAMonth_BillTheDearestPlan(string[] plans, string monthEnd, long expected)
+    {
+        var invoice = Bill(Ntt() with { Plan = monthEnd, PlansDuringMonth = plans });
+
+        var line = invoice.Lines.Single(l => l.Code == "operations");
+        Assert.Equal(expected, line.Amount);
         Assert.Contains("注", line.Clause, StringComparison.Ordinal);
+        Assert.Contains("dearest", line.Description.En, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NoPlanChange_BillsThePlan()
+    {
+        var line = Bill(Ntt() with { PlansDuringMonth = ["standard"] }).Lines.Single(l => l.Code == "operations");
+
+        Assert.Equal((60_000L, "§35-1, 別紙2 第2表"), (line.Amount, line.Clause));
     }
 
     [Theory]
@@ -59,6 +84,18 @@ public class NttEastAwsOpsBillingTests
         Assert.Equal(45_000 + 100_000 + 200_000 + 50_000 + 40_000 + 400, invoice.Subtotal);
         Assert.Equal("§49", invoice.Lines.Single(l => l.Code == "qualified-invoice-fee").Clause);
         Assert.Equal(43_540, invoice.Tax);
+    }
+
+    [Fact]
+    public void QualifiedInvoiceFee_NotChargedOnAMonthWithNoOtherCharge()
+    {
+        // Issue 12 defect 6: §49 charges ¥400 「1請求ごとに」; the start month (no setup items, operations
+        // from the next month, §35-1) has nothing to invoice, so no invoice and no fee.
+        var invoice = Bill(Ntt("2026-10") with { QualifiedInvoiceRequested = true });
+
+        Assert.Empty(invoice.Lines);
+        Assert.Equal(0, invoice.Total);
+        Assert.Equal(400, Amount(Bill(Ntt() with { QualifiedInvoiceRequested = true }), "qualified-invoice-fee"));
     }
 
     [Fact]

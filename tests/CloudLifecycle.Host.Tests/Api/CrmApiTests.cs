@@ -184,6 +184,37 @@ public sealed class CrmApiTests : IAsyncLifetime
         Assert.Equal(before, await SnapshotAsync("BAD"));
     }
 
+    [Theory]
+    [InlineData(null, 8 * (50_000 + 22 * 21_000))]                                 // volume: 22 × 21,000
+    [InlineData("graduated", 8 * (50_000 + 5 * 30_000 + 15 * 25_000 + 2 * 21_000))]
+    [InlineData("volume", 8 * (50_000 + 22 * 21_000))]
+    public async Task Registration_ComponentPricing_PricesTheEarlyTerminationQuote(string? pricing, long expected)
+    {
+        var id = $"OPT-{pricing ?? "default"}";
+        var setting = pricing is null ? string.Empty : $$$""","componentPricing":"{{{pricing}}}" """;
+        await RegisterAsync(id, $$$"""{"contractId":"{{{id}}}","product":"optage-neutrix","startDate":"2026-06-01","plan":"premium","components":22,"windows":true{{{setting}}},"customer":{"name":"株式会社サンプル","email":"ops@example.jp"}}""");
+
+        // Ends 2026-09-30 inside the minimum term (to 2027-05-31): October–May, 8 months owed (§11-2).
+        var quote = await ApiTestServer.JsonAsync(await server.GetAsync($"/api/v1/contracts/{id}/quotes/cancellation?notice=2026-06-15&requested=2026-09-30"));
+
+        var charge = quote.GetProperty("charges").EnumerateArray().Single();
+        Assert.Equal(("§11-2", expected), (charge.GetProperty("clause").GetString(), charge.GetProperty("amount").GetInt64()));
+    }
+
+    [Theory]
+    [InlineData("optage-storage", "\"tiered\"", HttpStatusCode.BadRequest)]
+    [InlineData("optage-storage", "1", HttpStatusCode.BadRequest)]
+    [InlineData("eclect-aws", "\"graduated\"", HttpStatusCode.UnprocessableEntity)]
+    public async Task Registration_BadComponentPricing_IsRefusedNamingTheField(string product, string value, HttpStatusCode status)
+    {
+        var plan = product.StartsWith("optage", StringComparison.Ordinal) ? ""","plan":"standard","components":6""" : string.Empty;
+        var response = await server.PostAsync("/api/v1/contracts", $$$"""{"contractId":"BAD-CP","product":"{{{product}}}","startDate":"2026-06-01"{{{plan}}},"componentPricing":{{{value}}},"customer":{"name":"株式会社サンプル","email":"ops@example.jp"}}""");
+        var problem = await ApiTestServer.JsonAsync(response);
+
+        Assert.True(status == response.StatusCode, $"{(int)response.StatusCode} {problem}");
+        Assert.Equal("componentPricing", problem.GetProperty("field").GetString());
+    }
+
     [Fact]
     public async Task ContractRuleRefusal_NamesTheClause()
     {
@@ -399,5 +430,9 @@ public sealed class CrmApiTests : IAsyncLifetime
         Assert.Equal(["contractId", "customer", "product", "startDate"], register.GetProperty("required").EnumerateArray().Select(r => r.GetString()!).Order(StringComparer.Ordinal));
         Assert.False(register.GetProperty("additionalProperties").GetBoolean());
         Assert.Equal("date", register.GetProperty("properties").GetProperty("startDate").GetProperty("format").GetString());
+        var pricing = register.GetProperty("properties").GetProperty("componentPricing");
+        Assert.Equal(["volume", "graduated"], pricing.GetProperty("enum").EnumerateArray().Select(e => e.GetString()!));
+        Assert.Equal("volume", pricing.GetProperty("default").GetString());
+        Assert.Contains("別表2", pricing.GetProperty("description").GetString(), StringComparison.Ordinal);
     }
 }

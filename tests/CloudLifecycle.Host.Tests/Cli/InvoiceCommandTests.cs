@@ -35,7 +35,8 @@ public sealed class InvoiceCommandTests : IDisposable
     [Theory]
     [InlineData(201_300, "invoice", "--product", "nec-express5800", "--start", "2026-04-01", "--end", "2031-03-31", "--month", "2026-10", "--base-fee", "120000", "--unit-price", "180", "--quantity", "350", "--json")]
     [InlineData(66_000, "invoice", "--product", "ntt-east-aws-ops", "--start", "2026-10-15", "--month", "2026-11", "--plan", "standard", "--components", "4", "--json")]
-    [InlineData(678_700, "invoice", "--product", "optage-neutrix", "--start", "2026-04-01", "--month", "2026-10", "--plan", "premium", "--components", "22", "--windows", "--json")]
+    [InlineData(563_200, "invoice", "--product", "optage-neutrix", "--start", "2026-04-01", "--month", "2026-10", "--plan", "premium", "--components", "22", "--windows", "--json")]
+    [InlineData(678_700, "invoice", "--product", "optage-neutrix", "--start", "2026-04-01", "--month", "2026-10", "--plan", "premium", "--components", "22", "--windows", "--component-pricing", "graduated", "--json")]
     public void IssueExamples_Totals(long total, params string[] args) =>
         Assert.Equal(total, Json(args).GetProperty("total").GetInt64());
 
@@ -91,6 +92,45 @@ public sealed class InvoiceCommandTests : IDisposable
         Assert.Equal(JsonValueKind.Null, invoice.GetProperty("taxRate").ValueKind); // two rates: see taxSummaries
         Assert.Equal(2, invoice.GetProperty("taxSummaries").GetArrayLength());
         Assert.Equal(183_000 + 18_300 + 48 * 120_000, invoice.GetProperty("total").GetInt64());
+    }
+
+    [Theory]
+    [InlineData(null, "components 22 × 21,000 Windows prices", 21_000)]
+    [InlineData("volume", "components 22 × 21,000 Windows prices", 21_000)]
+    [InlineData("graduated", "components 5 × 30,000 + 15 × 25,000 + 2 × 21,000 Windows prices", null)]
+    public void OptageComponentLine_ShowsTheComputation_FromTheContractFile(string? pricing, string description, int? unitPrice)
+    {
+        var setting = pricing is null ? string.Empty : $$$""","componentPricing":"{{{pricing}}}" """;
+        var contract = File("optage.json", $$$"""{"product":"optage-neutrix","startDate":"2026-04-01","plan":"premium","components":22,"windows":true{{{setting}}}}""");
+
+        var line = Json("invoice", "--contract", contract, "--month", "2026-10", "--json").GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("code").GetString() == "managed-components");
+
+        Assert.Equal((description, "別表2"), (line.GetProperty("description").GetString(), line.GetProperty("clause").GetString()));
+        Assert.Equal(unitPrice, line.GetProperty("unitPrice").ValueKind == JsonValueKind.Null ? null : line.GetProperty("unitPrice").GetInt32());
+    }
+
+    [Fact]
+    public void ComponentPricing_OptionWinsOverTheContractFile()
+    {
+        var contract = File("optage.json", """{"product":"optage-storage","startDate":"2026-04-01","plan":"standard","components":21,"componentPricing":"graduated"}""");
+
+        var components = Json("invoice", "--contract", contract, "--month", "2026-10", "--component-pricing", "volume", "--json").GetProperty("lines")[1];
+
+        Assert.Equal(155_400, components.GetProperty("amount").GetInt64()); // 21 × 7,400
+    }
+
+    [Theory]
+    [InlineData("optage-neutrix", "tiered", "--component-pricing")]
+    [InlineData("eclect-aws", "graduated", "--component-pricing")]
+    public void ComponentPricing_Invalid_Exit2NamingTheOption(string product, string value, string expected)
+    {
+        var (exit, output, error) = Run("invoice", "--product", product, "--start", "2026-04-01", "--month", "2026-10", "--plan", "standard", "--components", "6",
+            "--aws-usage-usd", "1", "--fx-rate", "150", "--component-pricing", value);
+
+        Assert.Equal(2, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.Contains("別表2", error, StringComparison.Ordinal);
     }
 
     [Theory]
