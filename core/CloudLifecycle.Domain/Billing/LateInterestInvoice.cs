@@ -39,7 +39,7 @@ public static class LateInterestInvoice
             taxRate: InvoiceAssembler.OutOfScope);
         var input = new BillingInput { Product = billing.Product, ContractId = contractId, Start = interest.PaidOn, Month = month, Issuer = issuer, Recipient = recipient };
         // Out of scope of tax: no fraction to round, so the policy named here never changes a figure.
-        return InvoiceAssembler.Assemble(input, [line], dates, RoundingPolicy.Truncate, interest.Clause) with
+        return InvoiceAssembler.Assemble(input, [line], dates, RoundingRule.OurPolicy, interest.Clause) with
         {
             Number = Number(contractId, month, sequence),
             Kind = InvoiceKind.LateInterest,

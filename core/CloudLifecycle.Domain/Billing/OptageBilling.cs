@@ -81,7 +81,8 @@ public sealed class OptageBilling : ProductBilling
             throw new ContractRuleException("dueMonthsAfter", $"{monthsAfter}: the due date must be 1 to 3 months after the charge month", PaymentClause);
         }
 
-        return base.Dates(input) with { Due = input.Month.PlusMonths(monthsAfter).EndOfMonth() };
+        // 別表3-3: the end of the month the contract names, moved off bank holidays like every due date (民法 §142, PaymentDays).
+        return base.Dates(input) with { Due = OptageTerms.PaymentDueDate(input.Month, monthsAfter) };
     }
 
     protected override IEnumerable<InvoiceLine> Lines(BillingInput input)

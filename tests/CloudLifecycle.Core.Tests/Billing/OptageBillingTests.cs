@@ -199,7 +199,8 @@ public class OptageBillingTests
     [Fact]
     public void DueDate_Configurable()
     {
-        Assert.Equal(D("2026-12-31"), Bill(Optage() with { DueMonthsAfter = 2 }).DueDate);
+        // Two months after October: 2026-12-31, a bank holiday, so the next bank business day (民法 §142).
+        Assert.Equal(D("2027-01-04"), Bill(Optage() with { DueMonthsAfter = 2 }).DueDate);
         Assert.Equal("dueMonthsAfter", Assert.Throws<ContractRuleException>(() => Bill(Optage() with { DueMonthsAfter = 0 })).Field);
     }
 

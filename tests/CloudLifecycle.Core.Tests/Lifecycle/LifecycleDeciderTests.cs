@@ -133,10 +133,11 @@ public class LifecycleDeciderTests
     }
 
     [Theory]
-    [InlineData("2026-12-31", 0)]
-    [InlineData("2027-01-01", 1)]
-    [InlineData("2027-01-30", 1)]
-    [InlineData("2027-01-31", 2)]
+    // The month's due date 2026-12-31 is a bank holiday: it moves to Monday 2027-01-04 (民法 §142, PaymentDays).
+    [InlineData("2027-01-04", 0)]
+    [InlineData("2027-01-05", 1)]
+    [InlineData("2027-02-03", 1)]
+    [InlineData("2027-02-04", 2)]
     public void Decide_OverdueCheck_ChasesTheDayAfterTheDueDateThenEvery30Days(string today, int expectedStage)
     {
         var state = Registered(Neutrix(), "2026-04-01");

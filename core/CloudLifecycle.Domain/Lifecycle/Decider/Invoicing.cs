@@ -25,6 +25,11 @@ internal static class Invoicing
         Guards.EnsureMonthEnded(month, today);
 
         var invoice = BillingCatalog.For(state.Product).Invoice(BillingInputs.For(state, month));
+        if (invoice.Lines.Count == 0)
+        {
+            return NothingToInvoice(draft, month, number);
+        }
+
         draft.Add(new IssueInvoice(invoice, state.Customer.Language) { ContractId = state.ContractId });
         draft.Record(new HistoryEntry($"invoice/{invoice.Number}", today, "InvoiceIssued", invoice.DueDateClause,
             new Text($"{invoice.Number}を発行（{invoice.Total:N0}円、支払期日 {invoice.DueDate:uuuu-MM-dd}）", $"{invoice.Number} issued (¥{invoice.Total:N0}, due {invoice.DueDate:uuuu-MM-dd})")));
@@ -37,5 +42,24 @@ internal static class Invoicing
             OpenInvoices = invoice.Total > 0 ? [.. state.OpenInvoices, new OpenInvoice(invoice.Number, month, invoice.Total, invoice.Total, invoice.DueDate)] : state.OpenInvoices,
         };
         return (issued, new Consequence(new Text($"{invoice.Number}を発行しました", $"{invoice.Number} issued"), invoice.DueDateClause, invoice.DueDate, invoice.Total, invoice.Number));
+    }
+
+    /// <summary>
+    /// A month with no charge at all (ntt-east-aws-ops before operations start, §35-1) gets no invoice
+    /// and so no per-invoice fee (§49 「1請求ごとに」); the month is closed all the same, so usage told
+    /// for it later is refused like that of an invoiced month, and the history says why nothing was sent.
+    /// </summary>
+    private static FamilyOutcome NothingToInvoice(DecisionDraft draft, YearMonth month, string number)
+    {
+        var state = draft.Before;
+        var text = new Text($"{month:uuuu-MM}は請求する料金がないため、請求書（{number}）は発行しません", $"nothing to charge for {month:uuuu-MM}: no invoice ({number}) is issued");
+        draft.Record(new HistoryEntry($"event/nothing-to-invoice/{month:uuuu-MM}", draft.Today, "NothingToInvoice", string.Empty, text));
+        var closed = state with
+        {
+            InvoicedMonths = [.. state.InvoicedMonths, month],
+            Usage = [.. state.Usage.Where(u => u.Month != month)],
+            Outages = [.. state.Outages.Where(o => o.Month != month)],
+        };
+        return (closed, Consequence.Nothing(text) with { Changed = true });
     }
 }

@@ -54,11 +54,19 @@ internal static class ProviderNotices
     {
         var state = draft.Before;
         var earliest = terms.QuoteDeadline(notice.Rule, notice.NoticeDate);
-        var quote = notice.StatedDate is { } stated
-            ? terms.ValidateProviderEnd(notice.Rule, notice.NoticeDate, stated) is var checkedEnd
-                ? earliest with { Date = checkedEnd.End, Explanation = checkedEnd.Explanation }
-                : earliest
-            : earliest;
+        var quote = earliest;
+        if (notice.StatedDate is { } stated)
+        {
+            if (stated < earliest.Date)
+            {
+                throw new ContractRuleException("statedDate",
+                    $"the end {stated:uuuu-MM-dd} is too early: after a notice on {notice.NoticeDate:uuuu-MM-dd} the earliest end is {earliest.Date:uuuu-MM-dd} ({earliest.DateMeaning})", earliest.Clause);
+            }
+
+            var checkedEnd = terms.ValidateProviderEnd(notice.Rule, notice.NoticeDate, stated);
+            quote = earliest with { Date = checkedEnd.End, Explanation = checkedEnd.Explanation };
+        }
+
         draft.Record(new HistoryEntry($"event/provider/{notice.Rule}/{notice.NoticeDate:uuuu-MM-dd}", notice.NoticeDate, "ProviderNotice", quote.Clause, quote.Explanation));
         var end = state.Dates.End is { } planned && planned < quote.Date ? planned : quote.Date;
         var deadline = new EventDeadline(quote.Rule, quote.From, new Milestone(end, effect.Kind, quote.Clause, effect.Description), DeadlineEffect.EndsContract);

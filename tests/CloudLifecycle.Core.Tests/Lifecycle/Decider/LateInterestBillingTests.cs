@@ -84,3 +84,23 @@ public class LateInterestBillingTests
         Assert.Equal("§19", Assert.Single(afterWaiver.Commands.OfType<IssueInvoice>()).Invoice.Lines[0].Clause);
     }
 }
+
+/// <summary>ntt-east-aws-ops §49: 「1請求ごとに」 — a month with nothing to charge gets no invoice and so no fee (issue 12, defect 6).</summary>
+public class NothingToInvoiceTests
+{
+    [Fact]
+    public void MonthWithoutCharges_IssuesNoInvoice_ClosesTheMonth_AndSaysWhyInTheHistory()
+    {
+        // Operations start 2026-04-10 and are charged from the month after (§35-1): April carries nothing.
+        var state = Registered(Ntt() with { Profile = Ntt().Profile! with { QualifiedInvoice = true } }, "2026-04-10");
+
+        var decision = LifecycleDecider.Decide(state, new InvoiceMonth(YM("2026-04")), D("2026-05-01"));
+
+        Assert.Empty(decision.Commands.OfType<IssueInvoice>());
+        Assert.Empty(decision.Commands.OfType<EnqueueNotice>());
+        Assert.Empty(decision.State.OpenInvoices);
+        Assert.Contains(YM("2026-04"), decision.State.InvoicedMonths);
+        Assert.Single(decision.Commands.OfType<RecordMilestone>(), r => r.Entry.Kind == "NothingToInvoice");
+        Assert.Empty(LifecycleDecider.Decide(decision.State, new InvoiceMonth(YM("2026-04")), D("2026-05-02")).Commands);
+    }
+}
