@@ -19,6 +19,9 @@ public sealed record BillingInput
     /// <summary>As <see cref="ContractDates.End"/>: nec-express5800's usage period end; otherwise the cancellation date.</summary>
     public LocalDate? End { get; init; }
 
+    /// <summary>The end was set by the provider (OPTAGE §29-3, §5-3…), not the customer: no early-termination charge (§11-2).</summary>
+    public bool EndedByProvider { get; init; }
+
     public required YearMonth Month { get; init; }
 
     public required Issuer Issuer { get; init; }

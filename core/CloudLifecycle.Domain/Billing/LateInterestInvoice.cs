@@ -11,6 +11,9 @@ public enum InvoiceKind
 
     /// <summary>Late-payment interest on an invoice paid after its due date: <c>INV-{contract}-{yyyyMM}-L{n}</c>.</summary>
     LateInterest,
+
+    /// <summary>A sum the provider owes the customer (OPTAGE §29-3): a credit, <c>INV-{contract}-{yyyyMM}-C{n}</c>.</summary>
+    ProviderPayout,
 }
 
 /// <summary>

@@ -155,7 +155,8 @@ public sealed class OptageBilling : ProductBilling
             yield return downgrade;
         }
 
-        if (input.End is { } end && end.ToYearMonth() == input.Month && OptageTerms.RemainingMinimumTermMonths(input.Start, end) is var remaining and > 0)
+        // §11-2 「専ら当社の責に帰すべき事由による場合を除きます」: an end the provider set (§29-3, §5-3) owes no remaining months.
+        if (input.End is { } end && !input.EndedByProvider && end.ToYearMonth() == input.Month && OptageTerms.RemainingMinimumTermMonths(input.Start, end) is var remaining and > 0)
         {
             yield return InvoiceAssembler.Line("early-termination",
                 new Text($"最低利用期間内の解約：残り{remaining}か月分（月額{prescribed:N0}円）", $"ended inside the minimum term: the remaining {Text.Months(remaining)} at ¥{prescribed:N0} a month"),

@@ -30,6 +30,7 @@ public static class BillingInputs
             ContractId = state.ContractId,
             Start = state.Dates.Start,
             End = state.Dates.End,
+            EndedByProvider = state.Dates.EndedByProvider,
             Month = month,
             Issuer = state.Issuer,
             Recipient = state.Customer.Name,

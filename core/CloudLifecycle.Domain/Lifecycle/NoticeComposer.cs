@@ -77,8 +77,13 @@ public static class NoticeComposer
         Compose(state, $"invoice/{invoice.Number}", NoticeKind.InvoiceIssued, today,
             invoice.Kind == InvoiceKind.LateInterest
                 ? new Text($"【{state.Product}】遅延損害金のご請求（{invoice.Number}）", $"[{state.Product}] Late interest invoice {invoice.Number}")
+                : invoice.Kind == InvoiceKind.ProviderPayout
+                ? new Text($"【{state.Product}】当社による解除に伴うお支払い（{invoice.Number}、{-invoice.Total:N0}円）", $"[{state.Product}] Payment to you for our termination ({invoice.Number}, ¥{-invoice.Total:N0})")
                 : new Text($"【{state.Product}】{invoice.Month.Year}年{invoice.Month.Month}月分のご請求（{invoice.Number}）", $"[{state.Product}] Invoice {invoice.Number} for {invoice.Month:uuuu-MM}"),
-            [invoice.Kind == InvoiceKind.LateInterest
+            [invoice.Kind == InvoiceKind.ProviderPayout
+                ? new Text($"当社による利用契約の解除に伴い、{-invoice.Total:N0}円を{Iso(invoice.DueDate)}までにお支払いします（{invoice.DueDateClause}）。",
+                    $"As we end the contract, we pay you ¥{-invoice.Total:N0} by {Iso(invoice.DueDate)} ({invoice.DueDateClause}).")
+                : invoice.Kind == InvoiceKind.LateInterest
                 ? new Text($"{invoice.Refers}のお支払いが期日後となったため、遅延損害金のご請求書を発行しました。お支払期日は{Iso(invoice.DueDate)}です。",
                     $"{invoice.Refers} was paid after its due date; this invoice bills the late interest and is due on {Iso(invoice.DueDate)}.")
                 : new Text($"{invoice.Month.Year}年{invoice.Month.Month}月分のご請求書を発行しました。お支払期日は{Iso(invoice.DueDate)}です。",

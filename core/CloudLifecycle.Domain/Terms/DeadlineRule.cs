@@ -31,6 +31,12 @@ public sealed record DeadlineRule(
     /// </summary>
     public bool BoundsStatedEnd { get; init; }
 
+    /// <summary>
+    /// The provider ends the contract against a payment to the customer of this many months of the fees
+    /// in force at the notice, tax excluded (OPTAGE §29-3 「利用料金(消費税相当額を除きます。)3カ月分に相当する金員」); 0: no payment.
+    /// </summary>
+    public int PayoutMonths { get; init; }
+
     /// <summary>The rule read backwards: from a resulting date, the last day the event may happen to reach it.</summary>
     public DeadlineReverse? Reverse { get; init; }
 }

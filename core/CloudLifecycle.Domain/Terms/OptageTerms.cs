@@ -53,6 +53,9 @@ public sealed class OptageTerms : ContractTerms
     /// <summary>§29-3: 「契約者に対する30日前の通知をもって」.</summary>
     public const int ProviderTerminationNoticeDays = 30;
 
+    /// <summary>§29-3: the provider pays three months of the fees in force at the notice (tax excluded).</summary>
+    public const int ProviderTerminationPayoutMonths = 3;
+
     public override IReadOnlyList<DeadlineRule> DeadlineRules { get; } =
     [
         // §8 「申し込みを受けた日から60日以内に結果の通知を行わなかった場合、当社は当該申し込みを承諾しなかったものと
@@ -101,6 +104,7 @@ public sealed class OptageTerms : ContractTerms
                 $"a termination by the provider notified on {from:uuuu-MM-dd} takes effect on the day it states, no earlier than {date:uuuu-MM-dd} (30 days' notice; the provider pays three months of the fees at the time of the notice, tax excluded)"))
         {
             BoundsStatedEnd = true,
+            PayoutMonths = ProviderTerminationPayoutMonths,
             Reverse = new("the day the termination takes effect", "the last day to give notice",
                 end => end.PlusDays(-ProviderTerminationNoticeDays),
                 (from, date) => new Text(

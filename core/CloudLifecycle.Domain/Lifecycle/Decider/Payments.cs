@@ -20,6 +20,11 @@ internal static class Payments
             throw new ContractRuleException("amount", $"{payment.Amount} is not a payment");
         }
 
+        if (open.Outstanding < 0)
+        {
+            return PayOut(draft, open, payment);
+        }
+
         var billing = BillingCatalog.For(state.Product);
         // Each yen is late from the due date to the day it is paid: a partial payment owes interest on what it pays,
         // and what is still owed keeps running until its own payment (the late clause counts per amount in arrears).
@@ -45,6 +50,26 @@ internal static class Payments
 
         var billed = BillInterest(draft, paid, billing, open, interest);
         return (billed.State, new Consequence(text, interest.Clause, payment.PaidOn, interest.Interest, billed.Invoice.Number));
+    }
+
+    /// <summary>A sum owed to the customer (OPTAGE §29-3) is settled by paying it out: the amount is what was paid to the customer.</summary>
+    private static FamilyOutcome PayOut(DecisionDraft draft, OpenInvoice credit, PaymentReceived payment)
+    {
+        var state = draft.Before;
+        if (payment.Amount > -credit.Outstanding)
+        {
+            throw new ContractRuleException("amount", $"¥{payment.Amount:N0} is more than the ¥{-credit.Outstanding:N0} still owed to the customer on {credit.Number}");
+        }
+
+        var remaining = state.OpenInvoices.Where(i => i != credit).ToList();
+        if (credit.Outstanding + payment.Amount < 0)
+        {
+            remaining.Add(credit with { Outstanding = credit.Outstanding + payment.Amount });
+        }
+
+        var text = new Text($"{credit.Number}：お客様へ{payment.Amount:N0}円を支払済み", $"¥{payment.Amount:N0} paid out to the customer for {credit.Number}");
+        draft.Record(new HistoryEntry($"event/payout/{credit.Number}/{payment.PaidOn:uuuu-MM-dd}/{payment.Amount}", payment.PaidOn, "PaidOut", string.Empty, text));
+        return (state with { OpenInvoices = remaining }, new Consequence(text, EffectiveDate: payment.PaidOn, Amount: payment.Amount, InvoiceNumber: credit.Number));
     }
 
     /// <summary>The interest of a late payment goes on its own invoice at once, owed and chased like any charge.</summary>
@@ -74,6 +99,12 @@ internal static class Payments
         var sent = 0;
         foreach (var invoice in state.OpenInvoices)
         {
+            if (invoice.Outstanding <= 0)
+            {
+                chased.Add(invoice); // owed to the customer, not by them
+                continue;
+            }
+
             var daysOverdue = Period.Between(invoice.DueDate, today, PeriodUnits.Days).Days;
             var stagesDue = daysOverdue <= 0 ? 0 : ((daysOverdue - 1) / OverdueReminderIntervalDays) + 1;
             if (stagesDue > invoice.OverdueNoticesSent)

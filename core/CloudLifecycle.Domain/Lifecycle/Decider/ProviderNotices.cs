@@ -41,7 +41,7 @@ internal static class ProviderNotices
         }
 
         return effect.DeadlineEffect == DeadlineEffect.EndsContract
-            ? End(draft, terms, notice, effect)
+            ? End(draft, terms, rule, notice, effect)
             : Deadline(draft, terms, rule, notice, effect);
     }
 
@@ -50,7 +50,7 @@ internal static class ProviderNotices
     /// notice period (too early: refused naming the clause), or at the period's end when none is stated.
     /// A cancellation the customer already gave that ends earlier stands.
     /// </summary>
-    private static FamilyOutcome End(DecisionDraft draft, ContractTerms terms, ProviderNoticeGiven notice, ProviderNoticeRules.Effect effect)
+    private static FamilyOutcome End(DecisionDraft draft, ContractTerms terms, DeadlineRule rule, ProviderNoticeGiven notice, ProviderNoticeRules.Effect effect)
     {
         var state = draft.Before;
         var earliest = terms.QuoteDeadline(notice.Rule, notice.NoticeDate);
@@ -78,7 +78,21 @@ internal static class ProviderNotices
             Deadlines = [.. state.Deadlines, deadline],
         };
         draft.Enqueue(NoticeComposer.ProviderTermination(providerEnded, quote, end, draft.Today));
-        return (providerEnded, new Consequence(quote.Explanation, quote.Clause, end));
+        if (ProviderPayouts.For(state, rule, notice.NoticeDate, end, state.SupplementaryDocuments + 1) is not { } payout)
+        {
+            return (providerEnded, new Consequence(quote.Explanation, quote.Clause, end));
+        }
+
+        draft.Add(new IssueInvoice(payout, state.Customer.Language) { ContractId = state.ContractId });
+        draft.Record(new HistoryEntry($"invoice/{payout.Number}", draft.Today, "PayoutOwed", rule.Clause,
+            new Text($"{payout.Number}：当社から{-payout.Total:N0}円をお支払い（期日 {payout.DueDate:uuuu-MM-dd}）", $"{payout.Number}: ¥{-payout.Total:N0} owed to the customer (by {payout.DueDate:uuuu-MM-dd})")));
+        draft.Enqueue(NoticeComposer.InvoiceIssued(state, payout, draft.Today));
+        var owed = providerEnded with
+        {
+            SupplementaryDocuments = state.SupplementaryDocuments + 1,
+            OpenInvoices = [.. providerEnded.OpenInvoices, new OpenInvoice(payout.Number, payout.Month, payout.Total, payout.Total, payout.DueDate, BearsInterest: false)],
+        };
+        return (owed, new Consequence(quote.Explanation, quote.Clause, end, payout.Total, payout.Number));
     }
 
     /// <summary>
