@@ -101,7 +101,11 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
             SetupItems = body.SetupItems?.Select(i => new SetupItem(i.Item, i.Quantity)).ToList() ?? [],
             DueMonthsAfter = body.DueMonthsAfter,
         };
-        WithinBounds(call, () => AmountBounds.Check(profile));
+        WithinBounds(call, () =>
+        {
+            AmountBounds.Check(new ContractDates(body.StartDate, body.EndDate, body.RemovalDate));
+            AmountBounds.Check(profile);
+        });
         var issuer = body.Issuer is { } given ? new Issuer(given.Name, given.RegistrationNumber) : options.DefaultIssuer;
         var registration = new ContractRegistration(body.ContractId, body.Product,
             new Customer(body.Customer.Name, body.Customer.Email, body.Customer.Language),
@@ -252,6 +256,7 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
     private async Task<ApiResponse> StartBillingRunAsync(ApiCall call)
     {
         var body = ApiJson.Read<BillingRunBody>(call.Body);
+        WithinBounds(call, () => AmountBounds.Dates.Check(body.Month, "month"));
         var status = await billingRuns.StartAsync(body.Month, call.CancellationToken).ConfigureAwait(false);
         var self = $"{CrmApiOptions.BasePath}/billing-runs/{status.Month:uuuu-MM}";
         return ApiResponse.Of(202, BillingRunView.Of(status, self), new Dictionary<string, string> { ["Location"] = self });
@@ -328,7 +333,9 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
     {
         var text = call.Query[name].ToString();
         var parsed = LocalDatePattern.Iso.Parse(text);
-        return parsed.Success ? parsed.Value : throw ApiException.BadRequest(name, $"'{text}' is not a date (yyyy-MM-dd)");
+        var date = parsed.Success ? parsed.Value : throw ApiException.BadRequest(name, $"'{text}' is not a date (yyyy-MM-dd)");
+        WithinBounds(call, () => AmountBounds.Dates.Check(date, name));
+        return date;
     }
 
     private static int? OptionalInteger(ApiCall call, string name, int min, int max)

@@ -1,6 +1,8 @@
 using System.Globalization;
 using CloudLifecycle.Core.Billing;
+using CloudLifecycle.Core.Calendars;
 using CloudLifecycle.Core.Lifecycle;
+using NodaTime;
 
 namespace CloudLifecycle.Core.Contracts;
 
@@ -28,8 +30,32 @@ public sealed record AmountBound(string What, decimal Minimum, decimal Maximum, 
     }
 }
 
+/// <summary>The documented range of the dates an input may carry: a date outside it is refused naming the field.</summary>
+public sealed record DateBound(string What, LocalDate First, LocalDate Last)
+{
+    public bool Contains(LocalDate date) => date >= First && date <= Last;
+
+    public string Range => string.Create(CultureInfo.InvariantCulture, $"from {First:uuuu-MM-dd} to {Last:uuuu-MM-dd}");
+
+    public void Check(LocalDate? date, string field)
+    {
+        if (date is { } given && !Contains(given))
+        {
+            throw new ContractRuleException(field, string.Create(CultureInfo.InvariantCulture, $"{given:uuuu-MM-dd} is out of bounds: {What} must be {Range}"));
+        }
+    }
+
+    public void Check(YearMonth? month, string field)
+    {
+        if (month is { } given && !(Contains(given.OnDayOfMonth(1)) && Contains(given.OnDayOfMonth(given.Calendar.GetDaysInMonth(given.Year, given.Month)))))
+        {
+            throw new ContractRuleException(field, string.Create(CultureInfo.InvariantCulture, $"{given:uuuu-MM} is out of bounds: {What} must be {Range}"));
+        }
+    }
+}
+
 /// <summary>
-/// The bounds of every amount the system accepts, in one place: the CRM API, the command line and the
+/// The bounds of every amount (and date) the system accepts, in one place: the CRM API, the command line and the
 /// domain read them from here. They are generous for any reseller's contract and tight enough that no
 /// arithmetic of an invoice can overflow: the largest invoice the bounds allow stays below 10^18 yen
 /// (an invoice total is a 64-bit integer, at most 9.2 × 10^18), so one absurd figure can neither crash a
@@ -65,6 +91,13 @@ public static class AmountBounds
     /// <summary>nec-express5800 §11-1: whole days down credited on one month's invoice (744 hours).</summary>
     public static readonly AmountBound OutageDays = new("outage days in a month", 0m, 31m, "days");
 
+    /// <summary>
+    /// Any date an input carries: the years the calendars cover (Japanese holidays 2000–2099), less a year at the
+    /// start for periods counted back and four at the end for deadlines, due dates and confidentiality counted
+    /// forward, so that nothing computed from an accepted date falls outside the calendars.
+    /// </summary>
+    public static readonly DateBound Dates = new("a date", new LocalDate(JapaneseHolidays.FirstYear + 1, 1, 1), new LocalDate(JapaneseHolidays.LastYear - 4, 12, 31));
+
     /// <summary>Every bound with its name, as the README and the OpenAPI document list them.</summary>
     public static IReadOnlyList<(string Name, AmountBound Bound)> All { get; } =
     [
@@ -76,11 +109,20 @@ public static class AmountBounds
     /// <summary>A month's usage, its fields named under <paramref name="prefix"/> (the decider's <c>usage.</c>).</summary>
     public static void Check(MonthUsage usage, string prefix = "usage.")
     {
+        Dates.Check(usage.Month, prefix + "month");
         UsdAmount.Check(usage.AwsUsageUsd, prefix + "awsUsageUsd");
         FxRate.Check(usage.FxRate, prefix + "fxRate");
         YenAmount.Check(usage.AwsUsageJpy, prefix + "awsUsageJpy");
         Quantity.Check(usage.Quantity, prefix + "quantity");
         YenAmount.Check(usage.ResourceFee, prefix + "resourceFee");
+    }
+
+    /// <summary>A contract's dates: start, end, removal.</summary>
+    public static void Check(ContractDates dates)
+    {
+        Dates.Check(dates.Start, "start");
+        Dates.Check(dates.End, "end");
+        Dates.Check(dates.RemovalDate, "removalDate");
     }
 
     /// <summary>The prices and options a contract is registered with.</summary>
@@ -108,13 +150,32 @@ public static class AmountBounds
                 Check(recorded.Usage);
                 break;
             case OutageReported reported:
+                Dates.Check(reported.Outage.Month, "outage.month");
                 OutageHours.Check(reported.Outage.Hours, "outage.hours");
+                Dates.Check(reported.Outage.KnownOn, "outage.knownOn");
+                Dates.Check(reported.Outage.AppliedOn, "outage.appliedOn");
                 break;
             case PlanChanged changed:
+                Dates.Check(changed.EffectiveFrom, "effectiveFrom");
                 Components.Check(changed.Components, "components");
                 break;
             case PaymentReceived payment:
+                Dates.Check(payment.PaidOn, "paid");
                 YenAmount.Check(payment.Amount, "amount");
+                break;
+            case CancellationRequested cancellation:
+                Dates.Check(cancellation.NoticeDate, "notice");
+                Dates.Check(cancellation.RequestedDate, "requested");
+                break;
+            case ExtensionRequested extension:
+                Dates.Check(extension.RequestDate, "requestDate");
+                Dates.Check(extension.NewEnd, "end");
+                break;
+            case ProviderNoticeGiven notice:
+                Dates.Check(notice.NoticeDate, "from");
+                break;
+            case InvoiceMonth invoice:
+                Dates.Check(invoice.Month, "month");
                 break;
         }
     }
@@ -125,6 +186,9 @@ public static class AmountBounds
     /// </summary>
     public static void Check(BillingInput input)
     {
+        Dates.Check(input.Start, "start");
+        Dates.Check(input.End, "end");
+        Dates.Check(input.Month, "month");
         UsdAmount.Check(input.AwsUsageUsd, "awsUsageUsd");
         FxRate.Check(input.FxRate, "fxRate");
         YenAmount.Check(input.AwsUsageJpy, "awsUsageJpy");

@@ -50,7 +50,8 @@ public sealed partial record ContractRegistration(
         }
 
         var profile = Profile ?? new BillingProfile();
-        // Prices and counts within their documented bounds, so that no month's invoice of this contract can overflow.
+        // Dates within the calendars, prices and counts within their documented bounds: no month's invoice of this contract can overflow.
+        AmountBounds.Check(Dates);
         AmountBounds.Check(profile);
         var state = new ContractState
         {

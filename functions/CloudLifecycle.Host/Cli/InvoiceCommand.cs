@@ -57,6 +57,7 @@ internal sealed class InvoiceCommand : ICommand
     {
         ["awsUsageUsd"] = "--aws-usage-usd", ["fxRate"] = "--fx-rate", ["awsUsageJpy"] = "--aws-usage-jpy", ["baseFee"] = "--base-fee",
         ["unitPrice"] = "--unit-price", ["quantity"] = "--quantity", ["components"] = "--components", ["resourceFee"] = "--resource-fee",
+        ["start"] = "--start", ["end"] = "--end", ["month"] = "--month",
     };
 
     /// <summary>Every figure within its documented bounds (exit 2 naming the option and the field), so that no invoice can overflow.</summary>

@@ -116,6 +116,44 @@ public sealed class ApiHardeningTests : IAsyncLifetime
         Assert.Equal(before, (await server.Stores.Contracts.GetAsync("C-1"))!.State.Version);
     }
 
+    public static TheoryData<string, string> Edges => new()
+    {
+        { "eclect-aws", "2001-01-01" }, { "eclect-aws", "2095-12-31" },
+        { "nec-express5800", "2001-01-01" }, { "nec-express5800", "2095-01-01" },
+        { "ntt-east-aws-ops", "2001-01-01" }, { "ntt-east-aws-ops", "2095-12-31" },
+        { "optage-neutrix", "2001-01-01" }, { "optage-neutrix", "2095-12-31" },
+        { "optage-storage", "2001-01-01" }, { "optage-storage", "2095-12-31" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Edges))]
+    public async Task ContractsAtTheEdgesOfTheDateBounds_AreAnsweredWithoutA5xx(string product, string start)
+    {
+        var id = $"E-{product}-{start}";
+        var plan = product.StartsWith("optage", StringComparison.Ordinal) || product == "ntt-east-aws-ops" ? ",\"plan\":\"standard\",\"components\":2" : string.Empty;
+        var nec = product == "nec-express5800" ? ",\"endDate\":\"2095-12-31\",\"baseFee\":120000,\"unitPrice\":180" : string.Empty;
+        var registered = await server.PostAsync("/api/v1/contracts",
+            $$"""{"contractId":"{{id}}","product":"{{product}}","startDate":"{{start}}","customer":{"name":"x","email":"x@example.jp"}{{plan}}{{nec}}}""");
+        var answers = new List<HttpResponseMessage>
+        {
+            registered,
+            await server.GetAsync($"/api/v1/contracts/{id}"),
+            await server.GetAsync($"/api/v1/contracts/{id}/timeline"),
+            await server.GetAsync($"/api/v1/contracts/{id}/calendar.ics"),
+            await server.GetAsync($"/api/v1/contracts/{id}/quotes/cancellation?notice=2095-12-31&requested=2095-12-31"),
+            await server.GetAsync($"/api/v1/contracts/{id}/quotes/cancellation?notice=2001-01-01&requested=2001-01-20"),
+            await server.PostAsync($"/api/v1/contracts/{id}/plan-changes", """{"effectiveFrom":"2095-12-31","plan":"advanced","components":3}"""),
+            await server.PostAsync($"/api/v1/contracts/{id}/usage", """{"month":"2095-12","awsUsageUsd":1,"fxRate":150,"quantity":1}"""),
+            await server.PostAsync($"/api/v1/contracts/{id}/extension-requests", """{"requestDate":"2026-06-01","newEnd":"2095-12-31"}"""),
+            await server.PostAsync($"/api/v1/contracts/{id}/outages", """{"month":"2095-12","hours":744,"knownOn":"2095-12-01","appliedOn":"2095-12-31"}"""),
+            await server.PostAsync($"/api/v1/contracts/{id}/provider-notices", """{"rule":"provider-termination","noticeDate":"2001-01-01"}"""),
+            await server.PostAsync($"/api/v1/contracts/{id}/cancellation-requests", """{"noticeDate":"2001-01-01","requestedDate":"2095-12-31"}"""),
+        };
+
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        Assert.All(answers, a => Assert.True((int)a.StatusCode < 500, $"{a.RequestMessage!.Method} {a.RequestMessage.RequestUri}: {(int)a.StatusCode} {a.Content.ReadAsStringAsync().Result}"));
+    }
+
     [Fact]
     public async Task TheCalendarLink_NeverComesFromTheHostHeader()
     {

@@ -50,6 +50,9 @@ internal sealed class ApiTestServer : IAsyncDisposable
 
     public HttpClient Client { get; private set; }
 
+    /// <summary>The test server itself, for requests an HttpClient would not send (any method, path, header or body).</summary>
+    public TestServer Server => app.GetTestServer();
+
     /// <summary>Today in Tokyo for the API (09:00 JST).</summary>
     public LocalDate Today
     {
