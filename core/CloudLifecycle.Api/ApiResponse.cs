@@ -91,6 +91,7 @@ public sealed class ApiException(int status, string slug, string field, string r
     private static string Title(int status, string slug) => (status, slug) switch
     {
         (422, "idempotency-key-reused") => "The Idempotency-Key was used for another request",
+        (422, "out-of-bounds") => "A value is outside its documented bounds",
         (500, _) => "The request could not be completed",
         (503, _) => "The contract is busy",
         (400, _) => "The request is malformed",

@@ -28,7 +28,11 @@ public sealed record ApiRoute(
 
     private string[] Segments { get; } = Template.Split('/');
 
-    /// <summary>Matches a path relative to the base (no leading '/'); route values are URL-decoded.</summary>
+    /// <summary>
+    /// Matches a path relative to the base (no leading '/'). The path is the server's decoded path, so a
+    /// route value is taken as it is: decoding it again would turn %252F into '/' (the server leaves %2F
+    /// encoded precisely so that it cannot split a segment).
+    /// </summary>
     public bool TryMatch(string path, out Dictionary<string, string> values)
     {
         values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -43,7 +47,7 @@ public sealed record ApiRoute(
             var segment = Segments[i];
             if (segment.StartsWith('{') && segment.EndsWith('}'))
             {
-                var value = Uri.UnescapeDataString(parts[i]);
+                var value = parts[i];
                 if (value.Length == 0)
                 {
                     return false;

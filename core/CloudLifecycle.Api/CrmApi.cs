@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CloudLifecycle.Core.Application;
 using CloudLifecycle.Core.Contracts;
+using CloudLifecycle.Core.Lifecycle;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -27,6 +28,12 @@ public sealed partial class CrmApi : IDisposable
     public const string ApiKeyHeader = "X-Api-Key";
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const int MaxIdempotencyKeyLength = 255;
+
+    /// <summary>Every response: nothing to load, never framed.</summary>
+    public const string ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+
+    /// <summary>HTML pages: their inline styles, nothing else; never framed; no base or form targets.</summary>
+    public const string HtmlContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
     private const int KeyLockStripes = 64;
 
     private readonly ApiKeyCheck keys;
@@ -34,11 +41,14 @@ public sealed partial class CrmApi : IDisposable
     private readonly ILogger logger;
     private readonly SemaphoreSlim[] keyLocks = Enumerable.Range(0, KeyLockStripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
     private readonly Lazy<byte[]> openApi;
+    private readonly CorsPolicy cors;
 
     public CrmApi(CrmApiOptions options, LifecycleStores stores, IContractEvents events, IBillingRuns billingRuns, ILogger? logger = null)
     {
+        options.Validate();
         Options = options;
         keys = new ApiKeyCheck(options);
+        cors = new CorsPolicy(options.CorsOrigins);
         idempotency = stores.Idempotency;
         this.logger = logger ?? NullLogger.Instance;
         Handlers = new CrmHandlers(options, stores, events, billingRuns, keys);
@@ -59,6 +69,11 @@ public sealed partial class CrmApi : IDisposable
         try
         {
             response = await DispatchAsync(context).ConfigureAwait(false);
+            if (response.Status >= 500)
+            {
+                // Every 5xx is logged, also those answered on purpose (a contract busy throughout).
+                LogAnswered(logger, context.Request.Method, Printable(context.Request.Path), response.Status);
+            }
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -67,11 +82,11 @@ public sealed partial class CrmApi : IDisposable
         catch (Exception e)
         {
             // Not the caller's fault: logged in full, answered without internals.
-            LogFailure(logger, context.Request.Method, context.Request.Path, e);
+            LogFailure(logger, context.Request.Method, Printable(context.Request.Path), e);
             response = ApiException.Problem(500, "internal", "request", "the request could not be completed; it may be retried with the same Idempotency-Key", null, context.Request.Path);
         }
 
-        await WriteAsync(context, response).ConfigureAwait(false);
+        await WriteAsync(context, cors.Apply(context.Request, response)).ConfigureAwait(false);
     }
 
     public void Dispose()
@@ -86,7 +101,12 @@ public sealed partial class CrmApi : IDisposable
     {
         var request = context.Request;
         var path = request.Path.Value ?? string.Empty;
-        if (path == CrmApiOptions.OpenApiPath && HttpMethods.IsGet(request.Method))
+        if (cors.Preflight(request) is { } preflight)
+        {
+            return preflight;
+        }
+
+        if (path == CrmApiOptions.OpenApiPath && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)))
         {
             return new ApiResponse(200, ApiResponse.Json, openApi.Value, new Dictionary<string, string>());
         }
@@ -115,6 +135,7 @@ public sealed partial class CrmApi : IDisposable
         try
         {
             var caller = Authenticate(request, route, match.Values);
+            CheckRouteValues(match.Values);
             CheckQuery(request.Query, route);
             return HttpMethods.IsPost(method)
                 ? await PostAsync(context, route, match.Values, caller).ConfigureAwait(false)
@@ -150,6 +171,32 @@ public sealed partial class CrmApi : IDisposable
             presented.Length == 0 ? "the X-Api-Key header is required" : "is not a valid API key",
             headers: new Dictionary<string, string> { ["WWW-Authenticate"] = "ApiKey header=\"X-Api-Key\"" });
     }
+
+    /// <summary>
+    /// Ids in the path are refused unless they can name what they name: a contract id (1–64 letters,
+    /// digits, '-', '_', '.'), an invoice number (INV-{contract id}-{yyyyMM}). A '/' (sent as %2F, or %252F
+    /// hoping for a second decoding), '%', a control character or any other letter never reaches a store.
+    /// </summary>
+    private static void CheckRouteValues(Dictionary<string, string> values)
+    {
+        if (values.TryGetValue("id", out var id) && !ContractRegistration.IsContractId(id))
+        {
+            throw ApiException.BadRequest("id", $"'{id}' is not a contract id (1–{ContractRegistration.MaxContractIdLength} letters, digits, '-', '_' or '.')");
+        }
+
+        if (values.TryGetValue("number", out var number) && !IsInvoiceNumber(number))
+        {
+            throw ApiException.BadRequest("number", $"'{number}' is not an invoice number (INV-{{contract id}}-{{yyyyMM}})");
+        }
+    }
+
+    private static bool IsInvoiceNumber(string number) =>
+        number.Length > 12 && number.StartsWith("INV-", StringComparison.Ordinal) && number[^7] == '-'
+        && number[^6..].All(char.IsAsciiDigit) && ContractRegistration.IsContractId(number[4..^7]);
+
+    /// <summary>A path as a log line may show it: control characters escaped, so a request cannot forge log lines.</summary>
+    private static string Printable(PathString path) =>
+        string.Concat((path.Value ?? string.Empty).Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
     private static void CheckQuery(IQueryCollection query, ApiRoute route)
     {
@@ -290,10 +337,18 @@ public sealed partial class CrmApi : IDisposable
                 }
             }
         }
-        catch (BadHttpRequestException e)
+        catch (BadHttpRequestException e) when (e.StatusCode == 413)
         {
-            // The server's own limit (or a broken upload) stopped the read.
-            throw new ApiException(e.StatusCode == 413 ? 413 : 400, e.StatusCode == 413 ? "body-too-large" : "invalid-body", "body", e.Message);
+            // The server's own limit stopped the read.
+            throw new ApiException(413, "body-too-large", "body", e.Message);
+        }
+        catch (Exception e) when (e is not ApiException and not OperationCanceledException)
+        {
+            // A body the server cannot read is the sender's fault, whatever the server throws for it: a chunk
+            // size of 0x80000000 or more overflows Kestrel's parser, a cut-off upload ends mid-chunk.
+            throw new ApiException(400, "invalid-body", "body", e is BadHttpRequestException bad
+                ? bad.Message
+                : "could not be read (malformed chunked encoding, or the upload was cut off)");
         }
 
         return buffer.ToArray();
@@ -309,7 +364,17 @@ public sealed partial class CrmApi : IDisposable
         }
 
         http.Headers.CacheControl = "no-cache";
-        if (response.Status == 304)
+        // The browser renders only what the content type says, loads nothing the page does not hold, and
+        // never frames it; the HTML pages (invoice, timeline) need their inline <style> and nothing else.
+        http.Headers.XContentTypeOptions = "nosniff";
+        var html = response.ContentType.StartsWith("text/html", StringComparison.OrdinalIgnoreCase);
+        http.Headers.ContentSecurityPolicy = html ? HtmlContentSecurityPolicy : ContentSecurityPolicy;
+        if (html)
+        {
+            http.Headers["Referrer-Policy"] = "no-referrer";
+        }
+
+        if (response.Status is 304 or 204)
         {
             return;
         }
@@ -325,6 +390,9 @@ public sealed partial class CrmApi : IDisposable
     /// <summary>A first response as stored under its Idempotency-Key.</summary>
     private sealed record StoredResponse(string Fingerprint, int Status, string ContentType, string Body, IReadOnlyDictionary<string, string> Headers);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed: answered 500")]
     private static partial void LogFailure(ILogger logger, string method, string path, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path}: answered {Status}")]
+    private static partial void LogAnswered(ILogger logger, string method, string path, int status);
 }

@@ -6,14 +6,21 @@ namespace CloudLifecycle.Api;
 
 /// <summary>
 /// Settings of the CRM API: the API keys (from configuration, <c>CloudLifecycle:ApiKeys</c>, never
-/// from the repository), the secret that signs calendar-feed links, the largest body accepted, and
-/// the issuer a registration gets when it names none.
+/// from the repository), the secret that signs calendar-feed links, the largest body accepted, the
+/// issuer a registration gets when it names none, the public address calendar links are built from
+/// and the browser origins allowed to call the API (CORS, off unless listed).
 /// </summary>
 public sealed record CrmApiOptions
 {
     public const string BasePath = "/api/v1";
     public const string OpenApiPath = "/openapi/v1.json";
     public const int DefaultMaxBodyBytes = 64 * 1024;
+
+    /// <summary>
+    /// An API key (and a configured feed secret) is at least this many characters: 32 random characters
+    /// from a 64-letter alphabet are 192 bits, beyond any guessing through the API.
+    /// </summary>
+    public const int MinSecretLength = 32;
 
     public required IReadOnlyList<string> ApiKeys { get; init; }
 
@@ -26,6 +33,71 @@ public sealed record CrmApiOptions
 
     /// <summary>Domain of calendar event UIDs.</summary>
     public string UidDomain { get; init; } = "cloudlifecycle.invalid";
+
+    /// <summary>
+    /// The address the API is reached at from outside (<c>CloudLifecycle:PublicBaseUrl</c>, e.g.
+    /// <c>https://crm-api.example.jp</c>): calendar subscription links are built from it, never from the
+    /// request's Host header, which the caller controls. Unset: the link is relative to the API's own address.
+    /// </summary>
+    public Uri? PublicBaseUrl { get; init; }
+
+    /// <summary>Browser origins allowed to call the API (<c>CloudLifecycle:Cors:Origins</c>, e.g. <c>https://crm.example.jp</c>); none: CORS is off.</summary>
+    public IReadOnlyList<string> CorsOrigins { get; init; } = [];
+
+    /// <summary>Why <paramref name="secret"/> cannot be an API key or feed secret, or null when it can.</summary>
+    public static string? SecretProblem(string secret) =>
+        secret.Trim().Length < MinSecretLength
+            ? $"is {secret.Trim().Length} characters; at least {MinSecretLength} random characters are required (for example: openssl rand -base64 32)"
+            : null;
+
+    /// <summary>Why <paramref name="origin"/> cannot be a CORS origin (it must be scheme://host[:port], nothing more), or null when it can.</summary>
+    public static string? OriginProblem(string origin) =>
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"
+            && string.Equals(uri.GetLeftPart(UriPartial.Authority), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
+            ? null
+            : $"'{origin}' is not an origin: expected scheme://host[:port] (https://crm.example.jp), without a path; '*' is not accepted";
+
+    /// <summary>Why <paramref name="url"/> cannot be the public base URL, or null when it can.</summary>
+    public static string? PublicBaseUrlProblem(Uri url) =>
+        url.IsAbsoluteUri && url.Scheme is "https" or "http" && url.Query.Length == 0 && url.Fragment.Length == 0 && url.UserInfo.Length == 0
+            ? null
+            : $"'{url}' is not an http(s) address without query, fragment or user";
+
+    /// <summary>
+    /// Refuses options a host must not start with, naming the setting (<c>CloudLifecycle:ApiKeys:1</c>).
+    /// No key at all is not refused here: the API then answers every call 401 (<c>serve</c> refuses to start without one).
+    /// </summary>
+    public void Validate() => Validate(ApiKeys, FeedSecret, PublicBaseUrl, CorsOrigins);
+
+    /// <summary>As <see cref="Validate()"/>, on the settings before they become options (a host checks them at start-up).</summary>
+    public static void Validate(IReadOnlyList<string> apiKeys, string? feedSecret, Uri? publicBaseUrl, IReadOnlyList<string> corsOrigins)
+    {
+        for (var i = 0; i < apiKeys.Count; i++)
+        {
+            if (SecretProblem(apiKeys[i]) is { } problem)
+            {
+                throw new InvalidOperationException($"CloudLifecycle:ApiKeys:{i} {problem}");
+            }
+        }
+
+        if (feedSecret is { } secret && SecretProblem(secret) is { } feedProblem)
+        {
+            throw new InvalidOperationException($"CloudLifecycle:FeedSecret {feedProblem}");
+        }
+
+        if (publicBaseUrl is { } url && PublicBaseUrlProblem(url) is { } urlProblem)
+        {
+            throw new InvalidOperationException($"CloudLifecycle:PublicBaseUrl: {urlProblem}");
+        }
+
+        for (var i = 0; i < corsOrigins.Count; i++)
+        {
+            if (OriginProblem(corsOrigins[i]) is { } originProblem)
+            {
+                throw new InvalidOperationException($"CloudLifecycle:Cors:Origins:{i}: {originProblem}");
+            }
+        }
+    }
 }
 
 /// <summary>

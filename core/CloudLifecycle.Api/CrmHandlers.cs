@@ -102,6 +102,11 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
             SetupItems = body.SetupItems?.Select(i => new SetupItem(i.Item, i.Quantity)).ToList() ?? [],
             DueMonthsAfter = body.DueMonthsAfter,
         };
+        WithinBounds(call, () =>
+        {
+            AmountBounds.Check(new ContractDates(body.StartDate, body.EndDate, body.RemovalDate));
+            AmountBounds.Check(profile);
+        });
         var issuer = body.Issuer is { } given ? new Issuer(given.Name, given.RegistrationNumber) : options.DefaultIssuer;
         var registration = new ContractRegistration(body.ContractId, body.Product,
             new Customer(body.Customer.Name, body.Customer.Email, body.Customer.Language),
@@ -166,6 +171,7 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
         var body = ApiJson.Read<TBody>(call.Body);
         var expected = ExpectedVersion(call);
         var trigger = toTrigger(body) with { EventId = call.EventId };
+        WithinBounds(call, () => AmountBounds.Check(trigger));
         IReadOnlyList<ChargeView>? charges = null;
         if (trigger is CancellationRequested cancellation)
         {
@@ -251,6 +257,7 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
     private async Task<ApiResponse> StartBillingRunAsync(ApiCall call)
     {
         var body = ApiJson.Read<BillingRunBody>(call.Body);
+        WithinBounds(call, () => AmountBounds.Dates.Check(body.Month, "month"));
         var status = await billingRuns.StartAsync(body.Month, call.CancellationToken).ConfigureAwait(false);
         var self = $"{CrmApiOptions.BasePath}/billing-runs/{status.Month:uuuu-MM}";
         return ApiResponse.Of(202, BillingRunView.Of(status, self), new Dictionary<string, string> { ["Location"] = self });
@@ -272,8 +279,9 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
         var asOf = state.ProcessedThrough ?? state.RegisteredOn;
         var upcoming = ContractOverview.Plan(state).Where(m => m.Date > asOf).Select(MilestoneView.Of).ToList();
         var self = ContractPath(state.ContractId);
+        // Built from the configured public address, never from the request's Host header (the caller's to choose).
         var subscription = keys.FeedToken(state.ContractId) is { } token
-            ? $"{call.Request.Scheme}://{call.Request.Host}{self}/calendar.ics?token={token}"
+            ? $"{PublicBase()}{self}/calendar.ics?token={token}"
             : null;
         return new ContractView(state.ContractId, state.Product, state.Status, state.Customer, state.Dates.Start, state.PlanningDates.End, state.Dates.RemovalDate,
             state.Issuer.RegistrationNumber, state.RegisteredOn, state.ProcessedThrough, state.NextWake, state.Version, state.Cancellation, state.ProviderEndClause,
@@ -284,6 +292,22 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
             upcoming,
             history?.OrderBy(h => h.Date).ThenBy(h => h.Key, StringComparer.Ordinal).Select(HistoryView.Of).ToList(),
             new ContractLinks(self, self + "/invoices", self + "/calendar.ics", self + "/timeline", subscription));
+    }
+
+    /// <summary>The configured public base URL without its trailing '/', or empty (the link is then relative to the API's address).</summary>
+    private string PublicBase() => options.PublicBaseUrl is { } url ? url.AbsoluteUri.TrimEnd('/') : string.Empty;
+
+    /// <summary>Figures outside their documented bounds (<see cref="AmountBounds"/>) are a 422 naming the body's member, before anything is read or stored.</summary>
+    private static void WithinBounds(ApiCall call, Action check)
+    {
+        try
+        {
+            check();
+        }
+        catch (ContractRuleException e)
+        {
+            throw new ApiException(422, "out-of-bounds", call.Route.RenameField(e.Field), e.Reason);
+        }
     }
 
     private async Task<StoredContract> LoadAsync(string contractId, CancellationToken cancellationToken) =>
@@ -310,7 +334,9 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
     {
         var text = call.Query[name].ToString();
         var parsed = LocalDatePattern.Iso.Parse(text);
-        return parsed.Success ? parsed.Value : throw ApiException.BadRequest(name, $"'{text}' is not a date (yyyy-MM-dd)");
+        var date = parsed.Success ? parsed.Value : throw ApiException.BadRequest(name, $"'{text}' is not a date (yyyy-MM-dd)");
+        WithinBounds(call, () => AmountBounds.Dates.Check(date, name));
+        return date;
     }
 
     private static int? OptionalInteger(ApiCall call, string name, int min, int max)

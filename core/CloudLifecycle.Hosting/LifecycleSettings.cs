@@ -3,6 +3,7 @@ using Azure.Core;
 using Azure.Identity;
 using CloudLifecycle.Adapters.Email;
 using CloudLifecycle.Adapters.Tables;
+using CloudLifecycle.Api;
 using CloudLifecycle.Core.Application;
 using CloudLifecycle.Core.Billing;
 using Microsoft.Extensions.Configuration;
@@ -17,6 +18,28 @@ public sealed record StorageSettings(string? ConnectionString, Uri? TableEndpoin
     public StorageAccount Account() => UsesIdentity
         ? new StorageAccount(null, TableEndpoint, BlobEndpoint, Credential())
         : new StorageAccount(ConnectionString ?? "UseDevelopmentStorage=true");
+
+    /// <summary>
+    /// Where the stores are, for a log line: the account and the table endpoint, never the connection
+    /// string (its AccountKey is the account's password).
+    /// </summary>
+    public string Describe()
+    {
+        if (UsesIdentity)
+        {
+            return $"storage {TableEndpoint} (managed identity)";
+        }
+
+        try
+        {
+            var tables = Account().Tables();
+            return $"storage account {tables.AccountName} at {tables.Uri}";
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            return "storage: the connection string (CloudLifecycle:Storage:ConnectionString) cannot be read";
+        }
+    }
 
     // A user-assigned identity is named by its client id; without one, the usual chain (developer sign-in locally).
     private TokenCredential Credential() => ManagedIdentityClientId is { Length: > 0 } clientId
@@ -40,11 +63,17 @@ public sealed record LifecycleSettings(
 {
     public const string Section = "CloudLifecycle";
 
+    /// <summary>The address the CRM API is reached at from outside (<c>CloudLifecycle:PublicBaseUrl</c>); calendar links are built from it.</summary>
+    public Uri? PublicBaseUrl { get; init; }
+
+    /// <summary>Browser origins allowed to call the CRM API (<c>CloudLifecycle:Cors:Origins:0</c>, <c>:1</c>…); none: CORS is off.</summary>
+    public IReadOnlyList<string> CorsOrigins { get; init; } = [];
+
     public static LifecycleSettings From(IConfiguration configuration)
     {
         var section = configuration.GetSection(Section);
         var from = section["Smtp:From"] is { Length: > 0 } address ? address : "notices@cloudlifecycle.invalid";
-        return new LifecycleSettings(
+        var settings = new LifecycleSettings(
             new StorageSettings(
                 section["Storage:ConnectionString"],
                 Endpoint(section, "Storage:TableEndpoint"),
@@ -62,20 +91,36 @@ public sealed record LifecycleSettings(
                 HourlyQuota: Number(section, "Email:HourlyQuota", 100, 1, 1_000_000),
                 MessageIdDomain: section["Email:MessageIdDomain"] is { Length: > 0 } domain ? domain : "cloudlifecycle.invalid"),
             Number(section, "Billing:RunDay", 1, 1, 28),
-            section.GetSection("ApiKeys").GetChildren()
-                .OrderBy(c => int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : int.MaxValue)
-                .Select(c => c.Value?.Trim()).OfType<string>().Where(k => k.Length > 0).ToList(),
+            List(section, "ApiKeys"),
             section["FeedSecret"] is { Length: > 0 } secret ? secret : null,
-            section["Issuer:Name"] is { Length: > 0 } name && section["Issuer:RegistrationNumber"] is { Length: > 0 } registration ? new Issuer(name, registration) : null);
+            section["Issuer:Name"] is { Length: > 0 } name && section["Issuer:RegistrationNumber"] is { Length: > 0 } registration ? new Issuer(name, registration) : null)
+        {
+            PublicBaseUrl = Endpoint(section, "PublicBaseUrl"),
+            CorsOrigins = List(section, "Cors:Origins"),
+        };
+
+        // The API's own checks (key length, feed secret, origins), named as configured, so that a host stops at start-up.
+        foreach (var key in section.GetSection("ApiKeys").GetChildren().Where(c => c.Value is { Length: > 0 } value && !string.IsNullOrWhiteSpace(value)))
+        {
+            if (CrmApiOptions.SecretProblem(key.Value!) is { } problem)
+            {
+                throw new InvalidOperationException($"{Section}:ApiKeys:{key.Key} {problem}");
+            }
+        }
+
+        CrmApiOptions.Validate(settings.ApiKeys, settings.FeedSecret, settings.PublicBaseUrl, settings.CorsOrigins);
+        return settings;
     }
 
     /// <summary>The CRM API's options from these settings, for <paramref name="issuer"/> (the host decides how a missing issuer is reported).</summary>
-    public CloudLifecycle.Api.CrmApiOptions ApiOptions(Issuer issuer) => new()
+    public CrmApiOptions ApiOptions(Issuer issuer) => new()
     {
         ApiKeys = ApiKeys,
         FeedSecret = FeedSecret,
         DefaultIssuer = issuer,
         UidDomain = Delivery.MessageIdDomain,
+        PublicBaseUrl = PublicBaseUrl,
+        CorsOrigins = CorsOrigins,
     };
 
     /// <summary>The configuration of a local process: appsettings.json beside the program, then the environment.</summary>
@@ -88,6 +133,12 @@ public sealed record LifecycleSettings(
         section[key] is not { Length: > 0 } text ? null
         : Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" ? uri
         : throw new InvalidOperationException($"{Section}:{key}: '{text}' is not an http(s) address");
+
+    /// <summary>A list setting (<c>ApiKeys:0</c>, <c>ApiKeys:1</c>…) in index order, blanks skipped.</summary>
+    private static List<string> List(IConfiguration section, string key) =>
+        section.GetSection(key).GetChildren()
+            .OrderBy(c => int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : int.MaxValue)
+            .Select(c => c.Value?.Trim()).OfType<string>().Where(k => k.Length > 0).ToList();
 
     private static int Number(IConfiguration section, string key, int fallback, int min, int max) =>
         section[key] is not { Length: > 0 } text ? fallback

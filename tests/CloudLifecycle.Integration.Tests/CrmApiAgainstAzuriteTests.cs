@@ -105,6 +105,29 @@ public sealed class CrmApiAgainstAzuriteTests(TestServices services)
         Assert.Equal(months.Count, history);
     }
 
+    [Theory]
+    [InlineData("GET", "/api/v1/contracts/AZ-3%2Fx")]
+    [InlineData("GET", "/api/v1/contracts/AZ-3%252Fx")]
+    [InlineData("GET", "/api/v1/contracts/a%2Fb/invoices")]
+    [InlineData("GET", "/api/v1/contracts/a%23b/timeline")]
+    [InlineData("GET", "/api/v1/invoices/INV-a%2Fb-202606")]
+    [InlineData("POST", "/api/v1/contracts/AZ-3%2Fx/usage")]
+    [InlineData("POST", "/api/v1/contracts/AZ-3%252Fx/cancellation-requests")]
+    public async Task AnIdWithASlash_IsA4xxProblem_NeverReachingATableKey(string method, string path)
+    {
+        // Issue 13 §8: a '/' in an id (sent as %2F, or %252F decoded twice) made Table Storage refuse the key: a 500.
+        var stores = await AzureStorage.ConnectAsync(services.StorageConnectionString, NewPrefix());
+        await using var api = await ApiTestServer.StartAsync(stores, new LocalDate(2026, 6, 15));
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsync("/api/v1/contracts", ApiTestServer.Smallest("AZ-3"))).StatusCode);
+
+        var response = method == "GET"
+            ? await api.GetAsync(path)
+            : await api.PostAsync(path, """{"month":"2026-05","awsUsageUsd":1,"fxRate":150}""");
+
+        Assert.True((int)response.StatusCode is >= 400 and < 500, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal("application/problem+json", ApiTestServer.ContentType(response)!.MediaType);
+    }
+
     [Fact]
     public async Task ALargeFirstResponse_IsKeptWhole_InTheIdempotencyTable()
     {

@@ -179,6 +179,7 @@ public sealed class ContractWorkflow : IContractEvents
     /// </summary>
     public async Task<Decision> RaiseAsync(string contractId, Trigger trigger, long? expectedVersion, CancellationToken cancellationToken = default)
     {
+        AmountBounds.Check(trigger);
         using var held = await LockAsync(contractId, cancellationToken).ConfigureAwait(false);
         var stored = await Activities.LoadForEventAsync(contractId, expectedVersion, cancellationToken).ConfigureAwait(false);
         var whatIf = LifecycleDecider.Decide(stored.State, trigger, Today);

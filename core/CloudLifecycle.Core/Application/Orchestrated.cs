@@ -92,6 +92,7 @@ public sealed class OrchestratedContractEvents(LifecycleStores stores, IOrchestr
 
     public async Task<Decision> RaiseAsync(string contractId, Trigger trigger, long? expectedVersion, CancellationToken cancellationToken = default)
     {
+        AmountBounds.Check(trigger);
         var stored = await activities.LoadForEventAsync(contractId, expectedVersion, cancellationToken).ConfigureAwait(false);
 
         var identified = trigger.EventId is null ? trigger with { EventId = DerivedEventId(contractId, trigger, stored.State.Version) } : trigger;

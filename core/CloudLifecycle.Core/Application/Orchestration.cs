@@ -106,6 +106,8 @@ public static class LifecycleRound
             Decision decision;
             try
             {
+                // Figures outside their documented bounds are refused before the decider could store them.
+                AmountBounds.Check(trigger);
                 decision = LifecycleDecider.Decide(stored.State, trigger, today);
             }
             catch (ContractRuleException refused)

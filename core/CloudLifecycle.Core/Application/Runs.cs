@@ -42,16 +42,21 @@ public sealed record BillingTally(int Contracts, int Invoiced, int AlreadyInvoic
 /// written together (entity-group batches where the store has them) and the states saved under their
 /// ETags. A contract changed meanwhile is invoiced through its own round instead (an event), and one
 /// whose next wake-up moved earlier is woken through its round, so its timer follows.
+/// A page survives any one contract's failure: that contract is reported (id and reason) in the tally's
+/// failures and left as it was, to be invoiced by a later run once its data is put right; the others
+/// are invoiced.
 /// </summary>
 public sealed class MonthlyInvoicePage(LifecycleStores stores, IContractEvents events, IClock clock)
 {
+    /// <summary>The field a failure names when no contract rule explains it (an exception of the code or a store).</summary>
+    public const string UnexpectedFailureField = "contract";
+
     private readonly CommandExecutor executor = new(stores);
 
     public async Task<BillingTally> RunAsync(YearMonth month, LocalDate today, IReadOnlyList<StoredContract> page, CancellationToken cancellationToken = default)
     {
         var trigger = new InvoiceMonth(month);
-        int invoiced = 0, already = 0, notBillable = 0;
-        long total = 0;
+        int already = 0, notBillable = 0;
         var failures = new List<BillingRunFailure>();
         var decided = new List<(StoredContract Stored, Decision Decision)>(page.Count);
         foreach (var stored in page)
@@ -60,12 +65,12 @@ public sealed class MonthlyInvoicePage(LifecycleStores stores, IContractEvents e
             {
                 var decision = LifecycleDecider.Decide(stored.State, trigger, today);
                 decided.Add((stored, decision));
-                if (decision.Commands.OfType<IssueInvoice>().FirstOrDefault() is { } issued)
+                if (decision.Commands.OfType<IssueInvoice>().Any())
                 {
-                    invoiced++;
-                    total += issued.Invoice.Total;
+                    continue;
                 }
-                else if (stored.State.InvoicedMonths.Contains(month))
+
+                if (stored.State.InvoicedMonths.Contains(month))
                 {
                     already++;
                 }
@@ -82,33 +87,157 @@ public sealed class MonthlyInvoicePage(LifecycleStores stores, IContractEvents e
             {
                 failures.Add(new BillingRunFailure(stored.State.ContractId, e.Field, e.Reason, e.Clause));
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failures.Add(Explain(stored.State, month, e));
+            }
         }
 
         var changed = decided.Where(d => d.Decision.State.Version != d.Stored.State.Version).ToList();
-        await executor.ExecuteAsync(changed.SelectMany(d => d.Decision.Commands).ToList(), clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
-        var lost = await stores.Contracts.ReplaceManyAsync(changed.Select(d => d.Stored with { State = d.Decision.State }).ToList(), cancellationToken).ConfigureAwait(false);
-        foreach (var (stored, decision) in changed.Where(d => !lost.Contains(d.Stored.State.ContractId)))
+        var executed = await ExecuteAsync(changed, failures, cancellationToken).ConfigureAwait(false);
+        var (saved, lost) = await SaveAsync(executed, failures, cancellationToken).ConfigureAwait(false);
+        foreach (var (stored, decision) in saved)
         {
-            if (stored.State.NextWake is { } previous && previous != decision.State.NextWake)
+            try
             {
-                await stores.DueIndex.RemoveAsync(stored.State.ContractId, previous, cancellationToken).ConfigureAwait(false);
+                await RescheduleAsync(stored, decision, cancellationToken).ConfigureAwait(false);
             }
-
-            if (WakesEarlier(stored.State.NextWake, decision.State.NextWake))
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Saved outside the contract's round: a timer set for the later date would oversleep.
-                await events.RaiseAsync(stored.State.ContractId, new TimerFired { EventId = $"rescheduled/{decision.State.Version}" }, null, cancellationToken).ConfigureAwait(false);
+                failures.Add(new BillingRunFailure(stored.State.ContractId, "nextWake", $"invoiced, but its wake-up was not moved: {e.GetType().Name}: {e.Message}", null));
             }
         }
 
-        foreach (var contractId in lost)
+        var raised = new List<(StoredContract Stored, Decision Decision)>(lost.Count);
+        foreach (var (stored, decision) in lost)
         {
-            // Changed by its own round meanwhile: invoice it through the round, from the fresh state.
-            await events.RaiseAsync(contractId, trigger, null, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // Changed by its own round meanwhile: invoice it through the round, from the fresh state.
+                await events.RaiseAsync(stored.State.ContractId, trigger, null, cancellationToken).ConfigureAwait(false);
+                raised.Add((stored, decision));
+            }
+            catch (ContractRuleException e)
+            {
+                failures.Add(new BillingRunFailure(stored.State.ContractId, e.Field, e.Reason, e.Clause));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failures.Add(Explain(stored.State, month, e));
+            }
         }
 
-        return new BillingTally(page.Count, invoiced, already, notBillable, total, lost.Count, failures);
+        var issued = saved.Concat(raised).SelectMany(d => d.Decision.Commands.OfType<IssueInvoice>()).ToList();
+        return new BillingTally(page.Count, issued.Count, already, notBillable, issued.Sum(i => i.Invoice.Total), lost.Count, failures);
     }
+
+    /// <summary>
+    /// The page's commands written together; if that fails, each contract's on its own, so that one
+    /// contract's commands cannot stop the others'. A contract whose commands fail is reported and not saved.
+    /// </summary>
+    private async Task<List<(StoredContract Stored, Decision Decision)>> ExecuteAsync(List<(StoredContract Stored, Decision Decision)> changed, List<BillingRunFailure> failures, CancellationToken cancellationToken)
+    {
+        var now = clock.GetCurrentInstant();
+        try
+        {
+            await executor.ExecuteAsync(changed.SelectMany(d => d.Decision.Commands).ToList(), now, cancellationToken).ConfigureAwait(false);
+            return changed;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var executed = new List<(StoredContract Stored, Decision Decision)>(changed.Count);
+            foreach (var one in changed)
+            {
+                try
+                {
+                    // Every command is an upsert under a deterministic key: writing again what the batch wrote is harmless.
+                    await executor.ExecuteAsync(one.Decision.Commands, now, cancellationToken).ConfigureAwait(false);
+                    executed.Add(one);
+                }
+                catch (Exception failed) when (failed is not OperationCanceledException)
+                {
+                    failures.Add(Unexpected(one.Stored.State.ContractId, failed));
+                }
+            }
+
+            return executed;
+        }
+    }
+
+    /// <summary>
+    /// The states saved together under their ETags; if that fails, one at a time. Returns those saved and
+    /// those another writer changed meanwhile (lost), reporting any other failure.
+    /// </summary>
+    private async Task<(List<(StoredContract Stored, Decision Decision)> Saved, List<(StoredContract Stored, Decision Decision)> Lost)> SaveAsync(
+        List<(StoredContract Stored, Decision Decision)> executed, List<BillingRunFailure> failures, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var lostIds = await stores.Contracts.ReplaceManyAsync(executed.Select(d => d.Stored with { State = d.Decision.State }).ToList(), cancellationToken).ConfigureAwait(false);
+            return (executed.Where(d => !lostIds.Contains(d.Stored.State.ContractId)).ToList(), executed.Where(d => lostIds.Contains(d.Stored.State.ContractId)).ToList());
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            List<(StoredContract, Decision)> saved = [], lost = [];
+            foreach (var one in executed)
+            {
+                try
+                {
+                    await stores.Contracts.ReplaceAsync(one.Decision.State, one.Stored.ETag, cancellationToken).ConfigureAwait(false);
+                    saved.Add(one);
+                }
+                catch (ConcurrencyException)
+                {
+                    lost.Add(one);
+                }
+                catch (Exception failed) when (failed is not OperationCanceledException)
+                {
+                    failures.Add(Unexpected(one.Stored.State.ContractId, failed));
+                }
+            }
+
+            return (saved, lost);
+        }
+    }
+
+    private async Task RescheduleAsync(StoredContract stored, Decision decision, CancellationToken cancellationToken)
+    {
+        if (stored.State.NextWake is { } previous && previous != decision.State.NextWake)
+        {
+            await stores.DueIndex.RemoveAsync(stored.State.ContractId, previous, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (WakesEarlier(stored.State.NextWake, decision.State.NextWake))
+        {
+            // Saved outside the contract's round: a timer set for the later date would oversleep.
+            await events.RaiseAsync(stored.State.ContractId, new TimerFired { EventId = $"rescheduled/{decision.State.Version}" }, null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Why deciding a contract's month threw something other than a contract rule: a figure outside its
+    /// bounds (stored before the bounds were checked at the door) names its field; otherwise the exception.
+    /// </summary>
+    private static BillingRunFailure Explain(ContractState state, YearMonth month, Exception e)
+    {
+        try
+        {
+            AmountBounds.Check(BillingInputs.For(state, month));
+        }
+        catch (ContractRuleException bound)
+        {
+            return new BillingRunFailure(state.ContractId, bound.Field, bound.Reason, bound.Clause);
+        }
+        catch (Exception other) when (other is not OperationCanceledException)
+        {
+            // The state cannot even be read as a billing input: the original exception says more.
+        }
+
+        return Unexpected(state.ContractId, e);
+    }
+
+    private static BillingRunFailure Unexpected(string contractId, Exception e) =>
+        new(contractId, UnexpectedFailureField, $"{e.GetType().Name}: {e.Message}", null);
 
     private static bool WakesEarlier(LocalDate? before, LocalDate? after) =>
         after is { } next && (before is not { } previous || next < previous);

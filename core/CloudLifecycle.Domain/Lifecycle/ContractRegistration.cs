@@ -19,9 +19,17 @@ public sealed partial record ContractRegistration(
 {
     public const int MaxContractIdLength = 64;
 
+    /// <summary>
+    /// Whether <paramref name="contractId"/> can name a contract: 1–64 letters, digits, '-', '_' or '.',
+    /// starting with a letter or digit. Every stored id is one, so a caller can refuse anything else
+    /// (a '/', '%', a control character) before it reaches a store key or a path.
+    /// </summary>
+    public static bool IsContractId(string? contractId) =>
+        !string.IsNullOrEmpty(contractId) && contractId.Length <= MaxContractIdLength && ContractIdPattern().IsMatch(contractId);
+
     public ContractState ToState()
     {
-        if (string.IsNullOrWhiteSpace(ContractId) || ContractId.Length > MaxContractIdLength || !ContractIdPattern().IsMatch(ContractId))
+        if (!IsContractId(ContractId))
         {
             throw new ContractRuleException("contractId", $"'{ContractId}' must be 1–{MaxContractIdLength} letters, digits, '-', '_' or '.'");
         }
@@ -47,6 +55,9 @@ public sealed partial record ContractRegistration(
             throw new ContractRuleException("componentPricing", $"{TieredPricing.Name(profile.ComponentPricing)}: component pricing is an OPTAGE setting; {Product} has no banded component prices", "別表2");
         }
 
+        // Dates within the calendars, prices and counts within their documented bounds: no month's invoice of this contract can overflow.
+        AmountBounds.Check(Dates);
+        AmountBounds.Check(profile);
         var state = new ContractState
         {
             ContractId = ContractId,
@@ -64,7 +75,8 @@ public sealed partial record ContractRegistration(
         return state;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant)]
+    // \z, not $: '$' also matches before a final newline, which would let "C-1\n" through.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex ContractIdPattern();
 
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$", RegexOptions.CultureInvariant)]

@@ -32,6 +32,7 @@ internal sealed class InvoiceCommand : ICommand
             var other => throw new UsageException($"--lang: '{other}' is not ja or en"),
         };
         arguments.EnsureAllUsed(Name);
+        CheckBounds(input);
 
         var invoice = BillingCatalog.For(input.Product).Invoice(input);
         switch (format)
@@ -48,6 +49,27 @@ internal sealed class InvoiceCommand : ICommand
             default:
                 WriteText(stdout, invoice, language);
                 break;
+        }
+    }
+
+    /// <summary>The options that carry a figure, by the field <see cref="AmountBounds"/> names.</summary>
+    private static readonly Dictionary<string, string> FigureOptions = new(StringComparer.Ordinal)
+    {
+        ["awsUsageUsd"] = "--aws-usage-usd", ["fxRate"] = "--fx-rate", ["awsUsageJpy"] = "--aws-usage-jpy", ["baseFee"] = "--base-fee",
+        ["unitPrice"] = "--unit-price", ["quantity"] = "--quantity", ["components"] = "--components", ["resourceFee"] = "--resource-fee",
+        ["start"] = "--start", ["end"] = "--end", ["month"] = "--month",
+    };
+
+    /// <summary>Every figure within its documented bounds (exit 2 naming the option and the field), so that no invoice can overflow.</summary>
+    private static void CheckBounds(BillingInput input)
+    {
+        try
+        {
+            AmountBounds.Check(input);
+        }
+        catch (ContractRuleException e) when (FigureOptions.TryGetValue(e.Field, out var option))
+        {
+            throw new UsageException($"{option} ({e.Field}, or in the --contract/--usage file): {e.Reason}");
         }
     }
 
@@ -161,6 +183,8 @@ internal sealed class LateInterestCommand : ICommand
         {
             throw new UsageException("--amount: whole yen only");
         }
+
+        AmountBounds.YenAmount.Check(amount, "--amount");
 
         var interest = BillingCatalog.For(product).LateInterest.Compute((long)amount, due, paid);
         Output.Emit(stdout, json, LateInterestJson.From(product, interest),

@@ -82,6 +82,7 @@ internal sealed class ServeCommand(TextWriter log) : ICommand
         var urls = (arguments.Optional("urls") ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var outDir = Path.GetFullPath(arguments.Optional("out") ?? "out");
         arguments.EnsureAllUsed(Name);
+        IReadOnlyList<string> keys = once ? [] : ApiKeys();
         var services = Compose(embedded, outDir, SystemClock.Instance);
         if (once)
         {
@@ -89,13 +90,30 @@ internal sealed class ServeCommand(TextWriter log) : ICommand
             return;
         }
 
+        ServeAsync(services, keys, urls, tick, stdout).GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// The API keys from <c>CloudLifecycle__ApiKeys__0</c>, <c>__1</c>…: at least one, each at least
+    /// <see cref="CrmApiOptions.MinSecretLength"/> characters, or <c>serve</c> refuses to start naming the variable.
+    /// </summary>
+    internal static IReadOnlyList<string> ApiKeys()
+    {
         var keys = HostSettings.List("ApiKeys");
         if (keys.Count == 0)
         {
-            throw new UsageException($"no API key configured: set {ApiKeyVariable} (and __1, __2… for more) to a long random value; the CRM sends it as the X-Api-Key header");
+            throw new UsageException($"no API key configured: set {ApiKeyVariable} (and __1, __2… for more) to at least {CrmApiOptions.MinSecretLength} random characters (openssl rand -base64 32); the CRM sends it as the X-Api-Key header");
         }
 
-        ServeAsync(services, keys, urls, tick, stdout).GetAwaiter().GetResult();
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (CrmApiOptions.SecretProblem(keys[i]) is { } problem)
+            {
+                throw new UsageException($"CloudLifecycle__ApiKeys__{i.ToString(CultureInfo.InvariantCulture)} {problem}");
+            }
+        }
+
+        return keys;
     }
 
     /// <summary>The stores, clock and sender of <c>serve</c>, embedded or from configuration.</summary>
@@ -111,13 +129,28 @@ internal sealed class ServeCommand(TextWriter log) : ICommand
 
         var (stored, smtp) = Composition.Registered();
         var settings = Composition.Settings();
-        var where = settings.Storage.UsesIdentity ? $"{settings.Storage.TableEndpoint} (managed identity)" : settings.Storage.ConnectionString ?? "UseDevelopmentStorage=true";
-        return new ServeServices(stored, clock, smtp, $"storage {where}, SMTP {settings.Smtp.Host}:{settings.Smtp.Port}");
+        return new ServeServices(stored, clock, smtp, Describe(settings));
     }
 
-    /// <summary>The CRM API over <paramref name="services"/> with the keys and issuer from configuration.</summary>
-    internal static CrmApi CreateApi(ServeServices services, IReadOnlyList<string> apiKeys, ContractWorkflow workflow, IBillingRuns runs, Microsoft.Extensions.Logging.ILogger? logger = null) =>
-        new(Composition.Settings().ApiOptions(HostSettings.Issuer(null, null)) with { ApiKeys = apiKeys }, services.Stores, workflow, runs, logger);
+    /// <summary>What <c>serve</c> says it runs against: the storage account and endpoint (never the connection string and its key) and the SMTP server.</summary>
+    internal static string Describe(Hosting.LifecycleSettings settings) => $"{settings.Storage.Describe()}, SMTP {settings.Smtp.Host}:{settings.Smtp.Port}";
+
+    /// <summary>The CRM API over <paramref name="services"/> with the keys and issuer from configuration; every 5xx it answers is logged to <paramref name="log"/>.</summary>
+    internal static CrmApi CreateApi(ServeServices services, IReadOnlyList<string> apiKeys, ContractWorkflow workflow, IBillingRuns runs, TextWriter log) =>
+        new(Composition.Settings().ApiOptions(HostSettings.Issuer(null, null)) with { ApiKeys = apiKeys }, services.Stores, workflow, runs, new LineLogger(log));
+
+    /// <summary>The start-up lines on the API's security settings.</summary>
+    internal static IEnumerable<string> SecurityLines(CrmApiOptions options)
+    {
+        yield return string.Create(CultureInfo.InvariantCulture,
+            $"API keys: {options.ApiKeys.Count} configured, each at least {CrmApiOptions.MinSecretLength} characters (X-Api-Key); calendar links signed with {(options.FeedSecret is null ? "a secret derived from the first key" : "CloudLifecycle__FeedSecret")}");
+        yield return options.PublicBaseUrl is { } url
+            ? $"calendar subscription links: {url.AbsoluteUri.TrimEnd('/')}{CrmApiOptions.BasePath}/contracts/{{id}}/calendar.ics?token=…"
+            : $"calendar subscription links: relative ({CrmApiOptions.BasePath}/contracts/{{id}}/calendar.ics?token=…); set CloudLifecycle__PublicBaseUrl for absolute ones";
+        yield return options.CorsOrigins.Count == 0
+            ? "CORS: off (set CloudLifecycle__Cors__Origins__0 to allow a browser origin)"
+            : $"CORS: {string.Join(", ", options.CorsOrigins)}";
+    }
 
     private static async Task TickOnceAsync(ServeServices services, TextWriter stdout)
     {
@@ -131,11 +164,16 @@ internal sealed class ServeCommand(TextWriter log) : ICommand
     {
         var workflow = new ContractWorkflow(services.Stores, services.Clock);
         using var runs = new BackgroundBillingRuns(services.Stores, workflow, services.Clock);
-        using var api = CreateApi(services, keys, workflow, runs);
+        using var api = CreateApi(services, keys, workflow, runs, log);
         await using var app = ApiHost.Build(api, urls);
         await app.StartAsync().ConfigureAwait(false);
         var scheduler = new LocalScheduler(services.Stores, workflow, Composition.Delivery(services.Stores, services.Sender, services.Clock), Composition.BillingRunDay());
         await stdout.WriteLineAsync($"serving the CRM API on {string.Join(", ", urls)} ({services.Description}); billing run on day {scheduler.BillingRunDay}").ConfigureAwait(false);
+        foreach (var line in SecurityLines(api.Options))
+        {
+            await stdout.WriteLineAsync(line).ConfigureAwait(false);
+        }
+
         await stdout.WriteLineAsync($"OpenAPI: {urls[0]}{CrmApiOptions.OpenApiPath} · API: {urls[0]}{CrmApiOptions.BasePath}/contracts (X-Api-Key) · Ctrl+C stops").ConfigureAwait(false);
         await RunSchedulerAsync(scheduler, tick, stdout, app.Lifetime.ApplicationStopping).ConfigureAwait(false);
         await runs.WhenIdleAsync().ConfigureAwait(false);

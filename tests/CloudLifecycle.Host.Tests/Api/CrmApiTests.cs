@@ -130,7 +130,7 @@ public sealed class CrmApiTests : IAsyncLifetime
         var second = await server.GetAsync("/api/v1/contracts", r =>
         {
             r.Headers.Remove(CrmApi.ApiKeyHeader);
-            r.Headers.Add(CrmApi.ApiKeyHeader, "second-key-55aa");
+            r.Headers.Add(CrmApi.ApiKeyHeader, ApiTestServer.SecondKey);
         });
         var openApi = await server.GetAsync(CrmApiOptions.OpenApiPath, r => r.Headers.Remove(CrmApi.ApiKeyHeader));
 
@@ -347,12 +347,13 @@ public sealed class CrmApiTests : IAsyncLifetime
     public async Task Calendar_IsAnICalendarFeed_ReadableWithTheContractsToken()
     {
         var contract = await RegisterAsync("C-11");
-        var subscription = new Uri(contract.GetProperty("links").GetProperty("calendarSubscription").GetString()!);
+        // Without CloudLifecycle:PublicBaseUrl the link is relative to the API's own address.
+        var subscription = new Uri(new Uri("http://api.invalid"), contract.GetProperty("links").GetProperty("calendarSubscription").GetString()!);
         var withToken = await server.GetAsync(subscription.PathAndQuery, r => r.Headers.Remove(CrmApi.ApiKeyHeader));
         var ics = await withToken.Content.ReadAsStringAsync();
         var wrongToken = await server.GetAsync("/api/v1/contracts/C-11/calendar.ics?token=AAAAAAAAAAAAAAAAAAAAAAAA", r => r.Headers.Remove(CrmApi.ApiKeyHeader));
         var otherContract = await RegisterAsync("C-12");
-        var tokenOfAnother = await server.GetAsync("/api/v1/contracts/C-11/calendar.ics?" + new Uri(otherContract.GetProperty("links").GetProperty("calendarSubscription").GetString()!).Query.TrimStart('?'), r => r.Headers.Remove(CrmApi.ApiKeyHeader));
+        var tokenOfAnother = await server.GetAsync("/api/v1/contracts/C-11/calendar.ics?" + new Uri(new Uri("http://api.invalid"), otherContract.GetProperty("links").GetProperty("calendarSubscription").GetString()!).Query.TrimStart('?'), r => r.Headers.Remove(CrmApi.ApiKeyHeader));
 
         Assert.Equal(HttpStatusCode.OK, withToken.StatusCode);
         Assert.Equal("text/calendar", ApiTestServer.ContentType(withToken)!.MediaType);

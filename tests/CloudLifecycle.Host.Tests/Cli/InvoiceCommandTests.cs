@@ -163,6 +163,31 @@ public sealed class InvoiceCommandTests : IDisposable
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--aws-usage-usd", "awsUsageUsd", "eclect-aws", "--aws-usage-usd", "79228162514264337593543950335", "--fx-rate", "150")]
+    [InlineData("--fx-rate", "fxRate", "eclect-aws", "--aws-usage-usd", "100", "--fx-rate", "79228162514264337593543950335")]
+    [InlineData("--base-fee", "baseFee", "nec-express5800", "--base-fee", "79228162514264337593543950335", "--unit-price", "180", "--quantity", "1", "--end", "2031-03-31")]
+    [InlineData("--quantity", "quantity", "nec-express5800", "--base-fee", "120000", "--unit-price", "100000000", "--quantity", "79228162514264337593543950335", "--end", "2031-03-31")]
+    public void AFigureOutsideItsBound_Exit2NamingTheOptionAndTheField(string option, string field, string product, params string[] figures)
+    {
+        var (exit, output, error) = Run(["invoice", "--product", product, "--start", "2026-04-01", "--month", "2026-10", .. figures]);
+
+        Assert.Equal(2, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains(option, error, StringComparison.Ordinal);
+        Assert.Contains(field, error, StringComparison.Ordinal);
+        Assert.Contains("out of bounds", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LateInterest_OnAnAmountOutsideItsBound_Exit2NamingTheOption()
+    {
+        var (exit, _, error) = Run("late-interest", "--product", "eclect-aws", "--amount", "100000000000000000000", "--due", "2026-12-31", "--paid", "2027-02-15");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--amount", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void LateInterest_IssueExample()
     {

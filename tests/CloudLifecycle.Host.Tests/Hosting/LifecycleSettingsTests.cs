@@ -6,6 +6,9 @@ namespace CloudLifecycle.Host.Tests.Hosting;
 /// <summary>The settings both hosts read: Azure's identity-based storage, the defaults of a fresh machine, bad values named.</summary>
 public class LifecycleSettingsTests
 {
+    private const string First = "first-key-0123456789abcdefghijklmnopqrstuv";
+    private const string Second = "second-key-0123456789abcdefghijklmnopqrstu";
+
     private static LifecycleSettings From(params (string Key, string Value)[] values) =>
         LifecycleSettings.From(new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create("CloudLifecycle:" + v.Key, (string?)v.Value))).Build());
 
@@ -31,7 +34,7 @@ public class LifecycleSettingsTests
             ("Storage:BlobEndpoint", "https://stcl.blob.core.windows.net/"),
             ("Storage:ClientId", "00000000-0000-0000-0000-000000000001"),
             ("Smtp:Host", "smtp.azurecomm.net"), ("Smtp:Port", "587"), ("Smtp:StartTls", "true"),
-            ("ApiKeys:1", "second"), ("ApiKeys:0", "first"),
+            ("ApiKeys:1", Second), ("ApiKeys:0", First),
             ("Issuer:Name", "株式会社サンプル"), ("Issuer:RegistrationNumber", "T1234567890123"),
             ("Billing:RunDay", "5"));
 
@@ -41,7 +44,7 @@ public class LifecycleSettingsTests
         Assert.NotNull(account.Credential);
         Assert.Equal(new Uri("https://stcl.table.core.windows.net/"), account.TableEndpoint);
         Assert.Equal(("smtp.azurecomm.net", 587, true), (settings.Smtp.Host, settings.Smtp.Port, settings.Smtp.StartTls));
-        Assert.Equal(["first", "second"], settings.ApiKeys);
+        Assert.Equal([First, Second], settings.ApiKeys);
         Assert.Equal("T1234567890123", settings.Issuer!.RegistrationNumber);
         Assert.Equal(5, settings.BillingRunDay);
     }
@@ -52,10 +55,55 @@ public class LifecycleSettingsTests
     [InlineData("Billing:RunDay", "29", "Billing:RunDay")]
     [InlineData("Email:HourlyQuota", "0", "Email:HourlyQuota")]
     [InlineData("Storage:TableEndpoint", "stcl.table", "Storage:TableEndpoint")]
+    [InlineData("ApiKeys:0", "x", "ApiKeys:0")]
+    [InlineData("ApiKeys:0", "dev-key-change-me", "ApiKeys:0")]
+    [InlineData("ApiKeys:3", "0123456789012345678901234567890", "ApiKeys:3")]
+    [InlineData("FeedSecret", "short", "FeedSecret")]
+    [InlineData("PublicBaseUrl", "crm-api.example.jp", "PublicBaseUrl")]
+    [InlineData("PublicBaseUrl", "https://crm-api.example.jp/?x=1", "PublicBaseUrl")]
+    [InlineData("Cors:Origins:0", "*", "Cors:Origins:0")]
+    [InlineData("Cors:Origins:0", "https://crm.example.jp/app", "Cors:Origins:0")]
     public void BadValue_IsRefusedByName(string key, string value, string named)
     {
         var refused = Assert.Throws<InvalidOperationException>(() => From((key, value)));
 
         Assert.Contains("CloudLifecycle:" + named, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AShortApiKey_IsRefusedSayingHowLongAKeyMustBe()
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => From(("ApiKeys:0", "dev-key-change-me")));
+
+        Assert.Contains("at least 32", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("dev-key-change-me", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PublicBaseUrlAndCorsOrigins_ReachTheApiOptions()
+    {
+        var settings = From(("ApiKeys:0", First), ("PublicBaseUrl", "https://crm-api.example.jp/"),
+            ("Cors:Origins:1", "https://other.example.jp"), ("Cors:Origins:0", "https://crm.example.jp"));
+
+        var options = settings.ApiOptions(new CloudLifecycle.Core.Billing.Issuer("株式会社サンプル", "T1234567890123"));
+
+        Assert.Equal(new Uri("https://crm-api.example.jp/"), options.PublicBaseUrl);
+        Assert.Equal(["https://crm.example.jp", "https://other.example.jp"], options.CorsOrigins);
+        Assert.Empty(From().CorsOrigins);
+        Assert.Null(From().PublicBaseUrl);
+    }
+
+    [Fact]
+    public void StorageDescription_NamesTheAccountAndEndpoint_NeverTheKey()
+    {
+        const string key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+        var settings = From(("Storage:ConnectionString", $"DefaultEndpointsProtocol=https;AccountName=stcloudlifecycle;AccountKey={key};EndpointSuffix=core.windows.net"));
+
+        var described = settings.Storage.Describe();
+
+        Assert.Contains("stcloudlifecycle", described, StringComparison.Ordinal);
+        Assert.Contains("https://stcloudlifecycle.table.core.windows.net", described, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, described, StringComparison.Ordinal);
+        Assert.DoesNotContain("AccountKey", described, StringComparison.Ordinal);
     }
 }

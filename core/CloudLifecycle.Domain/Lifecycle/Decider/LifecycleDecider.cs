@@ -31,6 +31,8 @@ public static class LifecycleDecider
             return new Decision(state, [], Consequence.Nothing(new Text($"イベント {id} は適用済みです", $"event {id} was already applied")));
         }
 
+        // Figures outside their documented bounds never reach a rule, so no stored state can overflow a later invoice.
+        AmountBounds.Check(trigger);
         TriggerPolicy.EnsureAllowed(state, trigger.GetType());
         var draft = new DecisionDraft(state, today);
         var (next, consequence) = trigger switch
