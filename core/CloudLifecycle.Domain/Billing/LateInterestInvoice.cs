@@ -12,6 +12,9 @@ public enum InvoiceKind
     /// <summary>Late-payment interest on an invoice paid after its due date: <c>INV-{contract}-{yyyyMM}-L{n}</c>.</summary>
     LateInterest,
 
+    /// <summary>Amounts a clause makes due on their own date (nec-express5800 termination charges): <c>INV-{contract}-{yyyyMM}-P{n}</c>.</summary>
+    TerminationCharges,
+
     /// <summary>A sum the provider owes the customer (OPTAGE §29-3): a credit, <c>INV-{contract}-{yyyyMM}-C{n}</c>.</summary>
     ProviderPayout,
 }

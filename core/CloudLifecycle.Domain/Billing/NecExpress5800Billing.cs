@@ -112,6 +112,29 @@ public sealed class NecExpress5800Billing : ProductBilling
             -applied, clause, outage.DownDays, null, TaxTreatment.OutageCredit);
     }
 
+    /// <summary>
+    /// The termination amounts are due as their own clause says, not with the month (§5-1): §24-2
+    /// 「解約日において…直ちに」 and §13 「直ちに」 on the termination day, §25-2 「解除された月の翌月末日までに」 and
+    /// §26-3 「翌月に」 by the end of the next month — each dated by the terms' rule of that name.
+    /// </summary>
+    protected override (LocalDate Date, string Clause)? SeparatelyDue(BillingInput input, InvoiceLine line)
+    {
+        if (line.Code != "remaining-months" || input.Termination is not { } termination)
+        {
+            return null;
+        }
+
+        var rule = termination.Reason switch
+        {
+            NecTerminationReason.Cancellation => "cancellation-charges-due",
+            NecTerminationReason.EquipmentLoss => "equipment-loss-penalty-due",
+            NecTerminationReason.FalseStatement => "false-statement-termination-due",
+            _ => "breach-termination-penalty-due",
+        };
+        var due = Terms.QuoteDeadline(rule, termination.Date);
+        return (due.Date, due.Clause);
+    }
+
     private static InvoiceLine TerminationCharge(NecTermination termination, long baseFee, LocalDate usageEnd)
     {
         // The tax of each: TaxTreatment (§24-2 fees taxed; §13, §25-2, §26-3 penalties outside the scope).

@@ -34,6 +34,45 @@ public abstract class ProductBilling
     }
 
     /// <summary>
+    /// The month's invoice split by due date: the lines whose own clause sets when they are due
+    /// (<see cref="SeparatelyDue"/>: nec-express5800's termination amounts, §13/§24-2/§25-2/§26-3) go on
+    /// a document of their own, due as that clause says; the rest stays the month's invoice. Each
+    /// document rounds its tax once per rate, as a qualified invoice of its own.
+    /// </summary>
+    public IReadOnlyList<Invoice> InvoiceByDueDate(BillingInput input)
+    {
+        var invoice = Invoice(input);
+        var separate = invoice.Lines
+            .Select(line => (Line: line, Due: SeparatelyDue(input, line)))
+            .Where(x => x.Due is not null)
+            .GroupBy(x => x.Due!.Value)
+            .ToList();
+        if (separate.Count == 0)
+        {
+            return [invoice];
+        }
+
+        var moved = separate.SelectMany(g => g.Select(x => x.Line)).ToHashSet();
+        var documents = new List<Invoice> { InvoiceAssembler.Assemble(input, invoice.Lines.Where(l => !moved.Contains(l)).ToList(), (invoice.IssueDate, invoice.DueDate, invoice.DueDateClause), TaxRounding, TaxClause) };
+        var sequence = 0;
+        foreach (var group in separate)
+        {
+            // 「直ちに」 can be no earlier than the document that asks for the sum.
+            var due = group.Key.Date < invoice.IssueDate ? invoice.IssueDate : group.Key.Date;
+            documents.Add(InvoiceAssembler.Assemble(input, group.Select(x => x.Line).ToList(), (invoice.IssueDate, due, group.Key.Clause), TaxRounding, TaxClause) with
+            {
+                Number = $"{invoice.Number}-P{++sequence}",
+                Kind = InvoiceKind.TerminationCharges,
+            });
+        }
+
+        return documents;
+    }
+
+    /// <summary>When a line is due by a clause of its own rather than the month's payment clause; null: with the month.</summary>
+    protected virtual (LocalDate Date, string Clause)? SeparatelyDue(BillingInput input, InvoiceLine line) => null;
+
+    /// <summary>
     /// Issue and due dates of a document issued on <paramref name="issued"/> outside the monthly run
     /// (late interest): no clause dates it, so it is due as that month's own charges are (our policy).
     /// </summary>

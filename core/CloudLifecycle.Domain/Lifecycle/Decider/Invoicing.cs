@@ -24,24 +24,34 @@ internal static class Invoicing
 
         Guards.EnsureMonthEnded(month, today);
 
-        var invoice = BillingCatalog.For(state.Product).Invoice(BillingInputs.For(state, month));
-        if (invoice.Lines.Count == 0)
+        var documents = BillingCatalog.For(state.Product).InvoiceByDueDate(BillingInputs.For(state, month));
+        var invoice = documents[0];
+        if (documents.All(d => d.Lines.Count == 0))
         {
             return NothingToInvoice(draft, month, number);
         }
 
-        draft.Add(new IssueInvoice(invoice, state.Customer.Language) { ContractId = state.ContractId });
-        draft.Record(new HistoryEntry($"invoice/{invoice.Number}", today, "InvoiceIssued", invoice.DueDateClause,
-            new Text($"{invoice.Number}を発行（{invoice.Total:N0}円、支払期日 {invoice.DueDate:uuuu-MM-dd}）", $"{invoice.Number} issued (¥{invoice.Total:N0}, due {invoice.DueDate:uuuu-MM-dd})")));
-        draft.Enqueue(NoticeComposer.InvoiceIssued(state, invoice, today));
+        var open = new List<OpenInvoice>(state.OpenInvoices);
+        foreach (var document in documents.Where(d => d.Lines.Count > 0))
+        {
+            draft.Add(new IssueInvoice(document, state.Customer.Language) { ContractId = state.ContractId });
+            draft.Record(new HistoryEntry($"invoice/{document.Number}", today, "InvoiceIssued", document.DueDateClause,
+                new Text($"{document.Number}を発行（{document.Total:N0}円、支払期日 {document.DueDate:uuuu-MM-dd}）", $"{document.Number} issued (¥{document.Total:N0}, due {document.DueDate:uuuu-MM-dd})")));
+            draft.Enqueue(NoticeComposer.InvoiceIssued(state, document, today));
+            if (document.Total > 0)
+            {
+                open.Add(new OpenInvoice(document.Number, month, document.Total, document.Total, document.DueDate));
+            }
+        }
+
         var issued = state with
         {
             InvoicedMonths = [.. state.InvoicedMonths, month],
             Usage = [.. state.Usage.Where(u => u.Month != month)],
             Outages = [.. state.Outages.Where(o => o.Month != month)],
-            OpenInvoices = invoice.Total > 0 ? [.. state.OpenInvoices, new OpenInvoice(invoice.Number, month, invoice.Total, invoice.Total, invoice.DueDate)] : state.OpenInvoices,
+            OpenInvoices = open,
         };
-        return (issued, new Consequence(new Text($"{invoice.Number}を発行しました", $"{invoice.Number} issued"), invoice.DueDateClause, invoice.DueDate, invoice.Total, invoice.Number));
+        return (issued, new Consequence(new Text($"{invoice.Number}を発行しました", $"{invoice.Number} issued"), invoice.DueDateClause, invoice.DueDate, documents.Sum(d => d.Total), invoice.Number));
     }
 
     /// <summary>
