@@ -31,22 +31,29 @@ public sealed class ScheduledFunctions(
         Log.Delivery(logger, report.Sent, report.Retrying, report.GaveUp, report.QuotaReached);
     }
 
-    /// <summary>
-    /// Every 10 minutes: events no round acknowledged are raised again, and contract orchestrations that
-    /// stopped (failed or terminated) are started again from their stored state, so no contract's
-    /// reminders stop for longer than one pass.
-    /// </summary>
+    /// <summary>Every 10 minutes: events no round acknowledged are raised again (their stopped instances started first).</summary>
     [Function("ReconcileEvents")]
     public async Task ReconcileEventsAsync([TimerTrigger(TimerSchedules.Reconcile)] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         WarnIfLate(timer, "ReconcileEvents");
         InvocationOrchestrationClient.Bind(client);
-        var restarts = await restarter.RunAsync(cancellationToken).ConfigureAwait(false);
         var report = await reconciler.RunAsync(cancellationToken).ConfigureAwait(false);
         Log.Reconciled(logger, report.Examined, report.Acknowledged, report.Started, report.Raised, report.GivenUp);
-        if (restarts.Stopped > 0)
+    }
+
+    /// <summary>
+    /// Hourly: contract orchestrations that stopped (failed or terminated) are started again from their
+    /// stored state, so no contract's reminders stop for good when no event comes to restart it.
+    /// </summary>
+    [Function("RestartStoppedContracts")]
+    public async Task RestartStoppedContractsAsync([TimerTrigger(TimerSchedules.RestartStopped)] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        WarnIfLate(timer, "RestartStoppedContracts");
+        InvocationOrchestrationClient.Bind(client);
+        var report = await restarter.RunAsync(cancellationToken).ConfigureAwait(false);
+        if (report.Stopped > 0)
         {
-            Log.Restarted(logger, restarts.Stopped, restarts.Restarted);
+            Log.Restarted(logger, report.Stopped, report.Restarted);
         }
     }
 

@@ -96,7 +96,7 @@ public sealed class ContractOrchestrationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeadInstance_IsStartedAgainFromItsStoredState_ByTheReconcilersTimer_AndItsEventApplied()
+    public async Task DeadInstance_IsStartedAgainFromItsStoredState_ByTheRestartTimer_AndItsEventApplied()
     {
         await RegisterAsync("F-5", app.Today.PlusMonths(-1));
         await app.WaitForStatusAsync(Instance("F-5"), OrchestrationRuntimeStatus.Running);
@@ -109,7 +109,7 @@ public sealed class ContractOrchestrationTests : IAsyncLifetime
         app.Contracts.LoseSaves("F-5", lose: false);
         var stored = await app.ContractAsync("F-5");
 
-        await app.Function<ScheduledFunctions>().ReconcileEventsAsync(Timer(), app.Client, CancellationToken.None);
+        await app.Function<ScheduledFunctions>().RestartStoppedContractsAsync(Timer(), app.Client, CancellationToken.None);
 
         await app.WaitForStatusAsync(Instance("F-5"), OrchestrationRuntimeStatus.Running);
         Assert.Equal(new RoundInput("F-5", stored.State.NextWake), RoundInputOf(await app.InstanceAsync(Instance("F-5"))));

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using CloudLifecycle.Core.Application;
 using CloudLifecycle.Core.Application.InMemory;
@@ -85,6 +87,8 @@ internal sealed class FunctionsAppHost : IAsyncDisposable
         var responses = new OrchestratorResponses();
         var durable = await DurableTaskTestHost.StartAsync(binder.Register, new DurableTaskTestHostOptions
         {
+            // A port free now (the host's default is a random one, which another test run may hold).
+            Port = FreePort(),
             LoggerFactory = Environment.GetEnvironmentVariable("FUNCTIONS_TESTS_LOG") is { Length: > 0 }
                 ? LoggerFactory.Create(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Debug))
                 : null,
@@ -118,6 +122,13 @@ internal sealed class FunctionsAppHost : IAsyncDisposable
         return (context.Response.StatusCode, Encoding.UTF8.GetString(body.ToArray()));
     }
 
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public static TimerInfo Timer() => new() { IsPastDue = false };
 
     public async Task<StoredContract> ContractAsync(string contractId) =>
@@ -134,17 +145,6 @@ internal sealed class FunctionsAppHost : IAsyncDisposable
         {
             Assert.True(DateTime.UtcNow < deadline, $"not within {(patience ?? Patience).TotalSeconds} s: {what}");
             await Task.Delay(50);
-        }
-    }
-
-    /// <summary>Holds for <paramref name="period"/> (events that arrive meanwhile would show), then checks <paramref name="condition"/> still holds.</summary>
-    public static async Task StillAsync(string what, Func<Task<bool>> condition, TimeSpan period)
-    {
-        var end = DateTime.UtcNow + period;
-        while (DateTime.UtcNow < end)
-        {
-            Assert.True(await condition(), what);
-            await Task.Delay(100);
         }
     }
 

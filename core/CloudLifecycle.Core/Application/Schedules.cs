@@ -18,6 +18,15 @@ public static class TimerSchedules
 
     /// <summary>Every ten minutes: twice <see cref="PendingEventReconciler.Grace"/>, so an unacknowledged event waits at most fifteen.</summary>
     public const string Reconcile = "0 */10 * * * *";
+
+    /// <summary>
+    /// Hourly, at half past (clear of the daily run at the top of 00:00): the stopped-orchestration query
+    /// filters the Durable instances table by status, which Azure Storage answers by reading the whole
+    /// table (a million rows at a million contracts), too much for every ten minutes. An event for a
+    /// stopped contract restarts it at once anyway (<see cref="OrchestratedContractEvents.DeliverAsync"/>);
+    /// this pass is for contracts no event reaches, whose timer then fires at most an hour late.
+    /// </summary>
+    public const string RestartStopped = "0 30 * * * *";
 }
 
 /// <summary>
