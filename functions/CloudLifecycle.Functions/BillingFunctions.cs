@@ -3,7 +3,6 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
-using NodaTime;
 
 namespace CloudLifecycle.Functions;
 
@@ -12,7 +11,7 @@ namespace CloudLifecycle.Functions;
 /// <see cref="BillingRunOrchestration"/> over <see cref="BillingRunActivities"/>. A batch whose contract
 /// changed meanwhile raises the invoice event to that contract's orchestration, hence the client binding.
 /// </summary>
-public sealed class BillingFunctions(LifecycleStores stores, IClock clock)
+public sealed class BillingFunctions(BillingRunActivities activities)
 {
     [Function(Orchestrations.BillingRun)]
     public static async Task<string> RunBilling([OrchestrationTrigger] TaskOrchestrationContext context)
@@ -25,25 +24,28 @@ public sealed class BillingFunctions(LifecycleStores stores, IClock clock)
     }
 
     [Function(BillingActivityNames.PlanBillingBatches)]
-    public Task<string> PlanBillingBatches([ActivityTrigger] string input, [DurableClient] DurableTaskClient client, FunctionContext context) =>
-        Activities(client).RunJsonAsync(BillingActivityNames.PlanBillingBatches, input, context.CancellationToken);
+    public Task<string> PlanBillingBatches([ActivityTrigger] string input, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        RunAsync(BillingActivityNames.PlanBillingBatches, input, client, cancellationToken);
 
     [Function(BillingActivityNames.InvoiceBillingBatch)]
-    public Task<string> InvoiceBillingBatch([ActivityTrigger] string input, [DurableClient] DurableTaskClient client, FunctionContext context) =>
-        Activities(client).RunJsonAsync(BillingActivityNames.InvoiceBillingBatch, input, context.CancellationToken);
+    public Task<string> InvoiceBillingBatch([ActivityTrigger] string input, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        RunAsync(BillingActivityNames.InvoiceBillingBatch, input, client, cancellationToken);
 
     [Function(BillingActivityNames.RecordBillingProgress)]
-    public Task<string> RecordBillingProgress([ActivityTrigger] string input, [DurableClient] DurableTaskClient client, FunctionContext context) =>
-        Activities(client).RunJsonAsync(BillingActivityNames.RecordBillingProgress, input, context.CancellationToken);
+    public Task<string> RecordBillingProgress([ActivityTrigger] string input, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        RunAsync(BillingActivityNames.RecordBillingProgress, input, client, cancellationToken);
 
     [Function(BillingActivityNames.CompleteBillingRun)]
-    public Task<string> CompleteBillingRun([ActivityTrigger] string input, [DurableClient] DurableTaskClient client, FunctionContext context) =>
-        Activities(client).RunJsonAsync(BillingActivityNames.CompleteBillingRun, input, context.CancellationToken);
+    public Task<string> CompleteBillingRun([ActivityTrigger] string input, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        RunAsync(BillingActivityNames.CompleteBillingRun, input, client, cancellationToken);
 
     [Function(BillingActivityNames.RecordBillingFailure)]
-    public Task<string> RecordBillingFailure([ActivityTrigger] string input, [DurableClient] DurableTaskClient client, FunctionContext context) =>
-        Activities(client).RunJsonAsync(BillingActivityNames.RecordBillingFailure, input, context.CancellationToken);
+    public Task<string> RecordBillingFailure([ActivityTrigger] string input, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
+        RunAsync(BillingActivityNames.RecordBillingFailure, input, client, cancellationToken);
 
-    private BillingRunActivities Activities(DurableTaskClient client) =>
-        new(stores, new OrchestratedContractEvents(stores, new DurableOrchestrationClient(client), clock), clock);
+    private Task<string> RunAsync(string name, string input, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        InvocationOrchestrationClient.Bind(client);
+        return activities.RunJsonAsync(name, input, cancellationToken);
+    }
 }

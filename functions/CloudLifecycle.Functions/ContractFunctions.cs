@@ -22,22 +22,22 @@ public sealed class ContractFunctions(ContractActivities activities)
     }
 
     [Function(ActivityNames.LoadContract)]
-    public Task<string> LoadContract([ActivityTrigger] string input, FunctionContext context) =>
-        activities.RunJsonAsync(ActivityNames.LoadContract, input, context.CancellationToken);
+    public Task<string> LoadContract([ActivityTrigger] string input, CancellationToken cancellationToken) =>
+        activities.RunJsonAsync(ActivityNames.LoadContract, input, cancellationToken);
 
     [Function(ActivityNames.ExecuteCommands)]
-    public Task<string> ExecuteCommands([ActivityTrigger] string input, FunctionContext context) =>
-        activities.RunJsonAsync(ActivityNames.ExecuteCommands, input, context.CancellationToken);
+    public Task<string> ExecuteCommands([ActivityTrigger] string input, CancellationToken cancellationToken) =>
+        activities.RunJsonAsync(ActivityNames.ExecuteCommands, input, cancellationToken);
 
     [Function(ActivityNames.SaveContract)]
-    public Task<string> SaveContract([ActivityTrigger] string input, FunctionContext context) =>
-        activities.RunJsonAsync(ActivityNames.SaveContract, input, context.CancellationToken);
+    public Task<string> SaveContract([ActivityTrigger] string input, CancellationToken cancellationToken) =>
+        activities.RunJsonAsync(ActivityNames.SaveContract, input, cancellationToken);
 
     [Function(ActivityNames.RecordRefusal)]
-    public Task<string> RecordRefusal([ActivityTrigger] string input, FunctionContext context) =>
-        activities.RunJsonAsync(ActivityNames.RecordRefusal, input, context.CancellationToken);
+    public Task<string> RecordRefusal([ActivityTrigger] string input, CancellationToken cancellationToken) =>
+        activities.RunJsonAsync(ActivityNames.RecordRefusal, input, cancellationToken);
 
     [Function(ActivityNames.AcknowledgeEvent)]
-    public Task<string> AcknowledgeEvent([ActivityTrigger] string input, FunctionContext context) =>
-        activities.RunJsonAsync(ActivityNames.AcknowledgeEvent, input, context.CancellationToken);
+    public Task<string> AcknowledgeEvent([ActivityTrigger] string input, CancellationToken cancellationToken) =>
+        activities.RunJsonAsync(ActivityNames.AcknowledgeEvent, input, cancellationToken);
 }

@@ -23,4 +23,7 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Warning, "{Timer} fired late (last scheduled {Last}); it runs for the Tokyo day it runs on")]
     public static partial void Late(ILogger logger, string timer, DateTime? last);
+
+    [LoggerMessage(7, LogLevel.Warning, "{Stopped} contract orchestrations found stopped; {Restarted} started again from their stored state")]
+    public static partial void Restarted(ILogger logger, int stopped, int restarted);
 }

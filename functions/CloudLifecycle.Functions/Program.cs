@@ -1,6 +1,6 @@
 using Azure.Core.Serialization;
 using CloudLifecycle.Core.Application;
-using CloudLifecycle.Hosting;
+using CloudLifecycle.Functions;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +10,7 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 
 // The same registrations as the local host; only the event path differs (Durable orchestrations).
-builder.Services.AddCloudLifecycle(builder.Configuration).AddOrchestratedWorkflow();
+builder.Services.AddFunctionsApp(builder.Configuration);
 
 // Durable payloads travel as LifecycleJson text (WorkflowJson); the worker's own serializer then only
 // carries strings, but is given the same options so nothing it writes differs from the stores.

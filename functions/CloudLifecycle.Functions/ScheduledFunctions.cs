@@ -3,7 +3,6 @@ using CloudLifecycle.Hosting;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
-using NodaTime;
 
 namespace CloudLifecycle.Functions;
 
@@ -12,32 +11,50 @@ namespace CloudLifecycle.Functions;
 /// out in core (<see cref="DailyRuns"/>), because Flex Consumption on Linux ignores <c>WEBSITE_TIME_ZONE</c>.
 /// A late firing (<c>IsPastDue</c>) still runs: every job is idempotent and dated by when it runs.
 /// </summary>
-public sealed class ScheduledFunctions(LifecycleStores stores, LifecycleSettings settings, OutboxDelivery delivery, IClock clock, ILogger<ScheduledFunctions> logger)
+public sealed class ScheduledFunctions(
+    LifecycleSettings settings, DailyJob daily, OutboxDelivery delivery, PendingEventReconciler reconciler, StoppedContractRestarter restarter, ILogger<ScheduledFunctions> logger)
 {
     [Function("DailyRuns")]
-    public async Task DailyRunsAsync([TimerTrigger(TimerSchedules.DailyRuns)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context)
+    public async Task DailyRunsAsync([TimerTrigger(TimerSchedules.DailyRuns)] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         WarnIfLate(timer, "DailyRuns");
-        var orchestrations = new DurableOrchestrationClient(client);
-        var job = new DailyJob(stores, new OrchestratedContractEvents(stores, orchestrations, clock), new OrchestratedBillingRuns(stores, orchestrations, clock), clock);
-        var report = await job.RunAsync(settings.BillingRunDay, context.CancellationToken).ConfigureAwait(false);
+        InvocationOrchestrationClient.Bind(client);
+        var report = await daily.RunAsync(settings.BillingRunDay, cancellationToken).ConfigureAwait(false);
         Log.DailyRuns(logger, report.Today, report.InvoiceRunStarted, report.OverdueNotices);
     }
 
     [Function("OutboxDelivery")]
-    public async Task OutboxDeliveryAsync([TimerTrigger(TimerSchedules.OutboxDelivery)] TimerInfo timer, FunctionContext context)
+    public async Task OutboxDeliveryAsync([TimerTrigger(TimerSchedules.OutboxDelivery)] TimerInfo timer, CancellationToken cancellationToken)
     {
         WarnIfLate(timer, "OutboxDelivery");
-        var report = await delivery.DeliverAsync(context.CancellationToken).ConfigureAwait(false);
+        var report = await delivery.DeliverAsync(cancellationToken).ConfigureAwait(false);
         Log.Delivery(logger, report.Sent, report.Retrying, report.GaveUp, report.QuotaReached);
     }
 
+    /// <summary>Every 10 minutes: events no round acknowledged are raised again (their stopped instances started first).</summary>
     [Function("ReconcileEvents")]
-    public async Task ReconcileEventsAsync([TimerTrigger(TimerSchedules.Reconcile)] TimerInfo timer, [DurableClient] DurableTaskClient client, FunctionContext context)
+    public async Task ReconcileEventsAsync([TimerTrigger(TimerSchedules.Reconcile)] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         WarnIfLate(timer, "ReconcileEvents");
-        var report = await new PendingEventReconciler(stores, new DurableOrchestrationClient(client), clock).RunAsync(context.CancellationToken).ConfigureAwait(false);
+        InvocationOrchestrationClient.Bind(client);
+        var report = await reconciler.RunAsync(cancellationToken).ConfigureAwait(false);
         Log.Reconciled(logger, report.Examined, report.Acknowledged, report.Started, report.Raised, report.GivenUp);
+    }
+
+    /// <summary>
+    /// Hourly: contract orchestrations that stopped (failed or terminated) are started again from their
+    /// stored state, so no contract's reminders stop for good when no event comes to restart it.
+    /// </summary>
+    [Function("RestartStoppedContracts")]
+    public async Task RestartStoppedContractsAsync([TimerTrigger(TimerSchedules.RestartStopped)] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        WarnIfLate(timer, "RestartStoppedContracts");
+        InvocationOrchestrationClient.Bind(client);
+        var report = await restarter.RunAsync(cancellationToken).ConfigureAwait(false);
+        if (report.Stopped > 0)
+        {
+            Log.Restarted(logger, report.Stopped, report.Restarted);
+        }
     }
 
     private void WarnIfLate(TimerInfo timer, string name)

@@ -197,10 +197,15 @@ public sealed class OrchestratedBillingRuns(LifecycleStores stores, IOrchestrati
         LifecycleDecider.EnsureMonthEnded(month, Tokyo.Today(now));
         var instance = Orchestrations.BillingRunInstance(month);
         var fresh = new BillingRunStatus(month, BillingRunState.Running, now, now, 0, 0);
-        if (await statuses.GetAsync(month, cancellationToken).ConfigureAwait(false) is { State: BillingRunState.Running } running
-            && !await orchestrations.EnsureRunningAsync(Orchestrations.BillingRun, instance, new BillingRunInput(month), cancellationToken).ConfigureAwait(false))
+        if (await statuses.GetAsync(month, cancellationToken).ConfigureAwait(false) is { State: BillingRunState.Running } running)
         {
-            return running;
+            // Alive: left alone, its status returned as stored. Dead without having recorded why (its host
+            // stopped, or recording the failure failed too): started again, which is safe, since a run
+            // invoices nothing twice; the status is the new run's to write (a save here could overwrite its
+            // outcome), so the answer only says when it was restarted.
+            return await orchestrations.EnsureRunningAsync(Orchestrations.BillingRun, instance, new BillingRunInput(month), cancellationToken).ConfigureAwait(false)
+                ? running with { UpdatedAt = now }
+                : running;
         }
 
         // Stored before the start, so that a reader never finds an older month's outcome for a run under way.

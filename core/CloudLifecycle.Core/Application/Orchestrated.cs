@@ -15,7 +15,9 @@ public static class Orchestrations
     /// <summary>One per invoiced month (<see cref="BillingRunOrchestration"/>).</summary>
     public const string BillingRun = "BillingRunOrchestrator";
 
-    private const string ContractPrefix = "contract-";
+    /// <summary>What every contract's instance id starts with, and no other instance's.</summary>
+    public const string ContractPrefix = "contract-";
+
     private const string BillingRunPrefix = "billing-run-";
 
     /// <summary>
@@ -46,8 +48,19 @@ public interface IOrchestrationClient
     /// </summary>
     Task<bool> EnsureRunningAsync(string orchestrator, string instanceId, object input, CancellationToken cancellationToken = default);
 
-    /// <summary>Raises <see cref="LifecycleRound.EventName"/>; dropped by the runtime when the instance does not run.</summary>
-    Task RaiseEventAsync(string instanceId, Trigger trigger, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Raises <see cref="LifecycleRound.EventName"/> to an instance that is pending, running or suspended.
+    /// Returns false, having raised nothing, when the instance does not run (none, completed, failed or
+    /// terminated): Azure Storage refuses such a raise ("Cannot raise event … because instance is in …
+    /// state") and other back ends drop it, so the caller keeps the event pending and starts the instance.
+    /// </summary>
+    Task<bool> RaiseEventAsync(string instanceId, Trigger trigger, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Instances whose id starts with <paramref name="instanceIdPrefix"/> and that have stopped for good
+    /// (failed or terminated), at most <paramref name="max"/>: a contract's orchestration is never meant to.
+    /// </summary>
+    Task<IReadOnlyList<string>> StoppedInstancesAsync(string instanceIdPrefix, int max, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -98,8 +111,26 @@ public sealed class OrchestratedContractEvents(LifecycleStores stores, IOrchestr
         var identified = trigger.EventId is null ? trigger with { EventId = DerivedEventId(contractId, trigger, stored.State.Version) } : trigger;
         var whatIf = LifecycleDecider.Decide(stored.State, identified, Today);
         await stores.PendingEvents.PutAsync(Pending(contractId, identified.EventId!, identified), cancellationToken).ConfigureAwait(false);
-        await orchestrations.RaiseEventAsync(Orchestrations.ContractInstance(contractId), identified, cancellationToken).ConfigureAwait(false);
+        await DeliverAsync(orchestrations, contractId, stored.State.NextWake, identified, cancellationToken).ConfigureAwait(false);
         return whatIf;
+    }
+
+    /// <summary>
+    /// Raises an event to the contract's orchestration. One that does not run (it failed, was terminated,
+    /// or never started) is started again from the stored state and the event raised to the new instance,
+    /// which holds it until its first round waits. Whatever still fails stays pending for the reconciler:
+    /// the caller has stored the event, so it is answered as accepted either way, never with a 500.
+    /// </summary>
+    public static async Task<bool> DeliverAsync(IOrchestrationClient orchestrations, string contractId, LocalDate? nextWake, Trigger trigger, CancellationToken cancellationToken = default)
+    {
+        var instance = Orchestrations.ContractInstance(contractId);
+        if (await orchestrations.RaiseEventAsync(instance, trigger, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        await orchestrations.EnsureRunningAsync(Orchestrations.Contract, instance, new RoundInput(contractId, nextWake), cancellationToken).ConfigureAwait(false);
+        return await orchestrations.RaiseEventAsync(instance, trigger, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -173,8 +204,10 @@ public sealed class PendingEventReconciler(LifecycleStores stores, IOrchestratio
             }
 
             await stores.PendingEvents.PutAsync(pending with { LastRaisedAt = now, Deliveries = pending.Deliveries + 1 }, cancellationToken).ConfigureAwait(false);
-            await orchestrations.RaiseEventAsync(Orchestrations.ContractInstance(pending.ContractId), pending.Trigger, cancellationToken).ConfigureAwait(false);
-            raised++;
+            if (await OrchestratedContractEvents.DeliverAsync(orchestrations, pending.ContractId, stored.State.NextWake, pending.Trigger, cancellationToken).ConfigureAwait(false))
+            {
+                raised++;
+            }
         }
 
         return new ReconcileReport(stale.Count, acknowledged, started, raised, givenUp);
@@ -188,5 +221,49 @@ public sealed class PendingEventReconciler(LifecycleStores stores, IOrchestratio
             new Text($"{name}（{pending.EventId}）を{pending.Deliveries}回送りましたが処理されませんでした", $"{name} ({pending.EventId}) was raised {pending.Deliveries} times and never processed"));
         await stores.History.AppendAsync([new RecordMilestone(entry) { ContractId = state.ContractId }], cancellationToken).ConfigureAwait(false);
         await stores.PendingEvents.RemoveAsync(pending.ContractId, pending.EventId, cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>What one pass of <see cref="StoppedContractRestarter"/> did.</summary>
+public sealed record RestartReport(int Stopped, int Restarted);
+
+/// <summary>
+/// Notices contract orchestrations that have stopped and starts each again from its stored state. A
+/// contract's orchestration is meant to run for the contract's whole life (a closed contract still waits
+/// for events), but it fails when a round's activity gives up after its retries or its save keeps losing
+/// (<see cref="ConcurrencyException"/>), and an operator may terminate one; its timer then never fires and
+/// its reminders silently stop. The Durable runtime is asked for failed or terminated contract instances
+/// only (a query by status, not a scan of every contract), and each is started from the state it saved
+/// last: the round it died in was never saved, so it is decided again. The contract's history records the
+/// restart, once a day at most.
+/// </summary>
+public sealed class StoppedContractRestarter(LifecycleStores stores, IOrchestrationClient orchestrations, IClock clock)
+{
+    public const int PassSize = 500;
+
+    public async Task<RestartReport> RunAsync(CancellationToken cancellationToken = default)
+    {
+        var stopped = await orchestrations.StoppedInstancesAsync(Orchestrations.ContractPrefix, PassSize, cancellationToken).ConfigureAwait(false);
+        var restarted = 0;
+        var today = Tokyo.Today(clock.GetCurrentInstant());
+        foreach (var instance in stopped)
+        {
+            if (Orchestrations.ContractOf(instance) is not { } contractId
+                || await stores.Contracts.GetAsync(contractId, cancellationToken).ConfigureAwait(false) is not { } stored)
+            {
+                // Not a contract the stores know: nothing to carry on.
+                continue;
+            }
+
+            if (await orchestrations.EnsureRunningAsync(Orchestrations.Contract, instance, new RoundInput(contractId, stored.State.NextWake), cancellationToken).ConfigureAwait(false))
+            {
+                restarted++;
+                var entry = new HistoryEntry($"restarted/{LifecycleJson.Iso(today)}", today, "OrchestrationRestarted", string.Empty,
+                    new Text("契約のオーケストレーションが停止していたため、保存済みの状態から再開しました", "The contract's orchestration had stopped; it was started again from the stored state"));
+                await stores.History.AppendAsync([new RecordMilestone(entry) { ContractId = contractId }], cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return new RestartReport(stopped.Count, restarted);
     }
 }

@@ -18,6 +18,15 @@ public static class TimerSchedules
 
     /// <summary>Every ten minutes: twice <see cref="PendingEventReconciler.Grace"/>, so an unacknowledged event waits at most fifteen.</summary>
     public const string Reconcile = "0 */10 * * * *";
+
+    /// <summary>
+    /// Hourly, at half past (clear of the daily run at the top of 00:00): the stopped-orchestration query
+    /// filters the Durable instances table by status, which Azure Storage answers by reading the whole
+    /// table (a million rows at a million contracts), too much for every ten minutes. An event for a
+    /// stopped contract restarts it at once anyway (<see cref="OrchestratedContractEvents.DeliverAsync"/>);
+    /// this pass is for contracts no event reaches, whose timer then fires at most an hour late.
+    /// </summary>
+    public const string RestartStopped = "0 30 * * * *";
 }
 
 /// <summary>
@@ -104,8 +113,12 @@ public static class DailyRuns
         return new DailyRunPlan(today, today.Day >= billingRunDay ? today.ToYearMonth().PlusMonths(-1) : null);
     }
 
-    /// <summary>Whether the owed month must be started: never run, or its last run failed (a run in progress or done is left alone).</summary>
-    public static bool NeedsStart(BillingRunStatus? status) => status is null or { State: BillingRunState.Failed };
+    /// <summary>
+    /// Whether the owed month goes to <see cref="IBillingRuns.StartAsync"/>: unless it completed. A status
+    /// that says "running" may belong to a run that died before it could record its failure, so it is
+    /// handed on too: the start leaves a run that is alive alone and starts a dead one again.
+    /// </summary>
+    public static bool NeedsStart(BillingRunStatus? status) => status is not { State: BillingRunState.Completed };
 }
 
 /// <summary>What one daily firing did.</summary>
@@ -121,10 +134,13 @@ public sealed class DailyJob(LifecycleStores stores, IContractEvents events, IBi
     {
         var plan = DailyRuns.Plan(clock.GetCurrentInstant(), billingRunDay);
         YearMonth? started = null;
-        if (plan.MonthToInvoice is { } month && DailyRuns.NeedsStart(await billingRuns.GetAsync(month, cancellationToken).ConfigureAwait(false)))
+        if (plan.MonthToInvoice is { } month && await billingRuns.GetAsync(month, cancellationToken).ConfigureAwait(false) is var status && DailyRuns.NeedsStart(status))
         {
-            await billingRuns.StartAsync(month, cancellationToken).ConfigureAwait(false);
-            started = month;
+            // A run found alive comes back as it was stored: nothing was started.
+            if (await billingRuns.StartAsync(month, cancellationToken).ConfigureAwait(false) != status)
+            {
+                started = month;
+            }
         }
 
         var overdue = await new OverdueCheckRun(stores, events).RunAsync(cancellationToken).ConfigureAwait(false);

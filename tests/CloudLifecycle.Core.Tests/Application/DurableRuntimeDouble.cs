@@ -40,9 +40,16 @@ internal sealed class DurableRuntimeDouble(ContractActivities activities, IClock
         return Task.FromResult(true);
     }
 
-    public Task RaiseEventAsync(string instanceId, Trigger trigger, CancellationToken cancellationToken = default)
+    /// <summary>An instance that does not run refuses the event (as Azure Storage does); a stuck worker accepts and loses it.</summary>
+    public Task<bool> RaiseEventAsync(string instanceId, Trigger trigger, CancellationToken cancellationToken = default)
     {
-        if (LoseEvents || !instances.TryGetValue(instanceId, out var instance) || !instance.Running)
+        if (!instances.TryGetValue(instanceId, out var instance) || !instance.Running)
+        {
+            Dropped++;
+            return Task.FromResult(false);
+        }
+
+        if (LoseEvents)
         {
             Dropped++;
         }
@@ -51,8 +58,11 @@ internal sealed class DurableRuntimeDouble(ContractActivities activities, IClock
             instance.Events.Enqueue(WorkflowJson.WrapEvent(trigger));
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult(true);
     }
+
+    public Task<IReadOnlyList<string>> StoppedInstancesAsync(string instanceIdPrefix, int max, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<string>>(instances.Where(i => !i.Value.Running && i.Key.StartsWith(instanceIdPrefix, StringComparison.Ordinal)).Select(i => i.Key).Take(max).ToList());
 
     /// <summary>Runs contract rounds while any has an event queued or a timer due; returns how many ran.</summary>
     public async Task<int> RunRoundsAsync()

@@ -118,14 +118,17 @@ public class OrchestratedEventsTests
     }
 
     [Fact]
-    public async Task Event_DroppedBecauseTheOrchestrationHadStopped_IsRaisedAgainByTheReconciler_AndAppliedOnce()
+    public async Task Event_ForAStoppedOrchestration_StartsItAgain_AndIsAppliedOnce()
     {
         var azure = new Azure();
         await azure.Events.RegisterAsync(Eclect("C-1", "2026-04-01"));
         azure.Runtime.Terminate("contract-C-1");
 
         await azure.Events.RaiseAsync("C-1", Cancellation, null);
+        // The stopped instance refused it; the raise started a new one from the stored state and raised it there.
         Assert.Equal(1, azure.Runtime.Dropped);
+        Assert.Equal(2, azure.Runtime.Started);
+        Assert.Equal(["contract-C-1"], azure.Runtime.Running);
 
         // Within the grace the reconciler leaves it: the round may simply not have run yet.
         Assert.Equal(0, (await azure.Reconciler.RunAsync()).Examined);
@@ -134,7 +137,7 @@ public class OrchestratedEventsTests
         var report = await azure.Reconciler.RunAsync();
         await azure.Runtime.RunRoundsAsync();
 
-        Assert.Equal(new ReconcileReport(Examined: 1, Acknowledged: 0, Started: 1, Raised: 1, GivenUp: 0), report);
+        Assert.Equal(new ReconcileReport(Examined: 1, Acknowledged: 0, Started: 0, Raised: 1, GivenUp: 0), report);
         Assert.Equal(ContractStatus.Ending, (await azure.StateAsync("C-1")).Status);
         Assert.Equal(0, azure.Pending.Count);
         Assert.Single(await azure.Stores.Outbox.ListForContractAsync("C-1"), n => n.Notice.Kind == NoticeKind.CancellationReceived);
