@@ -77,7 +77,9 @@ public sealed class BillingRunTests : IAsyncLifetime
 
         var report = (await CompletedAsync(LastMonth)).Report!;
         Assert.Equal((2, 2), (report.Contracts, report.Invoiced));
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await app.Client.GetInstanceAsync(Orchestrations.BillingRunInstance(LastMonth)))!.RuntimeStatus);
+        // The status document is written by the run's last activity, just before its orchestration completes.
+        await EventuallyAsync("the restarted orchestration completes", async () =>
+            (await app.Client.GetInstanceAsync(Orchestrations.BillingRunInstance(LastMonth)))?.RuntimeStatus == OrchestrationRuntimeStatus.Completed);
     }
 
     [Fact]
@@ -87,6 +89,8 @@ public sealed class BillingRunTests : IAsyncLifetime
         var (status, _) = await app.SendAsync("POST", "/api/v1/billing-runs", $$"""{"month":"{{LastMonth:uuuu-MM}}"}""");
         Assert.Equal(202, status);
         await CompletedAsync(LastMonth);
+        await EventuallyAsync("the run's orchestration completes", async () =>
+            (await app.Client.GetInstanceAsync(Orchestrations.BillingRunInstance(LastMonth)))?.RuntimeStatus == OrchestrationRuntimeStatus.Completed);
         var instance = await app.Client.GetInstanceAsync(Orchestrations.BillingRunInstance(LastMonth));
 
         await app.Function<ScheduledFunctions>().DailyRunsAsync(Timer(), app.Client, CancellationToken.None);

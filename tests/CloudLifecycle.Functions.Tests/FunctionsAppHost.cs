@@ -27,7 +27,7 @@ namespace CloudLifecycle.Functions.Tests;
 /// </summary>
 internal sealed class FunctionsAppHost : IAsyncDisposable
 {
-    public const string ApiKey = "functions-test-key-5c1e";
+    public const string ApiKey = "functions-test-key-5c1e-0123456789abcdef";
     public static readonly Issuer Issuer = new("テスト請求株式会社", "T1234567890123");
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
