@@ -312,8 +312,10 @@ public sealed class OptageTerms : ContractTerms
 
         if (contract.End is { } end)
         {
+            // An end the provider set (§29-3, §5-3) asked no notice of the customer and owes no remaining months
+            // (§11-2 「専ら当社の責に帰すべき事由による場合を除きます」).
             var (deadline, clause) = NoticeDeadline(start, end);
-            if (deadline >= start)
+            if (deadline >= start && !contract.EndedByProvider)
             {
                 yield return new Milestone(deadline, MilestoneKind.CancellationNoticeDeadline, clause, clause == MinimumTermClause
                     ? new Text($"{end:uuuu-MM-dd}（期間満了日）で終了する意思表示の期限（1か月前）", $"last day to say the contract ends when its term expires on {end:uuuu-MM-dd} (one month before)")
@@ -321,7 +323,7 @@ public sealed class OptageTerms : ContractTerms
             }
 
             var remaining = RemainingMinimumTermMonths(start, end);
-            if (remaining > 0)
+            if (remaining > 0 && !contract.EndedByProvider)
             {
                 yield return new Milestone(end, MilestoneKind.EarlyTerminationCharge, EarlyTerminationClause, new Text(
                     $"最低利用期間内の解約：残り{remaining}か月分の料金を一括請求", $"ends inside the minimum term: fees for the remaining {Text.Months(remaining)} owed at once"));

@@ -9,7 +9,9 @@ namespace CloudLifecycle.Host.Cli;
 
 /// <summary>
 /// The embedded demo: one sample contract per product, two years of usage, plan changes,
-/// cancellations, an extension window, equipment removal and one late payment.
+/// cancellations, an extension window, equipment removal and one late payment (its interest invoiced);
+/// and two contracts the provider ends: an Eclect discontinuation (§30-2) and an OPTAGE termination
+/// that pays the customer three months' fees (§29-3).
 /// </summary>
 internal static class DemoScenario
 {
@@ -21,6 +23,13 @@ internal static class DemoScenario
     private static readonly LocalDate EclectEnd = new(2028, 1, 20);
 
     public const string LatePaidInvoice = "INV-DEMO-NTX-202609";
+
+    /// <summary>The demo's contracts, in the order the timeline lists them.</summary>
+    public static readonly IReadOnlyList<string> ContractIds = ["DEMO-ECL", "DEMO-NEC", "DEMO-NTT", "DEMO-NTX", "DEMO-STO", "DEMO-ECL-D", "DEMO-STO-T"];
+
+    private static readonly LocalDate DiscontinuationNotice = new(2027, 3, 2);
+    private static readonly LocalDate DiscontinuedOn = new(2027, 3, 31);
+    private static readonly LocalDate ProviderTerminatedOn = new(2026, 12, 31);
 
     public static IReadOnlyList<ScriptedStep> Script(LifecycleStores stores, Issuer issuer)
     {
@@ -42,6 +51,15 @@ internal static class DemoScenario
             Event(new LocalDate(2027, 6, 12), "DEMO-NTX", new OutageReported(new OutageRecord(new YearMonth(2027, 6), 50m, false, null, null))),
             Event(new LocalDate(2027, 9, 1), "DEMO-NTT", new CancellationRequested(new LocalDate(2027, 9, 1), new LocalDate(2027, 9, 30))),
             Event(new LocalDate(2027, 12, 10), "DEMO-ECL", new CancellationRequested(new LocalDate(2027, 12, 10), EclectEnd)),
+
+            // The other party acts: Eclect discontinues a service (§30-2, the end it states, ≥ 25 days after the notice)…
+            Register(From, new ContractRegistration("DEMO-ECL-D", ProductCode.EclectAws, new Customer("株式会社みなと物流", "it@minato-logi.example", Language.Ja),
+                new ContractDates(From), issuer)),
+            Event(DiscontinuationNotice, "DEMO-ECL-D", new ProviderNoticeGiven("discontinuation", DiscontinuationNotice, DiscontinuedOn)),
+            // …and OPTAGE ends a storage contract inside its minimum term, paying three months' fees (§29-3, no §11-2 charge).
+            Register(new LocalDate(2026, 6, 1), new ContractRegistration("DEMO-STO-T", ProductCode.OptageStorage, new Customer("Kobe Archive K.K.", "it@kobe-archive.example", Language.En),
+                new ContractDates(new LocalDate(2026, 6, 1)), issuer, new BillingProfile { Plan = new PlanSelection("entry", 3) })),
+            Event(new LocalDate(2026, 11, 2), "DEMO-STO-T", new ProviderNoticeGiven("provider-termination", new LocalDate(2026, 11, 2), ProviderTerminatedOn)),
         };
 
         foreach (var month in From.ToYearMonth().MonthsThrough(Through.ToYearMonth()))
@@ -52,6 +70,11 @@ internal static class DemoScenario
             if (month <= EclectEnd.ToYearMonth())
             {
                 steps.Add(Event(last, "DEMO-ECL", new UsageRecorded(new MonthUsage(month, AwsUsageUsd: 1_150m + 37.5m * step, FxRate: 152.4m))));
+            }
+
+            if (month <= DiscontinuedOn.ToYearMonth())
+            {
+                steps.Add(Event(last, "DEMO-ECL-D", new UsageRecorded(new MonthUsage(month, AwsUsageUsd: 420m + 10m * step, FxRate: 152.4m))));
             }
 
             if (month <= NecUsageEnd.ToYearMonth())
@@ -81,10 +104,13 @@ internal static class DemoScenario
             {
                 foreach (var invoice in stored.State.OpenInvoices)
                 {
-                    var payOn = invoice.Number == LatePaidInvoice ? invoice.DueDate.PlusDays(20) : invoice.DueDate.PlusDays(-3);
+                    // A sum owed to the customer (§29-3) is paid out on its due date; the customers pay theirs early, but for one.
+                    var payOn = invoice.Outstanding < 0 ? invoice.DueDate
+                        : invoice.Number == LatePaidInvoice ? invoice.DueDate.PlusDays(20)
+                        : invoice.DueDate.PlusDays(-3);
                     if (payOn == today)
                     {
-                        payments.Add((stored.State.ContractId, new PaymentReceived(invoice.Number, today, invoice.Outstanding) { EventId = $"payment/{invoice.Number}" }));
+                        payments.Add((stored.State.ContractId, new PaymentReceived(invoice.Number, today, Math.Abs(invoice.Outstanding)) { EventId = $"payment/{invoice.Number}" }));
                     }
                 }
             }

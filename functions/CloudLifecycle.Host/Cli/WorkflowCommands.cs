@@ -45,7 +45,7 @@ internal sealed class DemoCommand(TextWriter progress) : ICommand
             bar.Report(day);
         })).ConfigureAwait(false);
 
-        var timeline = await Timeline.CollectAsync(stores, ["DEMO-ECL", "DEMO-NEC", "DEMO-NTT", "DEMO-NTX", "DEMO-STO"]).ConfigureAwait(false);
+        var timeline = await Timeline.CollectAsync(stores, DemoScenario.ContractIds).ConfigureAwait(false);
         foreach (var line in timeline)
         {
             await stdout.WriteLineAsync(line.Format()).ConfigureAwait(false);

@@ -113,3 +113,18 @@ public class DiscontinuationTests
         Assert.Equal(("statedDate", "§30-2"), (refusal.Field, refusal.Clause));
     }
 }
+
+public class ProviderEndPlanTests
+{
+    [Fact]
+    public void ProviderTermination_PlansNoEarlyTerminationChargeAndNoCustomerNoticeDeadline()
+    {
+        var state = Registered(Storage(), "2026-05-01");
+
+        var ended = LifecycleDecider.Decide(state, new ProviderNoticeGiven("provider-termination", D("2026-11-02"), D("2026-12-31")), D("2026-11-02")).State;
+
+        var plan = Core.Lifecycle.Views.ContractOverview.Plan(ended);
+        Assert.DoesNotContain(plan, m => m.Kind == Core.Contracts.MilestoneKind.EarlyTerminationCharge);
+        Assert.DoesNotContain(plan, m => m.Kind == Core.Contracts.MilestoneKind.CancellationNoticeDeadline && m.Date > D("2026-11-02"));
+    }
+}
