@@ -106,6 +106,29 @@ public sealed record ExtensionBody
     public required LocalDate NewEnd { get; init; }
 }
 
+/// <summary>
+/// <c>POST /contracts/{id}/extension-decisions</c> (nec-express5800 §2-3): NEC's answer to the pending request.
+/// An approval states the agreed end (<see cref="NewEnd"/>, required) and, where agreed, the prices that
+/// apply from the day after the previous end; a decline carries nothing else.
+/// </summary>
+public sealed record ExtensionDecisionBody
+{
+    public required LocalDate DecidedOn { get; init; }
+
+    public required bool Approved { get; init; }
+
+    /// <summary>The usage period end the parties agreed (approval only; may differ from the one requested).</summary>
+    public LocalDate? NewEnd { get; init; }
+
+    /// <summary>§4-3: the monthly base fee in yen from the day after the previous end (approval only).</summary>
+    [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
+    public decimal? NewBaseFee { get; init; }
+
+    /// <summary>§4-4: the price per metered unit in yen from the day after the previous end (approval only).</summary>
+    [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
+    public decimal? NewUnitPrice { get; init; }
+}
+
 /// <summary><c>POST /contracts/{id}/plan-changes</c> (ntt-east-aws-ops, OPTAGE).</summary>
 public sealed record PlanChangeBody
 {

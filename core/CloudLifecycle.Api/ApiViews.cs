@@ -29,7 +29,12 @@ public sealed record PlanView(LocalDate EffectiveFrom, string Plan, int Componen
 
 public sealed record OpenInvoiceView(string Number, YearMonth Month, long Total, long Outstanding, LocalDate DueDate);
 
-/// <summary>A contract as the CRM sees it; <see cref="History"/> only on <c>GET /contracts/{id}</c>.</summary>
+/// <summary>
+/// A contract as the CRM sees it; <see cref="History"/> only on <c>GET /contracts/{id}</c>.
+/// <see cref="ExtensionRequest"/>: nec-express5800's latest §2-3 request (<c>outcome</c> pending, approved or
+/// declined) — a pending one changes no date, so it shows here beside the key dates; <see cref="Prices"/>:
+/// prices agreed after registration, each from its day.
+/// </summary>
 public sealed record ContractView(
     string ContractId,
     ProductCode Product,
@@ -46,6 +51,8 @@ public sealed record ContractView(
     CancellationRecord? Cancellation,
     string? ProviderEndClause,
     IReadOnlyList<PlanView> Plans,
+    ExtensionRecord? ExtensionRequest,
+    IReadOnlyList<PricePeriod> Prices,
     IReadOnlyList<YearMonth> InvoicedMonths,
     IReadOnlyList<OpenInvoiceView> OpenInvoices,
     IReadOnlyList<MilestoneView> KeyDates,
@@ -70,7 +77,7 @@ public sealed record ChargeView(string Code, Text Description, long Amount, stri
     public static ChargeView Of(InvoiceLine line) => new(line.Code, line.Description, line.Amount, line.Clause);
 }
 
-/// <summary>202 body of the event endpoints.</summary>
+/// <summary>202 body of the event endpoints; <see cref="Extension"/> on the nec-express5800 §2-3 extension events (<c>outcome</c>: pending after a request).</summary>
 public sealed record EventAccepted(
     string ContractId,
     string Event,
@@ -78,6 +85,7 @@ public sealed record EventAccepted(
     long Version,
     ConsequenceView Consequence,
     IReadOnlyList<ChargeView>? Charges,
+    ExtensionRecord? Extension,
     IReadOnlyList<MilestoneView> UpcomingDeadlines,
     string Contract);
 

@@ -41,8 +41,10 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
         new("GET", "contracts/{id}", "getContract", "A contract: state, history and upcoming milestones, each with its clause", null, [], 200, typeof(ContractView), ApiResponse.Json, ReadErrors, GetContractAsync),
         Event<CancellationBody>("cancellation-requests", "requestCancellation", "Record the customer's cancellation notice; answers with the effective date and charges",
             b => new CancellationRequested(b.NoticeDate, b.RequestedDate), new Dictionary<string, string> { ["notice"] = "noticeDate", ["requested"] = "requestedDate" }),
-        Event<ExtensionBody>("extension-requests", "requestExtension", "nec-express5800: extend the usage period (§2-3)",
+        Event<ExtensionBody>("extension-requests", "requestExtension", "nec-express5800: ask to extend the usage period (§2-3); recorded as pending until NEC decides",
             b => new ExtensionRequested(b.RequestDate, b.NewEnd), new Dictionary<string, string> { ["end"] = "newEnd" }),
+        Event<ExtensionDecisionBody>("extension-decisions", "decideExtension", "nec-express5800: NEC's decision on the pending extension request (§2-3): approved with the agreed end and prices, or declined",
+            b => new ExtensionDecided(b.DecidedOn, b.Approved, b.NewEnd, b.NewBaseFee, b.NewUnitPrice), new Dictionary<string, string> { ["end"] = "newEnd" }),
         Event<PlanChangeBody>("plan-changes", "changePlan", "ntt-east-aws-ops / OPTAGE: a new plan from a day",
             b => new PlanChanged(b.EffectiveFrom, b.Plan, b.Components, b.Windows), new Dictionary<string, string>()),
         Event<UsageBody>("usage", "recordUsage", "Record a month's usage before it is invoiced",
@@ -182,8 +184,9 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
 
         var decision = await events.RaiseAsync(contractId, trigger, expected, call.CancellationToken).ConfigureAwait(false);
         var state = decision.State;
-        var deadlines = ContractOverview.Upcoming(state, events.Today).Where(m => ContractOverview.DeadlineKinds.Contains(m.Kind)).Take(5).Select(MilestoneView.Of).ToList();
-        var accepted = new EventAccepted(contractId, resource, state.Status, state.Version, ConsequenceView.Of(decision.Consequence), charges, deadlines, ContractPath(contractId));
+        var deadlines = ContractOverview.Upcoming(state, events.Today).Where(m => ContractOverview.IsOpenDeadline(state, m)).Take(5).Select(MilestoneView.Of).ToList();
+        var extension = trigger is ExtensionRequested or ExtensionDecided ? state.ExtensionRequest : null;
+        var accepted = new EventAccepted(contractId, resource, state.Status, state.Version, ConsequenceView.Of(decision.Consequence), charges, extension, deadlines, ContractPath(contractId));
         return ApiResponse.Of(202, accepted, new Dictionary<string, string> { ["Location"] = ContractPath(contractId), ["ETag"] = VersionTag(state) });
     }
 
@@ -286,6 +289,7 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
         return new ContractView(state.ContractId, state.Product, state.Status, state.Customer, state.Dates.Start, state.PlanningDates.End, state.Dates.RemovalDate,
             state.Issuer.RegistrationNumber, state.RegisteredOn, state.ProcessedThrough, state.NextWake, state.Version, state.Cancellation, state.ProviderEndClause,
             state.Plans.Select(p => new PlanView(p.EffectiveFrom, p.Selection.Plan, p.Selection.Components, p.Selection.Windows)).ToList(),
+            state.ExtensionRequest, state.Prices,
             state.InvoicedMonths,
             state.OpenInvoices.Select(o => new OpenInvoiceView(o.Number, o.Month, o.Total, o.Outstanding, o.DueDate)).ToList(),
             LifecycleDecider.KeyDates(state, asOf).Select(MilestoneView.Of).ToList(),

@@ -37,8 +37,8 @@ public static class BillingInputs
             AwsUsageUsd = usage?.AwsUsageUsd,
             FxRate = usage?.FxRate,
             AwsUsageJpy = usage?.AwsUsageJpy,
-            BaseFee = state.Profile.BaseFee,
-            UnitPrice = state.Profile.UnitPrice,
+            BaseFee = PriceFor(state, month, p => p.BaseFee) ?? state.Profile.BaseFee,
+            UnitPrice = PriceFor(state, month, p => p.UnitPrice) ?? state.Profile.UnitPrice,
             Quantity = usage?.Quantity,
             NecOutage = isNec && outage is { KnownOn: { } known, AppliedOn: { } applied }
                 ? new NecOutage(known, ServiceOutage.WholeDaysOf(outage.Hours), applied)
@@ -68,6 +68,20 @@ public static class BillingInputs
     /// </summary>
     public static BillingInput Preview(ContractState state, YearMonth month) =>
         For(state, month) with { AwsUsageUsd = 0, FxRate = 1, Quantity = 0, ResourceFee = 0, Outage = null, NecOutage = null };
+
+    /// <summary>
+    /// nec-express5800: the price agreed after registration (<see cref="ContractState.Prices"/>) that a month
+    /// is billed at — the latest in force on the month's first day; null: the registered price. Interpretation:
+    /// §4-3's base fee is monthly and the terms prorate it nowhere, so a month is billed at one price; a usage
+    /// period ending on a month's last day (as they do) moves to the agreed price with the next month, and a
+    /// price agreed from mid-month applies from the next whole month.
+    /// </summary>
+    private static decimal? PriceFor(ContractState state, YearMonth month, Func<PricePeriod, decimal?> price) =>
+        state.Prices
+            .Where(p => p.EffectiveFrom <= month.FirstOfMonth() && price(p) is not null)
+            .OrderBy(p => p.EffectiveFrom)
+            .Select(price)
+            .LastOrDefault();
 
     /// <summary>OPTAGE 別表2 備考: each component added during the month owes the initial fee once.</summary>
     private static int AddedComponents(PlanSelection? before, IReadOnlyList<PlanPeriod> changes)

@@ -121,6 +121,12 @@ public sealed record ContractState
 
     public IReadOnlyList<PlanPeriod> Plans { get; init; } = [];
 
+    /// <summary>nec-express5800 §2-3: the latest extension request and NEC's decision on it.</summary>
+    public ExtensionRecord? ExtensionRequest { get; init; }
+
+    /// <summary>nec-express5800: prices agreed after registration (an approved extension), each from its day.</summary>
+    public IReadOnlyList<PricePeriod> Prices { get; init; } = [];
+
     /// <summary>Usage recorded for months not yet invoiced.</summary>
     public IReadOnlyList<MonthUsage> Usage { get; init; } = [];
 

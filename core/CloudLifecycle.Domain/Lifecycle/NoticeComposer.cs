@@ -1,6 +1,7 @@
 using CloudLifecycle.Core.Billing;
 using CloudLifecycle.Core.Billing.Rendering;
 using CloudLifecycle.Core.Contracts;
+using CloudLifecycle.Core.Terms;
 using NodaTime;
 
 namespace CloudLifecycle.Core.Lifecycle;
@@ -61,17 +62,97 @@ public static class NoticeComposer
             facts, quote.Clause);
     }
 
-    public static Notice ExtensionConfirmed(ContractState state, ExtensionQuote quote, LocalDate requestDate, LocalDate newEnd, LocalDate today) =>
-        Compose(state, $"extension/{Iso(newEnd)}", NoticeKind.ExtensionConfirmed, today,
-            new Text($"【{state.Product}】利用期間の延長を承りました（{Iso(newEnd)}まで）", $"[{state.Product}] Usage period extended to {Iso(newEnd)}"),
-            [new Text($"{Iso(requestDate)}のお申し出により、利用期間を{Iso(newEnd)}まで延長します。料金は別途協議のうえ定めます。",
-                $"At your request of {Iso(requestDate)} the usage period is extended to {Iso(newEnd)}; prices are agreed separately.")],
+    /// <summary>nec-express5800 §2-3: the request is received; NEC decides, and until it does the usage period ends as planned.</summary>
+    public static Notice ExtensionRequestReceived(ContractState state, ExtensionQuote quote, LocalDate today)
+    {
+        var request = state.ExtensionRequest!;
+        return Compose(state, $"extension-request/{Iso(request.RequestDate)}", NoticeKind.ExtensionRequestReceived, today,
+            new Text($"【{state.Product}】利用期間延長のお申し出を受け付けました（ご希望 {Iso(request.RequestedEnd)}まで）", $"[{state.Product}] Extension request received: to {Iso(request.RequestedEnd)}, pending NEC's decision"),
             [
+                new Text($"{Iso(request.RequestDate)}に、利用期間を{Iso(request.RequestedEnd)}まで延長するお申し出を受け付けました（延長申出の期限 {Iso(quote.Deadline)}）。",
+                    $"On {Iso(request.RequestDate)} we received your request to extend the usage period to {Iso(request.RequestedEnd)} (request deadline {Iso(quote.Deadline)})."),
+                new Text("延長の可否はNECが判断し、可能な場合はサービス料金の値上げ等を含めて両社で調整のうえ、契約変更の手続きを行います（§2-3）。判断が出ましたらお知らせします。",
+                    "NEC decides whether the period can be extended; if it can, the terms (including any price increase) are agreed between the parties and the contract is amended (§2-3). We will tell you the decision."),
+                new Text($"それまでは、利用期間は{Iso(quote.UsagePeriodEnd)}に終了し、機器撤去はその後30日以内という予定に変わりはありません。",
+                    $"Until then nothing changes: the usage period ends on {Iso(quote.UsagePeriodEnd)} and the equipment is removed within 30 days after it."),
+            ],
+            [
+                new(new Text("お申し出日", "request date"), Iso(request.RequestDate), quote.Clause),
                 new(new Text("延長申出の期限", "extension request deadline"), Iso(quote.Deadline), quote.Clause),
-                new(new Text("従前の利用期間終了日", "previous usage period end"), Iso(quote.UsagePeriodEnd), quote.Clause),
-                new(new Text("新しい利用期間終了日", "new usage period end"), Iso(newEnd), quote.Clause),
+                new(new Text("ご希望の利用期間終了日", "requested usage period end"), Iso(request.RequestedEnd), quote.Clause),
+                new(new Text("現在の利用期間終了日（判断待ち）", "current usage period end (decision pending)"), Iso(quote.UsagePeriodEnd), NecExpress5800Terms.UsagePeriodClause),
             ],
             quote.Clause);
+    }
+
+    /// <summary>nec-express5800 §2-3: NEC approved; the agreed end and any agreed prices, from the day after the previous end.</summary>
+    public static Notice ExtensionConfirmed(ContractState state, ExtensionRecord approved, LocalDate previousEnd, LocalDate? previousRemovalDate,
+        decimal? newBaseFee, decimal? newUnitPrice, LocalDate pricesFrom, string clause, LocalDate today)
+    {
+        var newEnd = approved.AgreedEnd!.Value;
+        var paragraphs = new List<Text>
+        {
+            new($"{Iso(approved.RequestDate)}のお申し出について、NECが延長を承諾し（{Iso(approved.DecidedOn!.Value)}）、利用期間を{Iso(newEnd)}まで延長します（§2-3）。",
+                $"NEC approved your request of {Iso(approved.RequestDate)} on {Iso(approved.DecidedOn!.Value)}: the usage period is extended to {Iso(newEnd)} (§2-3)."),
+        };
+        if (newEnd != approved.RequestedEnd)
+        {
+            paragraphs.Add(new($"終了日はお申し出の{Iso(approved.RequestedEnd)}ではなく、両社で調整した{Iso(newEnd)}です。",
+                $"The end is the one agreed between the parties, {Iso(newEnd)}, rather than the {Iso(approved.RequestedEnd)} you asked for."));
+        }
+
+        paragraphs.Add(newBaseFee is null && newUnitPrice is null
+            ? new("サービス料金は変わりません。", "Prices do not change.")
+            : new($"{Iso(pricesFrom)}（従前の利用期間終了日の翌日）から、調整後のサービス料金が適用されます。", $"The agreed prices apply from {Iso(pricesFrom)}, the day after the previous end."));
+        if (previousRemovalDate is { } removal)
+        {
+            paragraphs.Add(new($"従前の終了日に合わせて合意した撤去日{Iso(removal)}は取り消され、新しい終了日の後30日以内に改めて調整します（§29-1）。",
+                $"The removal date agreed for the previous end ({Iso(removal)}) no longer applies; removal is agreed again within 30 days after the new end (§29-1)."));
+        }
+
+        var facts = new List<NoticeFact>
+        {
+            new(new Text("お申し出日", "request date"), Iso(approved.RequestDate), clause),
+            new(new Text("承諾日", "approved on"), Iso(approved.DecidedOn!.Value), clause),
+            new(new Text("従前の利用期間終了日", "previous usage period end"), Iso(previousEnd), clause),
+            new(new Text("新しい利用期間終了日", "new usage period end"), Iso(newEnd), clause),
+        };
+        if (newBaseFee is { } fee)
+        {
+            facts.Add(new(new Text($"{Iso(pricesFrom)}からの基本料金（月額）", $"monthly base fee from {Iso(pricesFrom)}"), Price(fee) + " (税抜 / before tax)", $"{clause}, §4-3"));
+        }
+
+        if (newUnitPrice is { } price)
+        {
+            facts.Add(new(new Text($"{Iso(pricesFrom)}からの料金単価", $"unit price from {Iso(pricesFrom)}"), Price(price) + " (税抜 / before tax)", $"{clause}, §4-4"));
+        }
+
+        return Compose(state, $"extension/{Iso(newEnd)}", NoticeKind.ExtensionConfirmed, today,
+            new Text($"【{state.Product}】利用期間の延長が決まりました（{Iso(newEnd)}まで）", $"[{state.Product}] Usage period extended to {Iso(newEnd)}"),
+            paragraphs, facts, clause);
+    }
+
+    /// <summary>nec-express5800 §2-3: NEC declined; the usage period ends as planned and removal follows (§29-1).</summary>
+    public static Notice ExtensionDeclined(ContractState state, ExtensionQuote quote, RemovalQuote removal, LocalDate today)
+    {
+        var request = state.ExtensionRequest!;
+        return Compose(state, $"extension-declined/{Iso(request.DecidedOn!.Value)}", NoticeKind.ExtensionDeclined, today,
+            new Text($"【{state.Product}】利用期間の延長は見送りとなりました（終了日 {Iso(quote.UsagePeriodEnd)}）", $"[{state.Product}] Extension declined: the usage period ends on {Iso(quote.UsagePeriodEnd)}"),
+            [
+                new Text($"{Iso(request.RequestDate)}の延長のお申し出について、NECは延長できないと判断しました（{Iso(request.DecidedOn!.Value)}、§2-3）。",
+                    $"NEC decided on {Iso(request.DecidedOn!.Value)} that the usage period cannot be extended as you asked on {Iso(request.RequestDate)} (§2-3)."),
+                new Text($"利用期間は予定どおり{Iso(quote.UsagePeriodEnd)}に終了します。機器は終了後30日以内（{Iso(removal.RemovalDeadline)}まで）に撤去し、撤去日は10営業日前（{Iso(removal.SchedulingDeadline)}）までに調整します（§29-1）。",
+                    $"The usage period ends on {Iso(quote.UsagePeriodEnd)} as planned. The equipment is removed within 30 days after it (by {Iso(removal.RemovalDeadline)}); the removal date is agreed 10 business days before, by {Iso(removal.SchedulingDeadline)} (§29-1)."),
+            ],
+            [
+                new(new Text("お申し出日", "request date"), Iso(request.RequestDate), quote.Clause),
+                new(new Text("判断日", "decided on"), Iso(request.DecidedOn!.Value), quote.Clause),
+                new(new Text("利用期間終了日", "usage period end"), Iso(quote.UsagePeriodEnd), NecExpress5800Terms.UsagePeriodClause),
+                new(new Text("撤去日の調整期限", "agree the removal date by"), Iso(removal.SchedulingDeadline), removal.Clause),
+                new(new Text("機器撤去の期限", "equipment removal deadline"), Iso(removal.RemovalDeadline), removal.Clause),
+            ],
+            quote.Clause);
+    }
 
     public static Notice InvoiceIssued(ContractState state, Invoice invoice, LocalDate today) =>
         Compose(state, $"invoice/{invoice.Number}", NoticeKind.InvoiceIssued, today,
@@ -130,6 +211,9 @@ public static class NoticeComposer
             quote.Clause);
 
     private static string Iso(LocalDate date) => date.ToString("uuuu-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>An agreed price, which may have a fraction (a unit price): ¥130,000, ¥2.5.</summary>
+    private static string Price(decimal yen) => "¥" + yen.ToString("#,0.####", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Capitalise(string text) => string.Concat(char.ToUpperInvariant(text[0]).ToString(), text.AsSpan(1));
 

@@ -29,7 +29,9 @@ public static class ReminderSchedule
         var ending = state.Cancellation is not null || state.Status != ContractStatus.Active;
         return milestone.Kind switch
         {
-            MilestoneKind.ExtensionDeadline => ending ? [] : ExtensionWindow,
+            // §2-3: once the customer has asked (pending, or answered by NEC) for the period as it now ends, the deadline is met.
+            MilestoneKind.ExtensionDeadline when ending || state.ExtensionRequest?.Concerns(state.Dates.End) == true => [],
+            MilestoneKind.ExtensionDeadline => ExtensionWindow,
             // §11-1: once an end is known nobody needs to declare one.
             MilestoneKind.RenewalDeclarationDeadline when ending || state.Dates.End is not null => [],
             MilestoneKind.RenewalDeclarationDeadline => milestone == firstRenewalDeclaration ? Twice : Once,

@@ -12,6 +12,7 @@ namespace CloudLifecycle.Core.Lifecycle;
 [JsonDerivedType(typeof(TimerFired), "timerFired")]
 [JsonDerivedType(typeof(CancellationRequested), "cancellationRequested")]
 [JsonDerivedType(typeof(ExtensionRequested), "extensionRequested")]
+[JsonDerivedType(typeof(ExtensionDecided), "extensionDecided")]
 [JsonDerivedType(typeof(PlanChanged), "planChanged")]
 [JsonDerivedType(typeof(UsageRecorded), "usageRecorded")]
 [JsonDerivedType(typeof(OutageReported), "outageReported")]
@@ -33,8 +34,18 @@ public sealed record TimerFired : Trigger;
 /// <summary>The customer asked to cancel: notice given on <see cref="NoticeDate"/> for <see cref="RequestedDate"/>.</summary>
 public sealed record CancellationRequested(LocalDate NoticeDate, LocalDate RequestedDate) : Trigger;
 
-/// <summary>nec-express5800 §2-3: the customer asked on <see cref="RequestDate"/> to extend the usage period to <see cref="NewEnd"/>.</summary>
+/// <summary>
+/// nec-express5800 §2-3: the customer asked on <see cref="RequestDate"/> to extend the usage period to
+/// <see cref="NewEnd"/>. Recorded as pending: NEC decides (<see cref="ExtensionDecided"/>).
+/// </summary>
 public sealed record ExtensionRequested(LocalDate RequestDate, LocalDate NewEnd) : Trigger;
+
+/// <summary>
+/// nec-express5800 §2-3: NEC decided on <see cref="DecidedOn"/> on the pending extension request —
+/// approved with the agreed <see cref="NewEnd"/> (and, where agreed, new prices from the day after the
+/// previous end), or declined (the contract runs to its end as planned).
+/// </summary>
+public sealed record ExtensionDecided(LocalDate DecidedOn, bool Approved, LocalDate? NewEnd = null, decimal? NewBaseFee = null, decimal? NewUnitPrice = null) : Trigger;
 
 /// <summary>ntt-east-aws-ops / OPTAGE: a new plan from <see cref="EffectiveFrom"/>.</summary>
 public sealed record PlanChanged(LocalDate EffectiveFrom, string Plan, int Components, bool Windows = false) : Trigger;

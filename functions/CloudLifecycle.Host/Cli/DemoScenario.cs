@@ -9,19 +9,27 @@ namespace CloudLifecycle.Host.Cli;
 
 /// <summary>
 /// The embedded demo: one sample contract per product, two years of usage, plan changes,
-/// cancellations, an extension window, equipment removal and one late payment (its interest invoiced);
-/// and two contracts the provider ends: an Eclect discontinuation (§30-2) and an OPTAGE termination
-/// that pays the customer three months' fees (§29-3).
+/// cancellations, an NEC extension (requested, then approved by NEC with a new base fee, §2-3),
+/// equipment removal and one late payment (its interest invoiced); and two contracts the provider
+/// ends: an Eclect discontinuation (§30-2) and an OPTAGE termination that pays the customer three
+/// months' fees (§29-3).
 /// </summary>
 internal static class DemoScenario
 {
     public static readonly LocalDate From = new(2026, 4, 1);
     public static readonly LocalDate Through = new(2028, 3, 31);
 
-    /// <summary>The invoice the demo customer pays late, to show the overdue notice and late interest.</summary>
+    /// <summary>The NEC usage period as registered; its §2-3 extension deadline is 2026-11-30.</summary>
     private static readonly LocalDate NecUsageEnd = new(2027, 12, 31);
+
+    /// <summary>
+    /// §2-3 「両社にて調整のうえ」: the customer asks on 2026-11-10 to extend to 2028-03-31; NEC approves on
+    /// 2026-12-15 an extension to 2028-02-29 at a base fee of ¥130,000 from 2028-01-01 (the day after the old end).
+    /// </summary>
+    private static readonly LocalDate NecExtendedEnd = new(2028, 2, 29);
     private static readonly LocalDate EclectEnd = new(2028, 1, 20);
 
+    /// <summary>The invoice the demo customer pays late, to show the overdue notice and late interest.</summary>
     public const string LatePaidInvoice = "INV-DEMO-NTX-202609";
 
     /// <summary>The demo's contracts, in the order the timeline lists them.</summary>
@@ -47,6 +55,8 @@ internal static class DemoScenario
             Register(new LocalDate(2026, 5, 1), new ContractRegistration("DEMO-STO", ProductCode.OptageStorage, new Customer("Osaka Storage Ltd.", "admin@osaka-storage.example", Language.En),
                 new ContractDates(new LocalDate(2026, 5, 1)), issuer, new BillingProfile { Plan = new PlanSelection("standard", 6) })),
             Event(new LocalDate(2026, 10, 1), "DEMO-NTT", new PlanChanged(new LocalDate(2026, 10, 1), "advanced", 4)),
+            Event(new LocalDate(2026, 11, 10), "DEMO-NEC", new ExtensionRequested(new LocalDate(2026, 11, 10), new LocalDate(2028, 3, 31))),
+            Event(new LocalDate(2026, 12, 15), "DEMO-NEC", new ExtensionDecided(new LocalDate(2026, 12, 15), Approved: true, NecExtendedEnd, NewBaseFee: 130_000m)),
             Event(new LocalDate(2026, 12, 1), "DEMO-STO", new CancellationRequested(new LocalDate(2026, 12, 1), new LocalDate(2027, 2, 28))),
             Event(new LocalDate(2027, 6, 12), "DEMO-NTX", new OutageReported(new OutageRecord(new YearMonth(2027, 6), 50m, false, null, null))),
             Event(new LocalDate(2027, 9, 1), "DEMO-NTT", new CancellationRequested(new LocalDate(2027, 9, 1), new LocalDate(2027, 9, 30))),
@@ -77,7 +87,7 @@ internal static class DemoScenario
                 steps.Add(Event(last, "DEMO-ECL-D", new UsageRecorded(new MonthUsage(month, AwsUsageUsd: 420m + 10m * step, FxRate: 152.4m))));
             }
 
-            if (month <= NecUsageEnd.ToYearMonth())
+            if (month <= NecExtendedEnd.ToYearMonth())
             {
                 steps.Add(Event(last, "DEMO-NEC", new UsageRecorded(new MonthUsage(month, Quantity: 18 + (step % 5)))));
             }

@@ -244,6 +244,52 @@ public sealed class CrmApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NecExtension_IsPendingUntilNecDecides_ThenTheAgreedEndAndBaseFeeHold()
+    {
+        await RegisterAsync("NEC-X", """{"contractId":"NEC-X","product":"nec-express5800","startDate":"2026-04-01","endDate":"2028-03-31","baseFee":120000,"unitPrice":3000,"customer":{"name":"株式会社サンプル","email":"ops@example.jp"}}""");
+        var early = await server.PostAsync("/api/v1/contracts/NEC-X/extension-decisions", """{"decidedOn":"2026-06-10","approved":false}""");
+        Assert.Equal((HttpStatusCode.Conflict, "extension", "§2-3"), await ProblemAsync(early));
+
+        // §2-3: asked by the deadline (2027-02-28), recorded as pending; the usage period still ends on 2028-03-31.
+        var requested = await server.PostAsync("/api/v1/contracts/NEC-X/extension-requests", """{"requestDate":"2026-06-01","newEnd":"2029-03-31"}""");
+        var accepted = await ApiTestServer.JsonAsync(requested);
+        Assert.Equal(HttpStatusCode.Accepted, requested.StatusCode);
+        Assert.Equal("pending", accepted.GetProperty("extension").GetProperty("outcome").GetString());
+        Assert.Contains("pending", accepted.GetProperty("consequence").GetProperty("summary").GetProperty("en").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(accepted.GetProperty("upcomingDeadlines").EnumerateArray(), d => d.GetProperty("kind").GetString() == "extensionDeadline");
+        var pending = await ApiTestServer.JsonAsync(await server.GetAsync("/api/v1/contracts/NEC-X"));
+        Assert.Equal("2028-03-31", pending.GetProperty("endDate").GetString());
+        Assert.Equal(("pending", "2029-03-31"), (pending.GetProperty("extensionRequest").GetProperty("outcome").GetString(), pending.GetProperty("extensionRequest").GetProperty("requestedEnd").GetString()));
+
+        var second = await server.PostAsync("/api/v1/contracts/NEC-X/extension-requests", """{"requestDate":"2026-06-02","newEnd":"2028-09-30"}""");
+        var withoutEnd = await server.PostAsync("/api/v1/contracts/NEC-X/extension-decisions", """{"decidedOn":"2026-06-10","approved":true,"newBaseFee":130000}""");
+        var notLater = await server.PostAsync("/api/v1/contracts/NEC-X/extension-decisions", """{"decidedOn":"2026-06-10","approved":true,"newEnd":"2028-03-31"}""");
+        Assert.Equal((HttpStatusCode.Conflict, "extension", "§2-3"), await ProblemAsync(second));
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "newEnd", "§2-3"), await ProblemAsync(withoutEnd));
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "newEnd", "§2-3"), await ProblemAsync(notLater));
+
+        // 「両社にて調整」: NEC approves 2028-09-30 at ¥130,000 a month from the day after the old end.
+        var approved = await server.PostAsync("/api/v1/contracts/NEC-X/extension-decisions", """{"decidedOn":"2026-06-10","approved":true,"newEnd":"2028-09-30","newBaseFee":"130000"}""");
+        var consequence = (await ApiTestServer.JsonAsync(approved)).GetProperty("consequence");
+        Assert.Equal(HttpStatusCode.Accepted, approved.StatusCode);
+        Assert.Equal(("2028-09-30", "§2-3"), (consequence.GetProperty("effectiveDate").GetString(), consequence.GetProperty("clause").GetString()));
+        var contract = await ApiTestServer.JsonAsync(await server.GetAsync("/api/v1/contracts/NEC-X"));
+        Assert.Equal("2028-09-30", contract.GetProperty("endDate").GetString());
+        Assert.Equal("approved", contract.GetProperty("extensionRequest").GetProperty("outcome").GetString());
+        var price = contract.GetProperty("prices").EnumerateArray().Single();
+        Assert.Equal(("2028-04-01", 130_000m), (price.GetProperty("effectiveFrom").GetString(), price.GetProperty("baseFee").GetDecimal()));
+        Assert.Contains(contract.GetProperty("history").EnumerateArray(), h => h.GetProperty("kind").GetString() == "extensionApproved" && h.GetProperty("clause").GetString() == "§2-3");
+        var again = await server.PostAsync("/api/v1/contracts/NEC-X/extension-decisions", """{"decidedOn":"2026-06-11","approved":false}""");
+        Assert.Equal((HttpStatusCode.Conflict, "extension", "§2-3"), await ProblemAsync(again));
+    }
+
+    private static async Task<(HttpStatusCode Status, string? Field, string? Clause)> ProblemAsync(HttpResponseMessage response)
+    {
+        var problem = await ApiTestServer.JsonAsync(response);
+        return (response.StatusCode, problem.GetProperty("field").GetString(), problem.TryGetProperty("clause", out var clause) ? clause.GetString() : null);
+    }
+
+    [Fact]
     public async Task TransportErrors_AreProblemsToo()
     {
         await RegisterAsync("C-8");
@@ -414,11 +460,11 @@ public sealed class CrmApiTests : IAsyncLifetime
         var operations = paths.EnumerateObject().SelectMany(p => p.Value.EnumerateObject().Select(o => $"{o.Name.ToUpperInvariant()} {p.Name}")).ToList();
 
         Assert.Equal("3.1.0", document.GetProperty("openapi").GetString());
-        Assert.Equal(17, operations.Count);
+        Assert.Equal(18, operations.Count);
         foreach (var expected in new[]
         {
             "POST /api/v1/contracts", "GET /api/v1/contracts", "GET /api/v1/contracts/{id}", "POST /api/v1/contracts/{id}/cancellation-requests",
-            "POST /api/v1/contracts/{id}/extension-requests", "POST /api/v1/contracts/{id}/plan-changes", "POST /api/v1/contracts/{id}/usage",
+            "POST /api/v1/contracts/{id}/extension-requests", "POST /api/v1/contracts/{id}/extension-decisions", "POST /api/v1/contracts/{id}/plan-changes", "POST /api/v1/contracts/{id}/usage",
             "POST /api/v1/contracts/{id}/outages", "POST /api/v1/contracts/{id}/payments", "POST /api/v1/contracts/{id}/provider-notices",
             "GET /api/v1/contracts/{id}/quotes/cancellation", "GET /api/v1/contracts/{id}/invoices", "GET /api/v1/invoices/{number}",
             "GET /api/v1/contracts/{id}/calendar.ics", "GET /api/v1/contracts/{id}/timeline", "POST /api/v1/billing-runs", "GET /api/v1/billing-runs/{month}",
@@ -435,5 +481,8 @@ public sealed class CrmApiTests : IAsyncLifetime
         Assert.Equal(["volume", "graduated"], pricing.GetProperty("enum").EnumerateArray().Select(e => e.GetString()!));
         Assert.Equal("volume", pricing.GetProperty("default").GetString());
         Assert.Contains("別表2", pricing.GetProperty("description").GetString(), StringComparison.Ordinal);
+        var decision = paths.GetProperty("/api/v1/contracts/{id}/extension-decisions").GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        Assert.Equal(["approved", "decidedOn"], decision.GetProperty("required").EnumerateArray().Select(r => r.GetString()!).Order(StringComparer.Ordinal));
+        Assert.Equal(["approved", "decidedOn", "newBaseFee", "newEnd", "newUnitPrice"], decision.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CloudLifecycle.Host.Cli;
 
 namespace CloudLifecycle.Host.Tests.Cli;
@@ -22,6 +23,13 @@ public class DemoCommandTests
             Assert.Contains("DEMO-STO  milestone earlyTerminationCharge       §11-2", text, StringComparison.Ordinal);
             Assert.Contains("DEMO-NTX  email     paymentOverdue               §27", text, StringComparison.Ordinal);
             Assert.Contains("DEMO-NEC  milestone equipmentRemoval             §29-1", text, StringComparison.Ordinal);
+            // §2-3: the request is pending until NEC approves it, with a new base fee from the day after the old end (2027-12-31).
+            Assert.Contains("2026-11-10  DEMO-NEC  event     extensionRequested           §2-3", text, StringComparison.Ordinal);
+            Assert.Contains("2026-11-10  DEMO-NEC  email     extensionRequestReceived     §2-3", text, StringComparison.Ordinal);
+            Assert.Contains("2026-12-15  DEMO-NEC  event     extensionApproved            §2-3", text, StringComparison.Ordinal);
+            Assert.Contains("2026-12-15  DEMO-NEC  email     extensionConfirmed           §2-3", text, StringComparison.Ordinal);
+            Assert.Contains("2028-02-29  DEMO-NEC  milestone usagePeriodEnd               §2-2", text, StringComparison.Ordinal);
+            Assert.Equal((120_000, 130_000), (NecBaseFee(outDir, "2027-12"), NecBaseFee(outDir, "2028-01")));
             Assert.True(File.Exists(Path.Combine(outDir, "invoices", "2026-04", "INV-DEMO-NEC-202604.html")));
             Assert.True(File.Exists(Path.Combine(outDir, "invoices", "2026-04", "INV-DEMO-NEC-202604.json")));
             Assert.NotEmpty(Directory.GetFiles(Path.Combine(outDir, "emails"), "*.eml"));
@@ -33,5 +41,13 @@ public class DemoCommandTests
                 Directory.Delete(outDir, recursive: true);
             }
         }
+    }
+
+    /// <summary>The base-fee line of DEMO-NEC's invoice for <paramref name="month"/> (yyyy-MM), as written under the invoices folder.</summary>
+    private static long NecBaseFee(string outDir, string month)
+    {
+        var path = Directory.GetFiles(Path.Combine(outDir, "invoices"), $"INV-DEMO-NEC-{month.Replace("-", string.Empty, StringComparison.Ordinal)}.json", SearchOption.AllDirectories).Single();
+        using var invoice = JsonDocument.Parse(File.ReadAllText(path));
+        return invoice.RootElement.GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("code").GetString() == "base-fee").GetProperty("amount").GetInt64();
     }
 }

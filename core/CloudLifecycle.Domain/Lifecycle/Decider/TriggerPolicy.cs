@@ -21,6 +21,7 @@ internal static class TriggerPolicy
         [typeof(TimerFired)] = (string.Empty, Every),
         [typeof(CancellationRequested)] = ("cancellation", WhileOpen),
         [typeof(ExtensionRequested)] = ("extension", WhileOpen),
+        [typeof(ExtensionDecided)] = ("extension", WhileOpen),
         [typeof(PlanChanged)] = ("plan", WhileOpen),
         [typeof(UsageRecorded)] = ("usage", Every),
         [typeof(OutageReported)] = ("outage", Every),

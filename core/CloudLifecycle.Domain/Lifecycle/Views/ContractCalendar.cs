@@ -12,7 +12,7 @@ namespace CloudLifecycle.Core.Lifecycle.Views;
 /// </summary>
 public static class ContractCalendar
 {
-    /// <summary>Reminder lead for deadlines (<see cref="ContractOverview.DeadlineKinds"/>).</summary>
+    /// <summary>Reminder lead for deadlines still open (<see cref="ContractOverview.IsOpenDeadline"/>).</summary>
     public const int AlarmDaysBefore = 7;
 
     private const int MaxLineOctets = 75;
@@ -47,7 +47,7 @@ public static class ContractCalendar
             lines.Add("DESCRIPTION:" + Escape($"{milestone.Description.Ja}\n{milestone.Description.En}\n{Clause(milestone)}\n{state.Product} {state.ContractId}"));
             lines.Add("CATEGORIES:" + Escape(milestone.Kind.ToString()));
             lines.Add("TRANSP:TRANSPARENT");
-            if (ContractOverview.DeadlineKinds.Contains(milestone.Kind))
+            if (ContractOverview.IsOpenDeadline(state, milestone))
             {
                 lines.Add("BEGIN:VALARM");
                 lines.Add("ACTION:DISPLAY");

@@ -36,9 +36,17 @@ public static class ContractOverview
 
     /// <summary>The deadlines dated from today through <paramref name="days"/> days ahead, in order.</summary>
     public static IReadOnlyList<Milestone> DeadlinesWithin(ContractState state, LocalDate today, int days) =>
-        Upcoming(state, today).Where(m => DeadlineKinds.Contains(m.Kind) && m.Date <= today.PlusDays(days)).ToList();
+        Upcoming(state, today).Where(m => IsOpenDeadline(state, m) && m.Date <= today.PlusDays(days)).ToList();
 
     /// <summary>The next deadline from today, if any is planned.</summary>
     public static Milestone? NextDeadline(ContractState state, LocalDate today) =>
-        Upcoming(state, today).FirstOrDefault(m => DeadlineKinds.Contains(m.Kind));
+        Upcoming(state, today).FirstOrDefault(m => IsOpenDeadline(state, m));
+
+    /// <summary>
+    /// A deadline the customer still has to act by: nec-express5800's §2-3 extension deadline is met once
+    /// an extension was asked for the usage period as it now ends (pending or answered), as its reminders stop.
+    /// </summary>
+    public static bool IsOpenDeadline(ContractState state, Milestone milestone) =>
+        DeadlineKinds.Contains(milestone.Kind)
+        && !(milestone.Kind == MilestoneKind.ExtensionDeadline && state.ExtensionRequest?.Concerns(state.Dates.End) == true);
 }

@@ -34,6 +34,8 @@ public class DeciderPropertiesTests
             new CancellationRequested(today, today.PlusDays(p.Item1)) { EventId = p.Item2 }),
         Gen.Select(Gen.Int[1, 36], EventId).Select<(int, string?), Func<LocalDate, ContractState, Trigger>>(p => (today, state) =>
             new ExtensionRequested(today, (state.Dates.End ?? today).PlusMonths(p.Item1)) { EventId = p.Item2 }),
+        Gen.Select(Gen.Int[-1, 24], Gen.Int[0, 200_000], EventId).Select<(int, int, string?), Func<LocalDate, ContractState, Trigger>>(p => (today, state) =>
+            new ExtensionDecided(today, p.Item1 >= 0, p.Item1 >= 0 ? (state.Dates.End ?? today).PlusMonths(p.Item1) : null, p.Item2 % 2 == 0 ? p.Item2 : null) { EventId = p.Item3 }),
         Gen.Select(Gen.Int[0, 60], Gen.Int[0, Plans.Length - 1], Gen.Int[0, 30], Gen.Bool, EventId).Select<(int, int, int, bool, string?), Func<LocalDate, ContractState, Trigger>>(p => (today, _) =>
             new PlanChanged(today.PlusDays(p.Item1), Plans[p.Item2], p.Item3, p.Item4) { EventId = p.Item5 }),
         Gen.Select(Gen.Int[0, 1], Gen.Int[0, 500_000], EventId).Select<(int, int, string?), Func<LocalDate, ContractState, Trigger>>(p => (today, _) =>
