@@ -9,7 +9,8 @@ namespace CloudLifecycle.Host.Cli;
 
 /// <summary>
 /// The embedded demo: one sample contract per product, two years of usage, plan changes,
-/// cancellations, an extension window, equipment removal and one late payment.
+/// cancellations, an extension window, equipment removal, one late payment and one suspension for
+/// non-payment lifted by the payment.
 /// </summary>
 internal static class DemoScenario
 {
@@ -21,6 +22,16 @@ internal static class DemoScenario
     private static readonly LocalDate EclectEnd = new(2028, 1, 20);
 
     public const string LatePaidInvoice = "INV-DEMO-NTX-202609";
+
+    /// <summary>
+    /// The invoice DEMO-NTT leaves unpaid (January 2027, due 2027-02-28, a Sunday, so 03-01 by 民法 §142): NTT
+    /// announces a suspension for non-payment on 03-05 from 03-12 (§34-1(1), §34-2); the customer pays on
+    /// 03-19, the service resumes, and the late interest past §19's 15 days is invoiced.
+    /// </summary>
+    public const string SuspendedForInvoice = "INV-DEMO-NTT-202701";
+    private static readonly LocalDate SuspensionNotice = new(2027, 3, 5);
+    private static readonly LocalDate SuspendedFrom = new(2027, 3, 12);
+    private static readonly LocalDate SuspensionPaidOn = new(2027, 3, 19);
 
     public static IReadOnlyList<ScriptedStep> Script(LifecycleStores stores, Issuer issuer)
     {
@@ -39,6 +50,7 @@ internal static class DemoScenario
                 new ContractDates(new LocalDate(2026, 5, 1)), issuer, new BillingProfile { Plan = new PlanSelection("standard", 6) })),
             Event(new LocalDate(2026, 10, 1), "DEMO-NTT", new PlanChanged(new LocalDate(2026, 10, 1), "advanced", 4)),
             Event(new LocalDate(2026, 12, 1), "DEMO-STO", new CancellationRequested(new LocalDate(2026, 12, 1), new LocalDate(2027, 2, 28))),
+            Event(SuspensionNotice, "DEMO-NTT", new ProviderNoticeGiven("nonpayment-suspension", SuspensionNotice, SuspendedFrom)),
             Event(new LocalDate(2027, 6, 12), "DEMO-NTX", new OutageReported(new OutageRecord(new YearMonth(2027, 6), 50m, false, null, null))),
             Event(new LocalDate(2027, 9, 1), "DEMO-NTT", new CancellationRequested(new LocalDate(2027, 9, 1), new LocalDate(2027, 9, 30))),
             Event(new LocalDate(2027, 12, 10), "DEMO-ECL", new CancellationRequested(new LocalDate(2027, 12, 10), EclectEnd)),
@@ -71,7 +83,7 @@ internal static class DemoScenario
         return steps;
     }
 
-    /// <summary>Customers pay three days before the due date; one invoice is paid 20 days late.</summary>
+    /// <summary>Customers pay three days before the due date; one invoice is paid 20 days late, one only after the suspension it caused.</summary>
     private static async Task PayAsync(LifecycleStores stores, ContractWorkflow workflow, LocalDate today, CancellationToken cancellationToken)
     {
         var payments = new List<(string ContractId, PaymentReceived Payment)>();
@@ -81,7 +93,12 @@ internal static class DemoScenario
             {
                 foreach (var invoice in stored.State.OpenInvoices)
                 {
-                    var payOn = invoice.Number == LatePaidInvoice ? invoice.DueDate.PlusDays(20) : invoice.DueDate.PlusDays(-3);
+                    var payOn = invoice.Number switch
+                    {
+                        LatePaidInvoice => invoice.DueDate.PlusDays(20),
+                        SuspendedForInvoice => SuspensionPaidOn,
+                        _ => invoice.DueDate.PlusDays(-3),
+                    };
                     if (payOn == today)
                     {
                         payments.Add((stored.State.ContractId, new PaymentReceived(invoice.Number, today, invoice.Outstanding) { EventId = $"payment/{invoice.Number}" }));
