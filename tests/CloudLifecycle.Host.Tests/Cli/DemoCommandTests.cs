@@ -21,6 +21,9 @@ public class DemoCommandTests
             var text = stdout.ToString();
             Assert.Contains("DEMO-STO  milestone earlyTerminationCharge       §11-2", text, StringComparison.Ordinal);
             Assert.Contains("DEMO-NTX  email     paymentOverdue               §27", text, StringComparison.Ordinal);
+            Assert.Contains("2027-03-05  DEMO-NTT  email     suspensionAnnounced          §34-1(1)", text, StringComparison.Ordinal);
+            Assert.Contains("2027-03-12  DEMO-NTT  milestone serviceSuspended             §34-1(1)", text, StringComparison.Ordinal);
+            Assert.Contains("2027-03-19  DEMO-NTT  event     serviceResumed               §34-1(1)", text, StringComparison.Ordinal);
             Assert.Contains("DEMO-NEC  milestone equipmentRemoval             §29-1", text, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(outDir, "invoices", "2026-04", "INV-DEMO-NEC-202604.html")));
             Assert.True(File.Exists(Path.Combine(outDir, "invoices", "2026-04", "INV-DEMO-NEC-202604.json")));
