@@ -200,8 +200,9 @@ public sealed record ProviderNoticeBody
 
     /// <summary>
     /// The date the notice states: the end (required for eclect-aws <c>discontinuation</c> §30-2 and
-    /// OPTAGE <c>deemed-notice</c> §5-2/§5-3) or the last day to cure; no earlier than the rule allows.
-    /// Without it, the earliest date the rule allows.
+    /// OPTAGE <c>deemed-notice</c> §5-2/§5-3), the last day to cure, or the day a suspension for
+    /// non-payment begins (required, after the notice, for NEC §19-2 and NTT §34-2); no earlier than the
+    /// rule allows. Without it, the earliest date the rule allows.
     /// </summary>
     public LocalDate? StatedDate { get; init; }
 }

@@ -33,7 +33,7 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
         new("GET", "contracts", "listContracts", "List contracts, filtered by product, state or a deadline within N days", null,
             [
                 new("product", "string", false, "a product code (eclect-aws, nec-express5800, ntt-east-aws-ops, optage-neutrix, optage-storage)"),
-                new("state", "string", false, "active, ending or closed"),
+                new("state", "string", false, "active, ending, suspended or closed"),
                 new("deadlineWithin", "integer", false, "only contracts with a deadline (notice, declaration, extension, removal, payment) within this many days"),
                 new("limit", "integer", false, $"at most this many (1–{MaxListLimit}, default {DefaultListLimit})"),
                 new("after", "string", false, "the contract id to continue after (the previous page's next)"),
@@ -53,7 +53,7 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
             b => new OutageReported(new OutageRecord(b.Month, b.Hours, b.GrossNegligence, b.KnownOn, b.AppliedOn)), new Dictionary<string, string> { ["outage"] = string.Empty }),
         Event<PaymentBody>("payments", "recordPayment", "Record a payment against an invoice; answers with late interest where due",
             b => new PaymentReceived(b.InvoiceNumber, b.PaidOn, b.Amount), new Dictionary<string, string> { ["paid"] = "paidOn" }),
-        Event<ProviderNoticeBody>("provider-notices", "recordProviderNotice", "The provider gave notice: it ends the contract (discontinuation, termination, website posting) or opens a cure period",
+        Event<ProviderNoticeBody>("provider-notices", "recordProviderNotice", "The provider gave notice: it ends the contract (discontinuation, termination, website posting, non-payment), opens a cure period or suspends the service for non-payment",
             b => new ProviderNoticeGiven(b.Rule, b.NoticeDate, b.StatedDate), new Dictionary<string, string> { ["from"] = "noticeDate", ["endDate"] = "statedDate" }),
         new("GET", "contracts/{id}/quotes/cancellation", "quoteCancellation", "What-if: the effective date and charges of a cancellation notice; changes nothing", null,
             [
@@ -360,7 +360,8 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
         "active" => ContractStatus.Active,
         "ending" => ContractStatus.Ending,
         "closed" => ContractStatus.Closed,
-        _ => throw ApiException.BadRequest("state", $"'{text}' is not a state; expected active, ending or closed"),
+        "suspended" => ContractStatus.Suspended,
+        _ => throw ApiException.BadRequest("state", $"'{text}' is not a state; expected active, ending, suspended or closed"),
     };
 
     private static Language Language(ApiCall call, ContractState state) =>

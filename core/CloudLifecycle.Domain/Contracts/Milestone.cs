@@ -39,6 +39,7 @@ public enum MilestoneKind
     RenewalDeclarationDeadline,
     CancellationNoticeDeadline,
     CureDeadline,
+    ServiceSuspended,
     InvoiceDeadline,
     PaymentDue,
     TermEnd,

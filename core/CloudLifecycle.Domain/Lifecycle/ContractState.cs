@@ -16,6 +16,13 @@ public enum ContractStatus
     /// <summary>An end date is known (cancellation received, provider termination): the contract runs to it.</summary>
     Ending,
 
+    /// <summary>
+    /// The provider suspended the service for non-payment (eclect-aws §21-1(1), NEC §19-1(1), NTT §34-1(1),
+    /// OPTAGE §18(1)); the contract and its charges run on, and it resumes when no invoice is overdue
+    /// (<see cref="ContractState.Suspension"/> keeps whether it resumes as active or ending).
+    /// </summary>
+    Suspended,
+
     /// <summary>The contract has ended; only its remaining milestones (payment due, confidentiality) follow.</summary>
     Closed,
 }
@@ -73,7 +80,28 @@ public sealed record OutageRecord(YearMonth Month, decimal Hours, bool GrossNegl
 /// An issued invoice not yet paid in full; <see cref="Outstanding"/> is what is still owed.
 /// <see cref="BearsInterest"/>: paying it late owes late interest (not so for a late-interest invoice itself).
 /// </summary>
-public sealed record OpenInvoice(string Number, YearMonth Month, long Total, long Outstanding, LocalDate DueDate, int OverdueNoticesSent = 0, bool BearsInterest = true);
+public sealed record OpenInvoice(string Number, YearMonth Month, long Total, long Outstanding, LocalDate DueDate, int OverdueNoticesSent = 0, bool BearsInterest = true)
+{
+    /// <summary>
+    /// The clause that set <see cref="DueDate"/> when it is not the invoice's own: a termination for
+    /// non-payment made the amount due at once (期限の利益の喪失, eclect-aws §28-4). Null: the invoice's due date.
+    /// </summary>
+    public string? DueDateClause { get; init; }
+}
+
+/// <summary>
+/// A suspension for non-payment the provider notified on <see cref="NoticeDate"/> under <see cref="Rule"/>
+/// (<see cref="Clause"/>), from <see cref="From"/> (the notice day, or the day the notice states where the
+/// clause asks for notice beforehand: NEC §19-2, NTT §34-2), because <see cref="Invoice"/> was overdue.
+/// <see cref="InEffect"/>: the day has come and the status is <see cref="ContractStatus.Suspended"/>;
+/// <see cref="ResumeTo"/> is the status the contract returns to when it resumes.
+/// </summary>
+public sealed record SuspensionRecord(string Rule, string Clause, LocalDate NoticeDate, LocalDate From, string Invoice)
+{
+    public bool InEffect { get; init; }
+
+    public ContractStatus ResumeTo { get; init; } = ContractStatus.Active;
+}
 
 /// <summary>The customer's cancellation as the terms resolved it.</summary>
 public sealed record CancellationRecord(LocalDate NoticeDate, LocalDate RequestedDate, LocalDate EffectiveDate, string Clause);
@@ -110,6 +138,9 @@ public sealed record ContractState
 
     public CancellationRecord? Cancellation { get; init; }
 
+    /// <summary>The suspension for non-payment notified and not yet lifted (in effect or from a later day); null when none.</summary>
+    public SuspensionRecord? Suspension { get; init; }
+
     /// <summary>The clause that set the end date when the provider ended the contract (§30-2, §29-3, §5-3).</summary>
     public string? ProviderEndClause { get; init; }
 
@@ -143,6 +174,9 @@ public sealed record ContractState
     public IReadOnlyList<string> RecentEventIds { get; init; } = [];
 
     public long Version { get; init; }
+
+    /// <summary>The status apart from a suspension: what a suspended contract is otherwise (active, or ending on a known day).</summary>
+    public ContractStatus StatusApartFromSuspension => Status == ContractStatus.Suspended ? Suspension?.ResumeTo ?? ContractStatus.Active : Status;
 
     /// <summary>The dates the lifecycle is planned with: an early nec-express5800 termination ends the usage period.</summary>
     public ContractDates PlanningDates => Termination is { } termination ? Dates with { End = termination.Date } : Dates;

@@ -11,6 +11,9 @@ public enum DeadlineEffect
 
     /// <summary>The contract ends on the day (a provider's discontinuation or termination).</summary>
     EndsContract,
+
+    /// <summary>The service is suspended from the day (non-payment, eclect-aws §21-1(1), NEC §19, NTT §34, OPTAGE §18) until every overdue invoice is paid.</summary>
+    Suspends,
 }
 
 /// <summary>

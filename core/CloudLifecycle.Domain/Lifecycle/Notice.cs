@@ -18,6 +18,10 @@ public enum NoticeKind
     PaymentOverdue,
     ProviderTermination,
     ProviderDeadline,
+    SuspensionAnnounced,
+    SuspensionEffective,
+    ServiceResumed,
+    NonPaymentTermination,
 }
 
 /// <summary>A dated figure in a notice: what it is, its value, and the clause behind it.</summary>

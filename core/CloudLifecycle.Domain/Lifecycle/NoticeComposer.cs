@@ -210,6 +210,96 @@ public static class NoticeComposer
             ],
             quote.Clause);
 
+    /// <summary>
+    /// A suspension for non-payment announced ahead of its day (NEC §19-2, NTT §34-2: the reason, the
+    /// day and the period are notified beforehand): the unpaid invoice, the day, and that it lasts until payment.
+    /// </summary>
+    public static Notice SuspensionAnnounced(ContractState state, SuspensionRecord suspension, OpenInvoice ground, string? advanceClause, (string Clause, Text Words) charges, LocalDate today) =>
+        Compose(state, $"suspension/{Iso(suspension.NoticeDate)}/announced", NoticeKind.SuspensionAnnounced, today,
+            new Text($"【{state.Product}】料金未払いによるサービス利用停止のお知らせ（{Iso(suspension.From)}から）", $"[{state.Product}] Service suspended from {Iso(suspension.From)} for non-payment"),
+            [
+                new Text($"{ground.Number}（お支払期日 {Iso(ground.DueDate)}）のお支払いが確認できないため、ご契約 {state.ContractId} の本サービスの提供を{Iso(suspension.From)}から停止します（{suspension.Clause}）。",
+                    $"We have not received payment of {ground.Number}, due on {Iso(ground.DueDate)}: the service of contract {state.ContractId} will be suspended from {Iso(suspension.From)} ({suspension.Clause})."),
+                new Text($"停止はお支払いを確認するまで続きます。それまでにお支払いいただければ停止は行いません。{charges.Words.Ja}",
+                    $"The suspension lasts until payment is received; if you pay before {Iso(suspension.From)} it will not take place. {Capitalise(charges.Words.En)}."),
+            ],
+            [
+                new(new Text("停止の理由", "reason"), $"{ground.Number} 未払い / unpaid", suspension.Clause),
+                new(new Text("未払額", "outstanding"), InvoiceHtml.Yen(ground.Outstanding), suspension.Clause),
+                new(new Text("通知日", "notice date"), Iso(suspension.NoticeDate), advanceClause ?? suspension.Clause),
+                new(new Text("停止する日", "suspended from"), Iso(suspension.From), advanceClause ?? suspension.Clause),
+                new(new Text("停止の期間", "period"), "お支払いの確認まで / until payment is received", suspension.Clause),
+                new(new Text("停止中の料金", "charges while suspended"), "発生します / continue", charges.Clause),
+            ],
+            suspension.Clause, ground.Number);
+
+    /// <summary>The suspension has begun: what is still overdue, and that paying it resumes the service.</summary>
+    public static Notice SuspensionEffective(ContractState state, SuspensionRecord suspension, (string Clause, Text Words) charges, LocalDate today)
+    {
+        var overdue = state.OpenInvoices.Where(i => i.Outstanding > 0 && i.DueDate < today).ToList();
+        return Compose(state, $"suspension/{Iso(suspension.NoticeDate)}/effective", NoticeKind.SuspensionEffective, today,
+            new Text($"【{state.Product}】サービスの提供を停止しました（{Iso(suspension.From)}、{suspension.Clause}）", $"[{state.Product}] Service suspended from {Iso(suspension.From)} ({suspension.Clause})"),
+            [
+                new Text($"料金の未払い（{suspension.Invoice}）により、ご契約 {state.ContractId} の本サービスの提供を{Iso(suspension.From)}から停止しています。", $"Because {suspension.Invoice} is unpaid, the service of contract {state.ContractId} is suspended from {Iso(suspension.From)}."),
+                new Text($"未払いの料金をすべてお支払いいただいた時点で再開します。{charges.Words.Ja}", $"It resumes once every overdue invoice is paid. {Capitalise(charges.Words.En)}."),
+            ],
+            [
+                new(new Text("停止の通知日", "notice date"), Iso(suspension.NoticeDate), suspension.Clause),
+                new(new Text("停止開始日", "suspended from"), Iso(suspension.From), suspension.Clause),
+                .. overdue.Select(i => new NoticeFact(new Text($"未払い {i.Number}（期日 {Iso(i.DueDate)}）", $"unpaid {i.Number} (due {Iso(i.DueDate)})"), InvoiceHtml.Yen(i.Outstanding), suspension.Clause)),
+                new(new Text("停止中の料金", "charges while suspended"), "発生します / continue", charges.Clause),
+            ],
+            suspension.Clause, suspension.Invoice);
+    }
+
+    /// <summary>Every overdue invoice is paid: the service resumes, or a suspension not yet begun is called off.</summary>
+    public static Notice ServiceResumed(ContractState state, SuspensionRecord suspension, Text what, LocalDate today) =>
+        Compose(state, $"suspension/{Iso(suspension.NoticeDate)}/resumed", NoticeKind.ServiceResumed, today,
+            suspension.InEffect
+                ? new Text($"【{state.Product}】サービスの提供を再開しました（{Iso(today)}）", $"[{state.Product}] Service resumed on {Iso(today)}")
+                : new Text($"【{state.Product}】サービス利用停止の取りやめ（{Iso(suspension.From)}の停止は行いません）", $"[{state.Product}] The suspension from {Iso(suspension.From)} will not take place"),
+            [what, new Text("お支払いありがとうございました。", "Thank you for your payment.")],
+            [
+                new(new Text("停止の通知日", "suspension notice date"), Iso(suspension.NoticeDate), suspension.Clause),
+                new(new Text("停止開始日", "suspended from"), Iso(suspension.From), suspension.Clause),
+                new(suspension.InEffect ? new Text("再開日", "resumed on") : new Text("取りやめ日", "called off on"), Iso(today), suspension.Clause),
+            ],
+            suspension.Clause, suspension.Invoice);
+
+    /// <summary>
+    /// The contract is terminated for non-payment (eclect-aws §28-1(1)): the day it ends and, where the
+    /// terms accelerate the debts (§28-4), every open invoice with the day it is now due.
+    /// </summary>
+    public static Notice NonPaymentTermination(ContractState state, DeadlineRule rule, LocalDate noticeDate, OpenInvoice ground, LocalDate end, DeadlineQuote? acceleration, IReadOnlyList<OpenInvoice> accelerated, LocalDate today)
+    {
+        var paragraphs = new List<Text>
+        {
+            new($"{ground.Number}（お支払期日 {Iso(ground.DueDate)}）のお支払いが確認できないため、ご契約 {state.ContractId} を{Iso(end)}をもって解除します（{rule.Clause}）。",
+                $"We have not received payment of {ground.Number}, due on {Iso(ground.DueDate)}: contract {state.ContractId} is terminated on {Iso(end)} ({rule.Clause})."),
+        };
+        var facts = new List<NoticeFact>
+        {
+            new(new Text("通知日", "notice date"), Iso(noticeDate), rule.Clause),
+            new(new Text("解除日", "termination date"), Iso(end), rule.Clause),
+            new(new Text("解除の理由", "reason"), $"{ground.Number} 未払い / unpaid ({InvoiceHtml.Yen(ground.Outstanding)})", rule.Clause),
+        };
+        if (acceleration is not null)
+        {
+            paragraphs.Add(acceleration.Explanation);
+            paragraphs.Add(new Text($"未払いのご請求は、すべて{Iso(acceleration.Date)}までにお支払いください。遅延損害金はその翌日から発生します。",
+                $"Every unpaid invoice is due by {Iso(acceleration.Date)}; late interest runs from the next day."));
+            facts.Add(new(new Text("一括のお支払期日", "everything due on"), Iso(acceleration.Date), acceleration.Clause));
+            facts.AddRange(state.OpenInvoices.Where(i => i.Outstanding > 0).Select(i => new NoticeFact(
+                new Text($"{i.Number}（お支払期日 {Iso(i.DueDate)}）", $"{i.Number} (due {Iso(i.DueDate)})"),
+                InvoiceHtml.Yen(i.Outstanding),
+                accelerated.Any(a => a.Number == i.Number) ? acceleration.Clause : rule.Clause)));
+        }
+
+        return Compose(state, $"provider/{rule.Name}/{Iso(noticeDate)}", NoticeKind.NonPaymentTermination, today,
+            new Text($"【{state.Product}】料金未払いによる契約解除のお知らせ（{Iso(end)}、{rule.Clause}）", $"[{state.Product}] Contract terminated for non-payment on {Iso(end)} ({rule.Clause})"),
+            paragraphs, facts, rule.Clause, ground.Number);
+    }
+
     private static string Iso(LocalDate date) => date.ToString("uuuu-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>An agreed price, which may have a fraction (a unit price): ¥130,000, ¥2.5.</summary>

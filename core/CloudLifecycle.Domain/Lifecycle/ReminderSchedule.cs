@@ -26,7 +26,8 @@ public static class ReminderSchedule
     /// </summary>
     public static IReadOnlyList<int> LeadDays(Milestone milestone, ContractState state, Milestone? firstRenewalDeclaration)
     {
-        var ending = state.Cancellation is not null || state.Status != ContractStatus.Active;
+        // A suspension for non-payment does not stop the deadlines: the contract runs on, and is ending only if an end is known.
+        var ending = state.Cancellation is not null || state.StatusApartFromSuspension != ContractStatus.Active;
         return milestone.Kind switch
         {
             // §2-3: once the customer has asked (pending, or answered by NEC) for the period as it now ends, the deadline is met.

@@ -37,6 +37,13 @@ public sealed record DeadlineRule(
     /// </summary>
     public int PayoutMonths { get; init; }
 
+    /// <summary>
+    /// The clause that makes the provider notify the day of the step beforehand (NEC §19-2, NTT §34-2
+    /// 「あらかじめその理由、利用停止をする日及び期間を契約者に通知」): the step then starts on the day the
+    /// notice states, after the notice. Null: the step may follow the notice at once.
+    /// </summary>
+    public string? AdvanceNoticeClause { get; init; }
+
     /// <summary>The rule read backwards: from a resulting date, the last day the event may happen to reach it.</summary>
     public DeadlineReverse? Reverse { get; init; }
 }

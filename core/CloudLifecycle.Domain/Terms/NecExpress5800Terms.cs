@@ -49,6 +49,9 @@ public sealed class NecExpress5800Terms : ContractTerms
     public const int OutageQualifyingDays = 10;
 
     public const string SuspensionClause = "§19-1(1)";
+
+    /// <summary>The suspension is notified beforehand: its reason, day and period.</summary>
+    public const string SuspensionNoticeClause = "§19-2";
     public const string EquipmentLossClause = "§13";
     public const string FalseStatementTerminationClause = "§25-2";
     public const string BreachTerminationClause = "§26-3";
@@ -122,7 +125,10 @@ public sealed class NecExpress5800Terms : ContractTerms
         RuleKit.AfterNonPayment("nonpayment-suspension", SuspensionClause, "the first day the service may be suspended",
             new Text("本サービスの全部または一部の提供を停止できます", "NEC may suspend all or part of the service"),
             new Text("停止の前に、理由、停止する日および期間を通知します（第19条第2項「予めその理由ならびに停止をする日および期間を契約者に通知」、緊急時を除く）",
-                "NEC must first notify the reason, the day and the period of the suspension (§19-2), unless urgent")),
+                "NEC must first notify the reason, the day and the period of the suspension (§19-2), unless urgent")) with
+        {
+            AdvanceNoticeClause = SuspensionNoticeClause,
+        },
 
         // §13 「利用契約は当該通知日をもって解約されるものとし…違約金として直ちに当社に支払う」.
         RuleKit.DueAtOnce("equipment-loss-penalty-due", EquipmentLossClause, "the day the customer notified the loss (the contract ends that day)",

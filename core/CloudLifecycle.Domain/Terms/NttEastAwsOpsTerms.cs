@@ -19,6 +19,9 @@ public sealed class NttEastAwsOpsTerms : ContractTerms
     public const string DiscontinuationClause = "§14-2";
     public const string ProviderTerminationClause = "§16";
     public const string SuspensionClause = "§34-1(1)";
+
+    /// <summary>The suspension is notified beforehand: its reason, day and period.</summary>
+    public const string SuspensionNoticeClause = "§34-2";
     public const string LateInterestClause = "§19";
 
     /// <summary>§19: no late interest when paid 「支払期日の翌日から起算して15日以内」.</summary>
@@ -59,7 +62,10 @@ public sealed class NttEastAwsOpsTerms : ContractTerms
         RuleKit.AfterNonPayment("nonpayment-suspension", SuspensionClause, "the first day operations may be suspended",
             new Text("運用メニューの利用を停止できます", "NTT may suspend the operations menu"),
             new Text("停止の前に理由、停止する日および期間を通知します（第34条第2項）。料金不払による停止は支払われるまで続きます（6か月の上限は他の事由の場合です）。停止された契約者がなお解消しないときは、通知の後に解除されることがあります（第16条第1号）",
-                "NTT first notifies the reason, the day and the period (§34-2); a suspension for non-payment lasts until payment (the 6-month limit applies to the other grounds); if still unpaid, NTT may terminate after notice (§16(1))")),
+                "NTT first notifies the reason, the day and the period (§34-2); a suspension for non-payment lasts until payment (the 6-month limit applies to the other grounds); if still unpaid, NTT may terminate after notice (§16(1))")) with
+        {
+            AdvanceNoticeClause = SuspensionNoticeClause,
+        },
 
         // §19 「支払期日の翌日から起算して15日以内に支払いがあった場合は、この限りではありません」: the 15 days are
         // counted from the day after the (moved) due date, that day included (「翌日から起算して」).

@@ -10,9 +10,9 @@ namespace CloudLifecycle.Host.Cli;
 /// <summary>
 /// The embedded demo: one sample contract per product, two years of usage, plan changes,
 /// cancellations, an NEC extension (requested, then approved by NEC with a new base fee, §2-3),
-/// equipment removal and one late payment (its interest invoiced); and two contracts the provider
-/// ends: an Eclect discontinuation (§30-2) and an OPTAGE termination that pays the customer three
-/// months' fees (§29-3).
+/// equipment removal, one late payment (its interest invoiced) and one suspension for non-payment
+/// lifted by the payment; and two contracts the provider ends: an Eclect discontinuation (§30-2) and
+/// an OPTAGE termination that pays the customer three months' fees (§29-3).
 /// </summary>
 internal static class DemoScenario
 {
@@ -39,6 +39,16 @@ internal static class DemoScenario
     private static readonly LocalDate DiscontinuedOn = new(2027, 3, 31);
     private static readonly LocalDate ProviderTerminatedOn = new(2026, 12, 31);
 
+    /// <summary>
+    /// The invoice DEMO-NTT leaves unpaid (January 2027, due 2027-02-28, a Sunday, so 03-01 by 民法 §142): NTT
+    /// announces a suspension for non-payment on 03-05 from 03-12 (§34-1(1), §34-2); the customer pays on
+    /// 03-19, the service resumes, and the late interest past §19's 15 days is invoiced.
+    /// </summary>
+    public const string SuspendedForInvoice = "INV-DEMO-NTT-202701";
+    private static readonly LocalDate SuspensionNotice = new(2027, 3, 5);
+    private static readonly LocalDate SuspendedFrom = new(2027, 3, 12);
+    private static readonly LocalDate SuspensionPaidOn = new(2027, 3, 19);
+
     public static IReadOnlyList<ScriptedStep> Script(LifecycleStores stores, Issuer issuer)
     {
         var steps = new List<ScriptedStep>
@@ -58,6 +68,7 @@ internal static class DemoScenario
             Event(new LocalDate(2026, 11, 10), "DEMO-NEC", new ExtensionRequested(new LocalDate(2026, 11, 10), new LocalDate(2028, 3, 31))),
             Event(new LocalDate(2026, 12, 15), "DEMO-NEC", new ExtensionDecided(new LocalDate(2026, 12, 15), Approved: true, NecExtendedEnd, NewBaseFee: 130_000m)),
             Event(new LocalDate(2026, 12, 1), "DEMO-STO", new CancellationRequested(new LocalDate(2026, 12, 1), new LocalDate(2027, 2, 28))),
+            Event(SuspensionNotice, "DEMO-NTT", new ProviderNoticeGiven("nonpayment-suspension", SuspensionNotice, SuspendedFrom)),
             Event(new LocalDate(2027, 6, 12), "DEMO-NTX", new OutageReported(new OutageRecord(new YearMonth(2027, 6), 50m, false, null, null))),
             Event(new LocalDate(2027, 9, 1), "DEMO-NTT", new CancellationRequested(new LocalDate(2027, 9, 1), new LocalDate(2027, 9, 30))),
             Event(new LocalDate(2027, 12, 10), "DEMO-ECL", new CancellationRequested(new LocalDate(2027, 12, 10), EclectEnd)),
@@ -104,7 +115,7 @@ internal static class DemoScenario
         return steps;
     }
 
-    /// <summary>Customers pay three days before the due date; one invoice is paid 20 days late.</summary>
+    /// <summary>Customers pay three days before the due date; one invoice is paid 20 days late, one only after the suspension it caused.</summary>
     private static async Task PayAsync(LifecycleStores stores, ContractWorkflow workflow, LocalDate today, CancellationToken cancellationToken)
     {
         var payments = new List<(string ContractId, PaymentReceived Payment)>();
@@ -114,10 +125,13 @@ internal static class DemoScenario
             {
                 foreach (var invoice in stored.State.OpenInvoices)
                 {
-                    // A sum owed to the customer (§29-3) is paid out on its due date; the customers pay theirs early, but for one.
-                    var payOn = invoice.Outstanding < 0 ? invoice.DueDate
-                        : invoice.Number == LatePaidInvoice ? invoice.DueDate.PlusDays(20)
-                        : invoice.DueDate.PlusDays(-3);
+                    // A sum owed to the customer (§29-3) is paid out on its due date; the customers pay theirs early, but for two.
+                    var payOn = invoice.Outstanding < 0 ? invoice.DueDate : invoice.Number switch
+                    {
+                        LatePaidInvoice => invoice.DueDate.PlusDays(20),
+                        SuspendedForInvoice => SuspensionPaidOn,
+                        _ => invoice.DueDate.PlusDays(-3),
+                    };
                     if (payOn == today)
                     {
                         payments.Add((stored.State.ContractId, new PaymentReceived(invoice.Number, today, Math.Abs(invoice.Outstanding)) { EventId = $"payment/{invoice.Number}" }));

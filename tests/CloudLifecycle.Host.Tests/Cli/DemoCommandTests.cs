@@ -22,6 +22,9 @@ public class DemoCommandTests
             var text = stdout.ToString();
             Assert.Contains("DEMO-STO  milestone earlyTerminationCharge       §11-2", text, StringComparison.Ordinal);
             Assert.Contains("DEMO-NTX  email     paymentOverdue               §27", text, StringComparison.Ordinal);
+            Assert.Contains("2027-03-05  DEMO-NTT  email     suspensionAnnounced          §34-1(1)", text, StringComparison.Ordinal);
+            Assert.Contains("2027-03-12  DEMO-NTT  milestone serviceSuspended             §34-1(1)", text, StringComparison.Ordinal);
+            Assert.Contains("2027-03-19  DEMO-NTT  event     serviceResumed               §34-1(1)", text, StringComparison.Ordinal);
             Assert.Contains("DEMO-NEC  milestone equipmentRemoval             §29-1", text, StringComparison.Ordinal);
             // §2-3: the request is pending until NEC approves it, with a new base fee from the day after the old end (2027-12-31).
             Assert.Contains("2026-11-10  DEMO-NEC  event     extensionRequested           §2-3", text, StringComparison.Ordinal);

@@ -53,6 +53,7 @@ public static class LifecycleDecider
         };
 
         next = DueMilestones.Advance(next, draft);
+        next = NonPayment.Advance(next, draft);
         var commands = draft.Commands;
         // Only the processed-through day moved: nothing to store, the next round covers the same days again harmlessly.
         if (commands.Count == 0 && next with { ProcessedThrough = state.ProcessedThrough } == state)

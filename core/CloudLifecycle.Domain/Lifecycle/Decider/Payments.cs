@@ -4,7 +4,10 @@ using NodaTime;
 
 namespace CloudLifecycle.Core.Lifecycle.Decider;
 
-/// <summary>Payments against open invoices, with late interest as the product's clause counts it, and the chase of overdue invoices.</summary>
+/// <summary>
+/// Payments against open invoices, with late interest as the product's clause counts it, and the chase
+/// of overdue invoices. A payment that leaves nothing overdue lifts a suspension for non-payment (<see cref="NonPayment.ResumeIfSettled"/>).
+/// </summary>
 internal static class Payments
 {
     /// <summary>An overdue invoice is chased the day after its due date and then every this many days (our policy).</summary>
@@ -45,11 +48,11 @@ internal static class Payments
         var paid = state with { OpenInvoices = remaining };
         if (interest is not { Interest: > 0 })
         {
-            return (paid, new Consequence(text, interest?.Clause, payment.PaidOn, interest?.Interest, payment.InvoiceNumber));
+            return (NonPayment.ResumeIfSettled(draft, paid), new Consequence(text, interest?.Clause, payment.PaidOn, interest?.Interest, payment.InvoiceNumber));
         }
 
         var billed = BillInterest(draft, paid, billing, open, interest);
-        return (billed.State, new Consequence(text, interest.Clause, payment.PaidOn, interest.Interest, billed.Invoice.Number));
+        return (NonPayment.ResumeIfSettled(draft, billed.State), new Consequence(text, interest.Clause, payment.PaidOn, interest.Interest, billed.Invoice.Number));
     }
 
     /// <summary>A sum owed to the customer (OPTAGE §29-3) is settled by paying it out: the amount is what was paid to the customer.</summary>

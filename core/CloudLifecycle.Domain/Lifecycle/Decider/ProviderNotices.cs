@@ -6,8 +6,9 @@ namespace CloudLifecycle.Core.Lifecycle.Decider;
 
 /// <summary>
 /// A notice the provider gave under one of the product's deadline rules: the terms date it, and the
-/// date becomes an <see cref="EventDeadline"/> of the contract (a cure period's last day, or the end
-/// the provider set), which the plan, reminders, calendar and timeline then show with its clause.
+/// date becomes an <see cref="EventDeadline"/> of the contract (a cure period's last day, the end
+/// the provider set, the day a suspension for non-payment begins), which the plan, reminders,
+/// calendar and timeline then show with its clause. Non-payment's steps are in <see cref="NonPayment"/>.
 /// </summary>
 internal static class ProviderNotices
 {
@@ -32,7 +33,7 @@ internal static class ProviderNotices
         Guards.EnsureNotFuture(notice.NoticeDate, draft.Today, "noticeDate");
         if (effect.NeedsStatedDate && notice.StatedDate is null)
         {
-            throw new ContractRuleException("statedDate", $"a '{notice.Rule}' notice must state the date it sets; the clause only bounds how early it may be", rule.Clause);
+            throw new ContractRuleException("statedDate", $"a '{notice.Rule}' notice must state the date it sets; the clause only bounds how early it may be", rule.AdvanceNoticeClause ?? rule.Clause);
         }
 
         if (state.Deadlines.Any(d => d.Rule == notice.Rule && d.EventDate == notice.NoticeDate))
@@ -40,9 +41,13 @@ internal static class ProviderNotices
             return (state, Consequence.Nothing(new Text($"{notice.NoticeDate:uuuu-MM-dd}の通知は記録済みです", $"the notice of {notice.NoticeDate:uuuu-MM-dd} is already recorded")));
         }
 
-        return effect.DeadlineEffect == DeadlineEffect.EndsContract
-            ? End(draft, terms, rule, notice, effect)
-            : Deadline(draft, terms, rule, notice, effect);
+        return effect switch
+        {
+            { DeadlineEffect: DeadlineEffect.Suspends } => NonPayment.Suspend(draft, rule, notice, effect),
+            { DeadlineEffect: DeadlineEffect.EndsContract, OnNonPayment: true } => NonPayment.Terminate(draft, terms, rule, notice, effect),
+            { DeadlineEffect: DeadlineEffect.EndsContract } => End(draft, terms, rule, notice, effect),
+            _ => Deadline(draft, terms, rule, notice, effect),
+        };
     }
 
     /// <summary>

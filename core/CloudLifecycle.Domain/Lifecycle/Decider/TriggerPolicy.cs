@@ -7,12 +7,24 @@ namespace CloudLifecycle.Core.Lifecycle.Decider;
 /// allow is refused before any rule runs, naming the field the caller sent and the clause under
 /// which the contract reached that status (a conflict: the request is sound, the contract's state
 /// forbids it). Facts about the past (usage, outages, payments) and the runs (timer, invoicing,
-/// overdue check) are accepted in every status: a closed contract still owes its last invoices.
+/// overdue check) are accepted in every status: a closed contract still owes its last invoices, and a
+/// suspended one is still charged (eclect-aws §14-2, NTT §35-2, OPTAGE §24-2(1)/§25; NEC's fees run for
+/// the usage period, §11-3(12)) and resumes by a payment. A suspended contract still takes the
+/// customer's cancellation and extension request (the notice periods run on: refusing them would make
+/// the customer miss a deadline) and the provider's notices (termination, §16(1) for NTT); not a plan change.
 /// </summary>
 internal static class TriggerPolicy
 {
     private static readonly ContractStatus[] Every = Enum.GetValues<ContractStatus>();
-    private static readonly ContractStatus[] WhileOpen = [ContractStatus.Active, ContractStatus.Ending];
+    private static readonly ContractStatus[] WhileOpen = [ContractStatus.Active, ContractStatus.Ending, ContractStatus.Suspended];
+
+    /// <summary>
+    /// Open and not suspended. A plan change is a change of the service the provider accepts; while it
+    /// is suspended for the customer's non-payment we refuse it (our policy: the terms say nothing of
+    /// it, and a downgrade then would lower the charges that run on during the suspension, eclect-aws
+    /// §14-2, NTT §35-2, OPTAGE §25). Paying ends the suspension and the change can be made.
+    /// </summary>
+    private static readonly ContractStatus[] WhileServed = [ContractStatus.Active, ContractStatus.Ending];
 
     /// <summary>The trigger, the field a refusal names, and the statuses it is accepted in.</summary>
     private static readonly IReadOnlyDictionary<Type, (string Field, ContractStatus[] Allowed)> Table = new Dictionary<Type, (string, ContractStatus[])>
@@ -22,7 +34,7 @@ internal static class TriggerPolicy
         [typeof(CancellationRequested)] = ("cancellation", WhileOpen),
         [typeof(ExtensionRequested)] = ("extension", WhileOpen),
         [typeof(ExtensionDecided)] = ("extension", WhileOpen),
-        [typeof(PlanChanged)] = ("plan", WhileOpen),
+        [typeof(PlanChanged)] = ("plan", WhileServed),
         [typeof(UsageRecorded)] = ("usage", Every),
         [typeof(OutageReported)] = ("outage", Every),
         [typeof(PaymentReceived)] = ("invoiceNumber", Every),
@@ -57,8 +69,9 @@ internal static class TriggerPolicy
         _ => $"contract {state.ContractId} is {state.Status.ToString().ToLowerInvariant()}",
     };
 
-    /// <summary>The clause that ended the contract: the other party's notice, the customer's cancellation, or none known.</summary>
+    /// <summary>The clause behind the status: the suspension's; or what ended the contract: the other party's notice, the customer's cancellation, or none known.</summary>
     private static string? EndClause(ContractState state) =>
+        state.Status == ContractStatus.Suspended ? state.Suspension?.Clause :
         state.Deadlines.FirstOrDefault(d => d.Effect == DeadlineEffect.EndsContract)?.Milestone.Clause
         ?? state.ProviderEndClause
         ?? state.Cancellation?.Clause;

@@ -158,8 +158,10 @@ public static class TimelineHtml
         (ContractStatus.Active, Language.En) => "active",
         (ContractStatus.Ending, Language.En) => "ending",
         (ContractStatus.Closed, Language.En) => "closed",
+        (ContractStatus.Suspended, Language.En) => "suspended (non-payment)",
         (ContractStatus.Active, _) => "契約中",
         (ContractStatus.Ending, _) => "終了予定",
+        (ContractStatus.Suspended, _) => "利用停止中（料金未払い）",
         _ => "終了",
     };
 

@@ -17,7 +17,7 @@ public class DeciderPropertiesTests
 
     private static readonly string[] Plans = ["entry", "standard", "advanced", "premium", "unknown"];
 
-    private static readonly string[] Rules = ["discontinuation", "provider-termination", "deemed-notice", "cure", "price-change", "nonsense"];
+    private static readonly string[] Rules = ["discontinuation", "provider-termination", "deemed-notice", "cure", "price-change", "nonpayment-suspension", "nonpayment-termination", "nonsense"];
 
     private static Gen<Func<LocalDate, ContractState, Trigger>> Fixed(Func<LocalDate, ContractState, Trigger> make) => Gen.Int[0, 0].Select(_ => make);
 
