@@ -171,9 +171,19 @@ public static class NoticeComposer
                     $"Your invoice for {invoice.Month:uuuu-MM} is issued; payment is due on {Iso(invoice.DueDate)}.")],
             [
                 .. invoice.Lines.Select(line => new NoticeFact(line.Description, InvoiceHtml.Yen(line.Amount), line.Clause)),
-                new(new Text("消費税", "consumption tax"), InvoiceHtml.Yen(invoice.Tax), invoice.TaxClause),
-                new(new Text("ご請求金額（税込）", "total including tax"), InvoiceHtml.Yen(invoice.Total), invoice.TaxClause),
-                new(new Text("お支払期日", "payment due"), Iso(invoice.DueDate), invoice.DueDateClause),
+                .. invoice.Kind == InvoiceKind.ProviderPayout
+                    ? (NoticeFact[])
+                    [
+                        // Outside the scope of consumption tax: no tax line; the sum is paid to the customer, not asked of them.
+                        new(new Text("当社からのお支払額（不課税）", "we pay you (outside the scope of consumption tax)"), InvoiceHtml.Yen(-invoice.Total), invoice.DueDateClause),
+                        new(new Text("お支払期限", "paid by"), Iso(invoice.DueDate), invoice.DueDateClause),
+                    ]
+                    :
+                    [
+                        new(new Text("消費税", "consumption tax"), InvoiceHtml.Yen(invoice.Tax), invoice.TaxClause),
+                        new(new Text("ご請求金額（税込）", "total including tax"), InvoiceHtml.Yen(invoice.Total), invoice.TaxClause),
+                        new(new Text("お支払期日", "payment due"), Iso(invoice.DueDate), invoice.DueDateClause),
+                    ],
             ],
             invoice.DueDateClause, invoice.Number);
 
