@@ -17,7 +17,7 @@ internal sealed class InvoiceCommand : ICommand
         "--product CODE --start DATE --month YYYY-MM [--end DATE] [--contract-id ID] [--customer NAME] " +
         "[--aws-usage-usd N --fx-rate N | --aws-usage-jpy N] [--base-fee N --unit-price N --quantity N] " +
         "[--plan P --components N [--windows] [--component-pricing volume|graduated] [--resource-fee N] [--qualified-invoice]] " +
-        "[--contract FILE] [--usage FILE] [--issuer-name NAME --issuer-registration T...] [--format text|json|html|csv] [--lang ja|en] [--json]";
+        "[--contract FILE] [--usage FILE] [--issuer-name NAME --issuer-registration T...] [--format text|json|html|csv] [--document NUMBER] [--lang ja|en] [--json]";
 
     public void Run(Arguments arguments, TextWriter stdout)
     {
@@ -31,26 +31,44 @@ internal sealed class InvoiceCommand : ICommand
             "en" => Language.En,
             var other => throw new UsageException($"--lang: '{other}' is not ja or en"),
         };
+        var documentNumber = arguments.Optional("document");
         arguments.EnsureAllUsed(Name);
         CheckBounds(input);
 
-        var invoice = BillingCatalog.For(input.Product).Invoice(input);
+        // The documents the system issues for the month: the month's invoice, and beside it the amounts a
+        // clause of their own makes due on another day (nec-express5800 termination charges, -P1).
+        var documents = BillingCatalog.For(input.Product).InvoiceByDueDate(input).Where(d => d.Lines.Count > 0).ToList();
+        var selected = Document(documentNumber, documents);
         switch (format)
         {
+            case "json" when selected is null && documents.Count > 1:
+                Output.WriteJson(stdout, documents.Select(InvoiceJson.From).ToList());
+                break;
             case "json":
-                Output.WriteJson(stdout, InvoiceJson.From(invoice));
+                Output.WriteJson(stdout, InvoiceJson.From(selected ?? documents[0]));
                 break;
             case "html":
-                stdout.Write(InvoiceHtml.Render(invoice, language));
+                stdout.Write(InvoiceHtml.Render(selected ?? documents[0], language));
                 break;
             case "csv":
-                stdout.Write(InvoiceCsv.Render(invoice));
+                stdout.Write(InvoiceCsv.Render(selected ?? documents[0]));
                 break;
             default:
-                WriteText(stdout, invoice, language);
+                foreach (var document in selected is null ? documents : [selected])
+                {
+                    WriteText(stdout, document, language);
+                }
+
                 break;
         }
     }
+
+    /// <summary><c>--document NUMBER</c>: one of the month's documents; html and csv show the month's invoice without it.</summary>
+    private static Invoice? Document(string? number, IReadOnlyList<Invoice> documents) =>
+        number is null
+            ? null
+            : documents.FirstOrDefault(d => d.Number == number)
+                ?? throw new UsageException($"--document: '{number}' is not a document of this month; they are {string.Join(", ", documents.Select(d => d.Number))}");
 
     /// <summary>The options that carry a figure, by the field <see cref="AmountBounds"/> names.</summary>
     private static readonly Dictionary<string, string> FigureOptions = new(StringComparer.Ordinal)

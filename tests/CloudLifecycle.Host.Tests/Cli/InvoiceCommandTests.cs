@@ -86,12 +86,17 @@ public sealed class InvoiceCommandTests : IDisposable
             {"month":"2027-03","quantity":350,"termination":{"date":"2027-03-10","reason":"equipmentLoss"}}
             """);
 
-        var invoice = Json("invoice", "--contract", contract, "--usage", usage, "--json");
+        var documents = Json("invoice", "--contract", contract, "--usage", usage, "--json");
+        var penalty = Json("invoice", "--contract", contract, "--usage", usage, "--document", "INV-C-9-202703-P1", "--json");
+        var text = Run("invoice", "--contract", contract, "--usage", usage);
 
-        Assert.Equal("INV-C-9-202703", invoice.GetProperty("invoiceNumber").GetString());
-        Assert.Equal(JsonValueKind.Null, invoice.GetProperty("taxRate").ValueKind); // two rates: see taxSummaries
-        Assert.Equal(2, invoice.GetProperty("taxSummaries").GetArrayLength());
-        Assert.Equal(183_000 + 18_300 + 48 * 120_000, invoice.GetProperty("total").GetInt64());
+        // §13 「違約金として直ちに」: the penalty is due at once, on its own document; the month's fees under §5-1.
+        Assert.Equal(["INV-C-9-202703", "INV-C-9-202703-P1"], documents.EnumerateArray().Select(d => d.GetProperty("invoiceNumber").GetString()));
+        Assert.Equal(183_000 + 18_300, documents[0].GetProperty("total").GetInt64());
+        Assert.Equal((48 * 120_000L, "2027-04-01", "§13"), (penalty.GetProperty("total").GetInt64(), penalty.GetProperty("dueDate").GetString(), penalty.GetProperty("dueDateClause").GetString()));
+        Assert.Equal(0m, penalty.GetProperty("taxSummaries")[0].GetProperty("rate").GetDecimal()); // a penalty is outside the scope of tax
+        Assert.Contains("INV-C-9-202703-P1", text.Out, StringComparison.Ordinal);
+        Assert.Equal(2, Run("invoice", "--contract", contract, "--usage", usage, "--document", "INV-NOPE").Exit);
     }
 
     [Theory]
