@@ -186,13 +186,12 @@ public sealed partial class CrmApi : IDisposable
 
         if (values.TryGetValue("number", out var number) && !IsInvoiceNumber(number))
         {
-            throw ApiException.BadRequest("number", $"'{number}' is not an invoice number (INV-{{contract id}}-{{yyyyMM}})");
+            throw ApiException.BadRequest("number", $"'{number}' is not an invoice number (INV-{{contract id}}-{{yyyyMM}}, optionally -P1, -L1, -C1 …)");
         }
     }
 
     private static bool IsInvoiceNumber(string number) =>
-        number.Length > 12 && number.StartsWith("INV-", StringComparison.Ordinal) && number[^7] == '-'
-        && number[^6..].All(char.IsAsciiDigit) && ContractRegistration.IsContractId(number[4..^7]);
+        Core.Billing.InvoiceNumbers.Parse(number) is { } parts && ContractRegistration.IsContractId(parts.ContractId);
 
     /// <summary>A path as a log line may show it: control characters escaped, so a request cannot forge log lines.</summary>
     private static string Printable(PathString path) =>

@@ -175,7 +175,7 @@ public sealed class TableHistoryStore(TableClient table) : IHistoryStore
 /// month's invoice (<c>INV-{contract}-{yyyyMM}</c>) and <c>{contract}~{suffix}</c> for a document
 /// issued beside it (<c>INV-{contract}-{yyyyMM}-L1</c>), so neither overwrites the other.
 /// </summary>
-public sealed partial class TableInvoiceStore(TableClient table) : IInvoiceStore
+public sealed class TableInvoiceStore(TableClient table) : IInvoiceStore
 {
     private const char SuffixSeparator = '~';
 
@@ -217,21 +217,11 @@ public sealed partial class TableInvoiceStore(TableClient table) : IInvoiceStore
         return number == monthly ? contractId : contractId + SuffixSeparator + number[(monthly.Length + 1)..];
     }
 
-    /// <summary><c>INV-{contract}-{yyyyMM}</c>, optionally followed by <c>-{suffix}</c> (a letter and digits): the number names its row.</summary>
-    private static (YearMonth Month, string RowKey)? Parse(string number)
-    {
-        var match = InvoiceNumberPattern().Match(number);
-        if (!match.Success || !YearMonthPattern.CreateWithInvariantCulture("uuuuMM").Parse(match.Groups["month"].Value).TryGetValue(default, out var month))
-        {
-            return null;
-        }
-
-        var contract = match.Groups["contract"].Value;
-        return (month, match.Groups["suffix"].Success ? contract + SuffixSeparator + match.Groups["suffix"].Value : contract);
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex("^INV-(?<contract>.+)-(?<month>[0-9]{6})(?:-(?<suffix>[A-Z][0-9]+))?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
-    private static partial System.Text.RegularExpressions.Regex InvoiceNumberPattern();
+    /// <summary>The number names its row (<see cref="InvoiceNumbers"/>).</summary>
+    private static (YearMonth Month, string RowKey)? Parse(string number) =>
+        InvoiceNumbers.Parse(number) is { } parts
+            ? (parts.Month, parts.Suffix is { } suffix ? parts.ContractId + SuffixSeparator + suffix : parts.ContractId)
+            : null;
 
     private static string Month(YearMonth month) => YearMonthPattern.Iso.Format(month);
 }
