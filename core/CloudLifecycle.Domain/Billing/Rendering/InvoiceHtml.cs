@@ -22,9 +22,32 @@ public static class InvoiceHtml
     private static readonly Labels En = new("Invoice (qualified invoice)", "Invoice number", "Issued", "Payment due", "Month", "Registration number", "Bill to",
         "Item", "Qty", "Unit price", "Amount", "Clause", "Subtotal", "Taxable at {0:0.##}%", "Outside the scope of tax", "Total (tax included)", "Tax is computed once per rate on the total at that rate ({0}).", string.Empty, "Issuer");
 
+    /// <summary>The labels of a document of <paramref name="kind"/>: a late-interest invoice and a payout statement say what they are.</summary>
+    private static Labels For(InvoiceKind kind, Language language)
+    {
+        var en = language == Language.En;
+        var l = en ? En : Ja;
+        return kind switch
+        {
+            InvoiceKind.LateInterest => l with { Title = en ? "Invoice (late interest)" : "請求書（遅延損害金）" },
+            InvoiceKind.TerminationCharges => l with { Title = en ? "Invoice (termination charges, qualified invoice)" : "請求書（解約・解除に伴う料金、適格請求書）" },
+            InvoiceKind.ProviderPayout => l with
+            {
+                Title = en ? "Payment statement (our termination of the contract)" : "お支払通知書（当社による契約解除に伴うお支払い）",
+                Number = en ? "Statement number" : "通知書番号",
+                Due = en ? "Paid by" : "お支払日",
+                Total = en ? "We pay you" : "当社からのお支払額",
+                Recipient = en ? "To" : "宛先",
+            },
+            _ => l,
+        };
+    }
+
     public static string Render(Invoice invoice, Language language = Language.Ja)
     {
-        var l = language == Language.En ? En : Ja;
+        var l = For(invoice.Kind, language);
+        // A payout is money we pay: shown as the positive sum paid, not as a negative bill.
+        var shownTotal = invoice.Kind == InvoiceKind.ProviderPayout ? -invoice.Total : invoice.Total;
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $$"""
             <!DOCTYPE html>
@@ -51,10 +74,10 @@ public static class InvoiceHtml
             <tr><td>{{Escape(l.Number)}}</td><td>{{Escape(invoice.Number)}}</td></tr>
             <tr><td>{{Escape(l.Issued)}}</td><td>{{invoice.IssueDate:uuuu-MM-dd}}</td></tr>
             <tr><td>{{Escape(l.Due)}}</td><td>{{invoice.DueDate:uuuu-MM-dd}} <span class="clause">({{Escape(invoice.DueDateClause)}})</span></td></tr>
-            <tr><td>{{Escape(l.Month)}}</td><td>{{invoice.Month:uuuu-MM}}</td></tr>
+            <tr><td>{{Escape(l.Month)}}</td><td>{{invoice.Month:uuuu-MM}}</td></tr>{{(invoice.Refers is { } refers ? $"<tr><td>{Escape(language == Language.En ? "Refers to" : "対象の請求書")}</td><td>{Escape(refers)}</td></tr>" : string.Empty)}}
             <tr><td>{{Escape(l.IssuerLabel)}}</td><td>{{Escape(invoice.Issuer.Name)}} ({{Escape(l.Registration)}}: {{Escape(invoice.Issuer.RegistrationNumber)}})</td></tr>
             </table>
-            <p class="total">{{Escape(l.Total)}}: {{Yen(invoice.Total)}}</p>
+            <p class="total">{{Escape(l.Total)}}: {{Yen(shownTotal)}}</p>
             <table>
             <tr><th>{{Escape(l.Item)}}</th><th>{{Escape(l.Quantity)}}</th><th>{{Escape(l.UnitPrice)}}</th><th>{{Escape(l.Amount)}}</th><th>{{Escape(l.Clause)}}</th></tr>
 

@@ -128,3 +128,20 @@ public class ProviderEndPlanTests
         Assert.DoesNotContain(plan, m => m.Kind == Core.Contracts.MilestoneKind.CancellationNoticeDeadline && m.Date > D("2026-11-02"));
     }
 }
+
+public class PayoutRenderingTests
+{
+    [Fact]
+    public void PayoutStatement_SaysWhatWePay_AsAPositiveSum_NotAnInvoice()
+    {
+        var state = Registered(Storage(), "2026-05-01");
+        var payout = Assert.Single(LifecycleDecider.Decide(state, new ProviderNoticeGiven("provider-termination", D("2026-11-02"), D("2026-12-31")), D("2026-11-02"))
+            .Commands.OfType<IssueInvoice>()).Invoice;
+
+        var html = Core.Billing.Rendering.InvoiceHtml.Render(payout);
+
+        Assert.Contains("お支払通知書", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("請求書（適格請求書）", html, StringComparison.Ordinal);
+        Assert.Contains($"当社からのお支払額: {Core.Billing.Rendering.InvoiceHtml.Yen(-payout.Total)}", html, StringComparison.Ordinal);
+    }
+}
