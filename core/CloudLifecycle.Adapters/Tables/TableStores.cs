@@ -252,7 +252,8 @@ public sealed class TableUsageStore(TableClient table) : IUsageStore
 
 /// <summary>
 /// The outbox: PartitionKey = the contract's bucket, RowKey = the notice id. Enqueue adds (the first
-/// wins, a repeat is ignored); delivery updates status, attempts and times in place.
+/// wins, a repeat is ignored); delivery claims a row and records its outcome with conditional updates (the
+/// row's ETag), so two deliverers never both hold one notice.
 /// </summary>
 public sealed class TableOutbox(TableClient table) : IOutbox
 {
@@ -294,7 +295,8 @@ public sealed class TableOutbox(TableClient table) : IOutbox
 
     public async Task<IReadOnlyList<OutboxItem>> DueAsync(Instant now, int max, CancellationToken cancellationToken = default)
     {
-        var filter = TableClient.CreateQueryFilter($"Status eq {nameof(DeliveryStatus.Pending)} and NextAttemptAt le {now.ToDateTimeOffset()}");
+        // Pending and due, or claimed and its lease (NextAttemptAt) expired without "sent".
+        var filter = TableClient.CreateQueryFilter($"(Status eq {nameof(DeliveryStatus.Pending)} or Status eq {nameof(DeliveryStatus.Sending)}) and NextAttemptAt le {now.ToDateTimeOffset()}");
         var due = new List<OutboxItem>();
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -304,8 +306,18 @@ public sealed class TableOutbox(TableClient table) : IOutbox
         return due.OrderBy(i => i.EnqueuedAt).ThenBy(i => i.Notice.Id, StringComparer.Ordinal).Take(max).ToList();
     }
 
-    public Task UpdateAsync(OutboxItem item, CancellationToken cancellationToken = default) =>
-        table.UpsertEntityAsync(ToEntity(item), TableUpdateMode.Replace, cancellationToken);
+    public async Task<OutboxItem?> TryUpdateAsync(OutboxItem item, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var response = await table.UpdateEntityAsync(ToEntity(item), item.Version is { } version ? new ETag(version) : ETag.All, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return item with { Version = response.Headers.ETag?.ToString() };
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return null;
+        }
+    }
 
     public async Task<int> CountSentSinceAsync(Instant since, CancellationToken cancellationToken = default)
     {
@@ -360,6 +372,7 @@ public sealed class TableOutbox(TableClient table) : IOutbox
         ["NextAttemptAt"] = item.NextAttemptAt.ToDateTimeOffset(),
         ["SentAt"] = item.SentAt?.ToDateTimeOffset(),
         ["LastError"] = item.LastError,
+        ["SmtpReply"] = item.SmtpReply,
     };
 
     private static OutboxItem ToItem(TableEntity entity) => new(
@@ -369,7 +382,9 @@ public sealed class TableOutbox(TableClient table) : IOutbox
         entity.GetInt32("Attempts") ?? 0,
         Instant.FromDateTimeOffset(entity.GetDateTimeOffset("NextAttemptAt")!.Value),
         entity.GetDateTimeOffset("SentAt") is { } sent ? Instant.FromDateTimeOffset(sent) : null,
-        entity.GetString("LastError"));
+        entity.GetString("LastError"),
+        entity.GetString("SmtpReply"),
+        entity.ETag.ToString());
 }
 
 /// <summary>

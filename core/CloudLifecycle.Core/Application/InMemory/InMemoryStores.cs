@@ -223,6 +223,7 @@ public sealed class InMemoryOutbox : IOutbox
     private readonly object gate = new();
     private readonly Dictionary<string, OutboxItem> items = new(StringComparer.Ordinal);
     private long sequence;
+    private long version;
     private readonly Dictionary<string, long> order = new(StringComparer.Ordinal);
 
     public Task EnqueueAsync(IReadOnlyList<Notice> notices, Instant now, CancellationToken cancellationToken = default)
@@ -231,7 +232,7 @@ public sealed class InMemoryOutbox : IOutbox
         {
             foreach (var notice in notices)
             {
-                if (items.TryAdd(notice.Id, new OutboxItem(notice, now, DeliveryStatus.Pending, 0, now)))
+                if (items.TryAdd(notice.Id, new OutboxItem(notice, now, DeliveryStatus.Pending, 0, now, Version: NextVersion())))
                 {
                     order[notice.Id] = ++sequence;
                 }
@@ -254,22 +255,30 @@ public sealed class InMemoryOutbox : IOutbox
         lock (gate)
         {
             return Task.FromResult<IReadOnlyList<OutboxItem>>(items.Values
-                .Where(i => i.Status == DeliveryStatus.Pending && i.NextAttemptAt <= now)
+                .Where(i => i.Status is DeliveryStatus.Pending or DeliveryStatus.Sending && i.NextAttemptAt <= now)
                 .OrderBy(i => i.EnqueuedAt).ThenBy(i => order[i.Notice.Id])
                 .Take(max)
                 .ToList());
         }
     }
 
-    public Task UpdateAsync(OutboxItem item, CancellationToken cancellationToken = default)
+    /// <summary>Replaces the item only if it is still at the version the caller read (as the Table ETag does).</summary>
+    public Task<OutboxItem?> TryUpdateAsync(OutboxItem item, CancellationToken cancellationToken = default)
     {
         lock (gate)
         {
-            items[item.Notice.Id] = item;
-        }
+            if (!items.TryGetValue(item.Notice.Id, out var stored) || stored.Version != item.Version)
+            {
+                return Task.FromResult<OutboxItem?>(null);
+            }
 
-        return Task.CompletedTask;
+            var updated = item with { Version = NextVersion() };
+            items[item.Notice.Id] = updated;
+            return Task.FromResult<OutboxItem?>(updated);
+        }
     }
+
+    private string NextVersion() => (++version).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public Task<int> CountSentSinceAsync(Instant since, CancellationToken cancellationToken = default)
     {
