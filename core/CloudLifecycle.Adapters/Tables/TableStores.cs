@@ -211,6 +211,19 @@ public sealed partial class TableInvoiceStore(TableClient table) : IInvoiceStore
         return invoices.OrderBy(i => i.Month).ThenBy(i => i.Number, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>One partition: the month's.</summary>
+    public async Task<IReadOnlyList<Invoice>> ListByMonthAsync(YearMonth month, CancellationToken cancellationToken = default)
+    {
+        var invoices = new List<Invoice>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Month(month)}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            invoices.Add(LifecycleJson.Deserialize<Invoice>(entity.GetString("Invoice")));
+        }
+
+        return invoices.OrderBy(i => i.Number, StringComparer.Ordinal).ToList();
+    }
+
     private static string RowKey(string number, string contractId, YearMonth month)
     {
         var monthly = InvoiceAssembler.Number(contractId, month);

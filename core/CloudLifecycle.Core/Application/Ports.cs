@@ -59,6 +59,9 @@ public interface IInvoiceStore
     Task<Invoice?> GetAsync(string number, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<Invoice>> ListByContractAsync(string contractId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every invoice of a billing month (the run's and those issued by events, e.g. a final invoice), by number.</summary>
+    Task<IReadOnlyList<Invoice>> ListByMonthAsync(YearMonth month, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Usage as recorded per contract and month (the state keeps what is not yet invoiced).</summary>

@@ -12,7 +12,12 @@ public sealed record BillingRunFailure(string ContractId, string Field, string R
 /// <summary>How far a monthly run has got.</summary>
 public sealed record BillingRunProgress(int Contracts, int Invoiced);
 
-/// <summary>The outcome of a monthly invoice run; running the month again invoices nothing twice.</summary>
+/// <summary>
+/// The outcome of a monthly invoice run; running the month again invoices nothing twice. The run's own figures
+/// (<see cref="Invoiced"/>, <see cref="InvoicedTotal"/>: what this run issued) sit next to the month's
+/// (<see cref="MonthInvoices"/>, <see cref="MonthTotal"/>: every invoice of the month in the invoice store, whichever
+/// run or event issued it), so the stored report of a month still counts what earlier runs invoiced.
+/// </summary>
 public sealed record BillingRunReport(
     YearMonth Month,
     LocalDate RunDate,
@@ -22,7 +27,9 @@ public sealed record BillingRunReport(
     int NotBillable,
     long InvoicedTotal,
     int Conflicts,
-    IReadOnlyList<BillingRunFailure> Failures);
+    IReadOnlyList<BillingRunFailure> Failures,
+    int MonthInvoices = 0,
+    long MonthTotal = 0);
 
 /// <summary>The counts of part of a monthly run (a page locally, a batch on Azure); the parts add up to the run.</summary>
 public sealed record BillingTally(int Contracts, int Invoiced, int AlreadyInvoiced, int NotBillable, long InvoicedTotal, int Conflicts, IReadOnlyList<BillingRunFailure> Failures)
@@ -270,12 +277,22 @@ public sealed class MonthlyInvoiceRun(LifecycleStores stores, IContractEvents ev
             progress?.Report(new BillingRunProgress(tally.Contracts, tally.Invoiced));
         }
 
-        var report = tally.ToReport(month, today);
-        await stores.Documents.PutAsync(ReportPath(month), "application/json", Encoding.UTF8.GetBytes(LifecycleJson.Serialize(report)), cancellationToken).ConfigureAwait(false);
-        return report;
+        return await StoreReportAsync(stores, tally.ToReport(month, today), cancellationToken).ConfigureAwait(false);
     }
 
     public static string ReportPath(YearMonth month) => $"reports/billing-{month:uuuu-MM}.json";
+
+    /// <summary>
+    /// Stores the report of a run with the month's figures recomputed from the invoice store: a rerun (after usage
+    /// arrived, or after a crash before the report was written) replaces the document, but not what it counts.
+    /// </summary>
+    public static async Task<BillingRunReport> StoreReportAsync(LifecycleStores stores, BillingRunReport run, CancellationToken cancellationToken = default)
+    {
+        var invoices = await stores.Invoices.ListByMonthAsync(run.Month, cancellationToken).ConfigureAwait(false);
+        var report = run with { MonthInvoices = invoices.Count, MonthTotal = invoices.Sum(i => i.Total) };
+        await stores.Documents.PutAsync(ReportPath(run.Month), "application/json", Encoding.UTF8.GetBytes(LifecycleJson.Serialize(report)), cancellationToken).ConfigureAwait(false);
+        return report;
+    }
 }
 
 /// <summary>The daily overdue check: every contract with an invoice past its due date is chased through its round.</summary>

@@ -198,6 +198,9 @@ public sealed class InMemoryInvoiceStore : IInvoiceStore
 
     public Task<IReadOnlyList<Invoice>> ListByContractAsync(string contractId, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<Invoice>>(byNumber.Values.Where(i => i.ContractId == contractId).OrderBy(i => i.Month).ToList());
+
+    public Task<IReadOnlyList<Invoice>> ListByMonthAsync(YearMonth month, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<Invoice>>(byNumber.Values.Where(i => i.Month == month).OrderBy(i => i.Number, StringComparer.Ordinal).ToList());
 }
 
 public sealed class InMemoryUsageStore : IUsageStore
