@@ -487,6 +487,19 @@ public sealed class TablePendingEvents(TableClient table) : IPendingEvents
 
         return found.OrderBy(p => p.LastRaisedAt).ThenBy(p => p.ContractId, StringComparer.Ordinal).Take(max).ToList();
     }
+
+    /// <summary>One partition: the contract's.</summary>
+    public async Task<IReadOnlyList<PendingEvent>> ForContractAsync(string contractId, CancellationToken cancellationToken = default)
+    {
+        var found = new List<PendingEvent>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {contractId}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(LifecycleJson.Deserialize<PendingEvent>(entity.GetString("Event")));
+        }
+
+        return found.OrderBy(p => p.AcceptedAt).ThenBy(p => p.EventId, StringComparer.Ordinal).ToList();
+    }
 }
 
 /// <summary>Where the stores live: a connection string (Azurite, a key) or service endpoints reached with a token (a managed identity).</summary>

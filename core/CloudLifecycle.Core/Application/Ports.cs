@@ -191,6 +191,9 @@ public interface IPendingEvents
 
     /// <summary>Events last raised before <paramref name="raisedBefore"/>, oldest first, at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<PendingEvent>> RaisedBeforeAsync(Instant raisedBefore, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>The events of one contract still pending, in the order they were accepted.</summary>
+    Task<IReadOnlyList<PendingEvent>> ForContractAsync(string contractId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Every store the workflow uses, handed around as one.</summary>

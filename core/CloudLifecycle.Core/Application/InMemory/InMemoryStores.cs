@@ -371,4 +371,11 @@ public sealed class InMemoryPendingEvents : IPendingEvents
             .ThenBy(p => p.ContractId, StringComparer.Ordinal)
             .Take(max)
             .ToList());
+
+    public Task<IReadOnlyList<PendingEvent>> ForContractAsync(string contractId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<PendingEvent>>(events.Values
+            .Where(p => p.ContractId == contractId)
+            .OrderBy(p => p.AcceptedAt)
+            .ThenBy(p => p.EventId, StringComparer.Ordinal)
+            .ToList());
 }
