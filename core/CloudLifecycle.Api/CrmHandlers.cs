@@ -174,20 +174,45 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
         var expected = ExpectedVersion(call);
         var trigger = toTrigger(body) with { EventId = call.EventId };
         WithinBounds(call, () => AmountBounds.Check(trigger));
+        var before = await LoadAsync(contractId, call.CancellationToken).ConfigureAwait(false);
+        if (call.EventId is { } eventId && before.State.RecentEventIds.Contains(eventId))
+        {
+            // Applied already, but its answer was never stored under the Idempotency-Key (the host died between saving the
+            // contract and storing the response): the retry gets the original outcome from the stored state, not a second
+            // decision — which would refuse it (409, "already cancelled") or find its If-Match stale (412).
+            return Accepted(contractId, resource, trigger, before.State, AlreadyApplied(before.State, trigger, eventId), charges: null);
+        }
+
         IReadOnlyList<ChargeView>? charges = null;
         if (trigger is CancellationRequested cancellation)
         {
             // The charges the cancellation leads to, quoted on the state it is decided on (refused here as the decider would refuse it).
-            var before = await LoadAsync(contractId, call.CancellationToken).ConfigureAwait(false);
             charges = LifecycleDecider.QuoteCancellation(before.State, cancellation.NoticeDate, cancellation.RequestedDate).Charges.Select(ChargeView.Of).ToList();
         }
 
         var decision = await events.RaiseAsync(contractId, trigger, expected, call.CancellationToken).ConfigureAwait(false);
-        var state = decision.State;
+        return Accepted(contractId, resource, trigger, decision.State, ConsequenceView.Of(decision.Consequence), charges);
+    }
+
+    private ApiResponse Accepted(string contractId, string resource, Trigger trigger, ContractState state, ConsequenceView consequence, IReadOnlyList<ChargeView>? charges)
+    {
         var deadlines = ContractOverview.Upcoming(state, events.Today).Where(m => ContractOverview.IsOpenDeadline(state, m)).Take(5).Select(MilestoneView.Of).ToList();
         var extension = trigger is ExtensionRequested or ExtensionDecided ? state.ExtensionRequest : null;
-        var accepted = new EventAccepted(contractId, resource, state.Status, state.Version, ConsequenceView.Of(decision.Consequence), charges, extension, deadlines, ContractPath(contractId));
+        var accepted = new EventAccepted(contractId, resource, state.Status, state.Version, consequence, charges, extension, deadlines, ContractPath(contractId));
         return ApiResponse.Of(202, accepted, new Dictionary<string, string> { ["Location"] = ContractPath(contractId), ["ETag"] = VersionTag(state) });
+    }
+
+    /// <summary>
+    /// The consequence of an event the contract already remembers, as far as the stored state tells it: a cancellation's
+    /// effective date and clause come from its record. The charges quoted on the state before it are not kept, so the
+    /// replay carries none (the invoices show them).
+    /// </summary>
+    private static ConsequenceView AlreadyApplied(ContractState state, Trigger trigger, string eventId)
+    {
+        var summary = new Text($"イベント {eventId} は適用済みです（保存済みの契約の状態）", $"event {eventId} was already applied (the contract as stored)");
+        return trigger is CancellationRequested && state.Cancellation is { } record
+            ? new ConsequenceView(summary, record.Clause, record.EffectiveDate, null, null, Changed: true)
+            : new ConsequenceView(summary, null, null, null, null, Changed: true);
     }
 
     private async Task<ApiResponse> QuoteCancellationAsync(ApiCall call)

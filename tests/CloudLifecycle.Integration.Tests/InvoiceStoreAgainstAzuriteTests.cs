@@ -40,6 +40,8 @@ public sealed class InvoiceStoreAgainstAzuriteTests(TestServices services)
         Assert.Equal([may.Number, number], listed.Select(i => i.Number));
         Assert.Equal(may, await stores.Invoices.GetAsync(may.Number), new InvoiceNumberAndTotal());
         Assert.NotNull(await stores.Documents.GetAsync($"invoices/{paidOn:uuuu-MM}/{number}.html"));
+        // The month's invoices (what the stored monthly report counts): May's of both contracts, not the interest invoice.
+        Assert.Equal(["INV-IT-LATE-202605", "INV-IT-LATE2-202605"], (await stores.Invoices.ListByMonthAsync(new YearMonth(2026, 5))).Select(i => i.Number));
     }
 
     private sealed class InvoiceNumberAndTotal : IEqualityComparer<Core.Billing.Invoice?>

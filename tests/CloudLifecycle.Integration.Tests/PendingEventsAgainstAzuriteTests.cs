@@ -28,6 +28,8 @@ public sealed class PendingEventsAgainstAzuriteTests(TestServices services)
         Assert.Equal<Trigger>(cancellation, only.Trigger);
         Assert.Equal(["C-1", "C-2"], all.Select(p => p.ContractId));
         Assert.Null(all[1].Trigger);
+        // Per contract (the what-if applies them before deciding a new event): only C-1's.
+        Assert.Equal([cancellation.EventId], (await stores.PendingEvents.ForContractAsync("C-1")).Select(p => p.EventId));
 
         await stores.PendingEvents.RemoveAsync("C-1", cancellation.EventId!);
         await stores.PendingEvents.RemoveAsync("C-1", cancellation.EventId!);

@@ -119,6 +119,41 @@ public sealed class WorkflowAgainstRealServicesTests(TestServices services)
     }
 
     [Fact]
+    public async Task TwoHostsDeliveringOneOutbox_TheMailServerReceivesEachNoticeOnce()
+    {
+        var prefix = NewPrefix();
+        var stores = await StoresAsync(prefix);
+        var clock = new VirtualClock(Tokyo.WakeInstant(new LocalDate(2026, 4, 1)));
+        var workflow = new ContractWorkflow(stores, clock);
+        var ids = Enumerable.Range(0, 12).Select(i => $"IT-TWOHOSTS-{prefix}-{i}").ToList();
+        foreach (var id in ids)
+        {
+            await workflow.RegisterAsync(Nec(id));
+        }
+
+        // Two hosts with their own connections to the same storage account, delivering at the same time.
+        var hostA = await StoresAsync(prefix);
+        var hostB = await StoresAsync(prefix);
+        var reports = await Task.WhenAll(
+            Task.Run(() => Delivery(hostA, clock, services.SmtpPort).DeliverAsync()),
+            Task.Run(() => Delivery(hostB, clock, services.SmtpPort).DeliverAsync()));
+
+        var addresses = ids.Select(id => $"{id.ToLowerInvariant()}@example.com").ToHashSet();
+        var mails = (await services.EmailsAsync()).Where(m => addresses.Contains(m.GetProperty("to")[0].GetProperty("address").GetString()!)).ToList();
+        var items = await ToListAsync(stores.Outbox.ListAsync());
+        var ours = items.Where(i => ids.Contains(i.Notice.ContractId)).ToList();
+        Assert.Equal(ids.Count, ours.Count);
+        Assert.Equal(ours.Count, mails.Count);
+        Assert.Equal(ours.Count, reports.Sum(r => r.Sent));
+        Assert.Equal(mails.Count, mails.Select(m => m.GetProperty("headers").GetProperty("message-id").GetString()).Distinct().Count());
+        Assert.All(ours, item =>
+        {
+            Assert.Equal((DeliveryStatus.Sent, 1), (item.Status, item.Attempts));
+            Assert.False(string.IsNullOrWhiteSpace(item.SmtpReply));
+        });
+    }
+
+    [Fact]
     public async Task ContractStore_TwoWritersFromTheSameRead_SecondIsRefusedByTheETag()
     {
         var stores = await StoresAsync();

@@ -11,7 +11,8 @@ public sealed record SmtpSettings(string Host, int Port, string FromAddress, str
 /// <summary>Sends notices over SMTP with MailKit, one connection per message (the outbox sends few, slowly).</summary>
 public sealed class SmtpEmailSender(SmtpSettings settings) : IEmailSender
 {
-    public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default)
+    /// <returns>The server's reply to the end of data (its acceptance, often naming its queue id).</returns>
+    public async Task<string> SendAsync(EmailMessage message, CancellationToken cancellationToken = default)
     {
         var mime = MimeNotices.Build(message, new MailboxAddress(settings.FromName, settings.FromAddress));
         using var client = new SmtpClient();
@@ -21,19 +22,21 @@ public sealed class SmtpEmailSender(SmtpSettings settings) : IEmailSender
             await client.AuthenticateAsync(user, settings.Password ?? string.Empty, cancellationToken).ConfigureAwait(false);
         }
 
-        await client.SendAsync(mime, cancellationToken).ConfigureAwait(false);
+        var reply = await client.SendAsync(mime, cancellationToken).ConfigureAwait(false);
         await client.DisconnectAsync(true, cancellationToken).ConfigureAwait(false);
+        return reply;
     }
 }
 
 /// <summary>Writes each email as an .eml file (the embedded demo's "mail server"): the name is the message id, so a resend overwrites.</summary>
 public sealed class EmlFileEmailSender(string directory, string fromAddress) : IEmailSender
 {
-    public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default)
+    public async Task<string> SendAsync(EmailMessage message, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(directory);
         var mime = MimeNotices.Build(message, new MailboxAddress("CloudLifecycle", fromAddress));
         var path = Path.Combine(directory, message.MessageId.Split('@')[0] + ".eml");
         await mime.WriteToAsync(path, cancellationToken).ConfigureAwait(false);
+        return $"written to {path}";
     }
 }

@@ -211,6 +211,19 @@ public sealed class TableInvoiceStore(TableClient table) : IInvoiceStore
         return invoices.OrderBy(i => i.Month).ThenBy(i => i.Number, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>One partition: the month's.</summary>
+    public async Task<IReadOnlyList<Invoice>> ListByMonthAsync(YearMonth month, CancellationToken cancellationToken = default)
+    {
+        var invoices = new List<Invoice>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Month(month)}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            invoices.Add(LifecycleJson.Deserialize<Invoice>(entity.GetString("Invoice")));
+        }
+
+        return invoices.OrderBy(i => i.Number, StringComparer.Ordinal).ToList();
+    }
+
     private static string RowKey(string number, string contractId, YearMonth month)
     {
         var monthly = InvoiceAssembler.Number(contractId, month);
@@ -242,7 +255,8 @@ public sealed class TableUsageStore(TableClient table) : IUsageStore
 
 /// <summary>
 /// The outbox: PartitionKey = the contract's bucket, RowKey = the notice id. Enqueue adds (the first
-/// wins, a repeat is ignored); delivery updates status, attempts and times in place.
+/// wins, a repeat is ignored); delivery claims a row and records its outcome with conditional updates (the
+/// row's ETag), so two deliverers never both hold one notice.
 /// </summary>
 public sealed class TableOutbox(TableClient table) : IOutbox
 {
@@ -284,7 +298,8 @@ public sealed class TableOutbox(TableClient table) : IOutbox
 
     public async Task<IReadOnlyList<OutboxItem>> DueAsync(Instant now, int max, CancellationToken cancellationToken = default)
     {
-        var filter = TableClient.CreateQueryFilter($"Status eq {nameof(DeliveryStatus.Pending)} and NextAttemptAt le {now.ToDateTimeOffset()}");
+        // Pending and due, or claimed and its lease (NextAttemptAt) expired without "sent".
+        var filter = TableClient.CreateQueryFilter($"(Status eq {nameof(DeliveryStatus.Pending)} or Status eq {nameof(DeliveryStatus.Sending)}) and NextAttemptAt le {now.ToDateTimeOffset()}");
         var due = new List<OutboxItem>();
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -294,8 +309,18 @@ public sealed class TableOutbox(TableClient table) : IOutbox
         return due.OrderBy(i => i.EnqueuedAt).ThenBy(i => i.Notice.Id, StringComparer.Ordinal).Take(max).ToList();
     }
 
-    public Task UpdateAsync(OutboxItem item, CancellationToken cancellationToken = default) =>
-        table.UpsertEntityAsync(ToEntity(item), TableUpdateMode.Replace, cancellationToken);
+    public async Task<OutboxItem?> TryUpdateAsync(OutboxItem item, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var response = await table.UpdateEntityAsync(ToEntity(item), item.Version is { } version ? new ETag(version) : ETag.All, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return item with { Version = response.Headers.ETag?.ToString() };
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return null;
+        }
+    }
 
     public async Task<int> CountSentSinceAsync(Instant since, CancellationToken cancellationToken = default)
     {
@@ -350,6 +375,7 @@ public sealed class TableOutbox(TableClient table) : IOutbox
         ["NextAttemptAt"] = item.NextAttemptAt.ToDateTimeOffset(),
         ["SentAt"] = item.SentAt?.ToDateTimeOffset(),
         ["LastError"] = item.LastError,
+        ["SmtpReply"] = item.SmtpReply,
     };
 
     private static OutboxItem ToItem(TableEntity entity) => new(
@@ -359,7 +385,9 @@ public sealed class TableOutbox(TableClient table) : IOutbox
         entity.GetInt32("Attempts") ?? 0,
         Instant.FromDateTimeOffset(entity.GetDateTimeOffset("NextAttemptAt")!.Value),
         entity.GetDateTimeOffset("SentAt") is { } sent ? Instant.FromDateTimeOffset(sent) : null,
-        entity.GetString("LastError"));
+        entity.GetString("LastError"),
+        entity.GetString("SmtpReply"),
+        entity.ETag.ToString());
 }
 
 /// <summary>
@@ -448,6 +476,19 @@ public sealed class TablePendingEvents(TableClient table) : IPendingEvents
         }
 
         return found.OrderBy(p => p.LastRaisedAt).ThenBy(p => p.ContractId, StringComparer.Ordinal).Take(max).ToList();
+    }
+
+    /// <summary>One partition: the contract's.</summary>
+    public async Task<IReadOnlyList<PendingEvent>> ForContractAsync(string contractId, CancellationToken cancellationToken = default)
+    {
+        var found = new List<PendingEvent>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {contractId}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(LifecycleJson.Deserialize<PendingEvent>(entity.GetString("Event")));
+        }
+
+        return found.OrderBy(p => p.AcceptedAt).ThenBy(p => p.EventId, StringComparer.Ordinal).ToList();
     }
 }
 

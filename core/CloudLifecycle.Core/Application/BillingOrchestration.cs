@@ -149,7 +149,7 @@ public sealed class BillingRunActivities(LifecycleStores stores, IContractEvents
 
     public async Task<bool> CompleteAsync(BillingRunReport report, CancellationToken cancellationToken = default)
     {
-        await stores.Documents.PutAsync(MonthlyInvoiceRun.ReportPath(report.Month), "application/json", Encoding.UTF8.GetBytes(LifecycleJson.Serialize(report)), cancellationToken).ConfigureAwait(false);
+        report = await MonthlyInvoiceRun.StoreReportAsync(stores, report, cancellationToken).ConfigureAwait(false);
         var status = await CurrentAsync(report.Month, cancellationToken).ConfigureAwait(false);
         await statuses.SaveAsync(status with
         {

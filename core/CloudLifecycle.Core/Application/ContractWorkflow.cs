@@ -184,7 +184,31 @@ public sealed class ContractWorkflow : IContractEvents
         var stored = await Activities.LoadForEventAsync(contractId, expectedVersion, cancellationToken).ConfigureAwait(false);
         var whatIf = LifecycleDecider.Decide(stored.State, trigger, Today);
         await RunRoundAsync(stored, trigger, timerDue: false, cancellationToken).ConfigureAwait(false);
-        return whatIf;
+        return await OutcomeAsync(contractId, trigger, stored.State, whatIf, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What the round stored for the event, not what the what-if expected: the round may have lost its save to another
+    /// process (a billing run invoicing the month meanwhile) and, deciding again on the newer state, been refused. An
+    /// event with an id is stored iff the contract now remembers that id (or it changed nothing); otherwise the refusal
+    /// is thrown as the decider gives it on the stored state (e.g. 409 "already invoiced", with its clause).
+    /// The answer carries the stored state, so two accepted events never report the same version.
+    /// </summary>
+    private async Task<Decision> OutcomeAsync(string contractId, Trigger trigger, ContractState before, Decision whatIf, CancellationToken cancellationToken)
+    {
+        if (trigger.EventId is not { } eventId || whatIf.State.Version == before.Version)
+        {
+            return whatIf;
+        }
+
+        var current = (await stores.Contracts.GetAsync(contractId, cancellationToken).ConfigureAwait(false))?.State;
+        if (current is null || current.RecentEventIds.Contains(eventId))
+        {
+            return current is null ? whatIf : whatIf with { State = current };
+        }
+
+        LifecycleDecider.Decide(current, trigger, Today);
+        throw new ContractRuleException("version", $"contract {contractId} changed while the event was applied and it was not stored; send it again", kind: RefusalKind.Conflict);
     }
 
     /// <summary>Runs the round of every contract whose timer is due by today; returns how many woke.</summary>

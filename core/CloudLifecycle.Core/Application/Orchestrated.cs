@@ -109,7 +109,8 @@ public sealed class OrchestratedContractEvents(LifecycleStores stores, IOrchestr
         var stored = await activities.LoadForEventAsync(contractId, expectedVersion, cancellationToken).ConfigureAwait(false);
 
         var identified = trigger.EventId is null ? trigger with { EventId = DerivedEventId(contractId, trigger, stored.State.Version) } : trigger;
-        var whatIf = LifecycleDecider.Decide(stored.State, identified, Today);
+        var ahead = await WithPendingAsync(stored.State, identified.EventId!, cancellationToken).ConfigureAwait(false);
+        var whatIf = LifecycleDecider.Decide(ahead, identified, Today);
         await stores.PendingEvents.PutAsync(Pending(contractId, identified.EventId!, identified), cancellationToken).ConfigureAwait(false);
         await DeliverAsync(orchestrations, contractId, stored.State.NextWake, identified, cancellationToken).ConfigureAwait(false);
         return whatIf;
@@ -141,6 +142,36 @@ public sealed class OrchestratedContractEvents(LifecycleStores stores, IOrchestr
     {
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes($"{contractId}\n{version}\n{LifecycleJson.Serialize(trigger)}"));
         return $"derived/{Convert.ToHexStringLower(digest)[..32]}";
+    }
+
+    /// <summary>
+    /// The state as the orchestration will have it when it reaches this event: the contract's events still pending
+    /// (accepted, not yet applied by a round) applied in the order they were accepted. Without them a second
+    /// cancellation would be accepted here (202) and refused by the round later; with them it is refused now (409).
+    /// A pending event the round will refuse changes nothing here either.
+    /// </summary>
+    private async Task<ContractState> WithPendingAsync(ContractState state, string eventId, CancellationToken cancellationToken)
+    {
+        var pending = await stores.PendingEvents.ForContractAsync(state.ContractId, cancellationToken).ConfigureAwait(false);
+        var today = Today;
+        foreach (var earlier in pending)
+        {
+            if (earlier.Trigger is not { } trigger || earlier.EventId == eventId || state.RecentEventIds.Contains(earlier.EventId))
+            {
+                continue;
+            }
+
+            try
+            {
+                state = LifecycleDecider.Decide(state, trigger, today).State;
+            }
+            catch (ContractRuleException)
+            {
+                // Refused when its round comes: it leaves the state as it was.
+            }
+        }
+
+        return state;
     }
 
     private PendingEvent Pending(string contractId, string eventId, Trigger? trigger)

@@ -59,6 +59,9 @@ public interface IInvoiceStore
     Task<Invoice?> GetAsync(string number, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<Invoice>> ListByContractAsync(string contractId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every invoice of a billing month (the run's and those issued by events, e.g. a final invoice), by number.</summary>
+    Task<IReadOnlyList<Invoice>> ListByMonthAsync(YearMonth month, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Usage as recorded per contract and month (the state keeps what is not yet invoiced).</summary>
@@ -75,10 +78,19 @@ public enum DeliveryStatus
     Pending,
     Sent,
     Failed,
+
+    /// <summary>
+    /// Claimed by one deliverer, which is sending it now; <see cref="OutboxItem.NextAttemptAt"/> is then the end of
+    /// its lease. Another deliverer takes the row only after the lease has expired without "sent".
+    /// </summary>
+    Sending,
 }
 
-/// <summary>A notice in the outbox with its delivery record.</summary>
-public sealed record OutboxItem(Notice Notice, Instant EnqueuedAt, DeliveryStatus Status, int Attempts, Instant NextAttemptAt, Instant? SentAt = null, string? LastError = null);
+/// <summary>
+/// A notice in the outbox with its delivery record. <see cref="SmtpReply"/> is what the mail server answered when it
+/// accepted the message; <see cref="Version"/> is the stored row's version (the Table ETag) for conditional updates.
+/// </summary>
+public sealed record OutboxItem(Notice Notice, Instant EnqueuedAt, DeliveryStatus Status, int Attempts, Instant NextAttemptAt, Instant? SentAt = null, string? LastError = null, string? SmtpReply = null, string? Version = null);
 
 /// <summary>Notices stored before they are sent (Table Storage). Enqueuing an id twice keeps the first.</summary>
 public interface IOutbox
@@ -87,10 +99,17 @@ public interface IOutbox
 
     Task<OutboxItem?> GetAsync(string noticeId, CancellationToken cancellationToken = default);
 
-    /// <summary>Pending notices whose next attempt is due, oldest first, at most <paramref name="max"/>.</summary>
+    /// <summary>
+    /// Notices to attempt now, oldest first, at most <paramref name="max"/>: pending ones whose next attempt is due and
+    /// claimed ones whose lease expired without "sent" (their deliverer died or lost its connection).
+    /// </summary>
     Task<IReadOnlyList<OutboxItem>> DueAsync(Instant now, int max, CancellationToken cancellationToken = default);
 
-    Task UpdateAsync(OutboxItem item, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Replaces the row only if it is still at <see cref="OutboxItem.Version"/> (the ETag): the stored item with its
+    /// new version, or null when someone else changed it first (another deliverer claimed it).
+    /// </summary>
+    Task<OutboxItem?> TryUpdateAsync(OutboxItem item, CancellationToken cancellationToken = default);
 
     Task<int> CountSentSinceAsync(Instant since, CancellationToken cancellationToken = default);
 
@@ -114,7 +133,8 @@ public sealed record EmailMessage(string MessageId, string To, string ToName, st
 /// <summary>Sends one email (SMTP with MailKit; Azure Communication Services where that package exists).</summary>
 public interface IEmailSender
 {
-    Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default);
+    /// <summary>Hands the message to the mail server; returns the server's acceptance (its reply, e.g. "250 2.0.0 OK queued as …").</summary>
+    Task<string> SendAsync(EmailMessage message, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Lays out a notice as an email (templates as files).</summary>
@@ -171,6 +191,9 @@ public interface IPendingEvents
 
     /// <summary>Events last raised before <paramref name="raisedBefore"/>, oldest first, at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<PendingEvent>> RaisedBeforeAsync(Instant raisedBefore, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>The events of one contract still pending, in the order they were accepted.</summary>
+    Task<IReadOnlyList<PendingEvent>> ForContractAsync(string contractId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Every store the workflow uses, handed around as one.</summary>

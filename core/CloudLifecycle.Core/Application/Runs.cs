@@ -12,7 +12,12 @@ public sealed record BillingRunFailure(string ContractId, string Field, string R
 /// <summary>How far a monthly run has got.</summary>
 public sealed record BillingRunProgress(int Contracts, int Invoiced);
 
-/// <summary>The outcome of a monthly invoice run; running the month again invoices nothing twice.</summary>
+/// <summary>
+/// The outcome of a monthly invoice run; running the month again invoices nothing twice. The run's own figures
+/// (<see cref="Invoiced"/>, <see cref="InvoicedTotal"/>: what this run issued) sit next to the month's
+/// (<see cref="MonthInvoices"/>, <see cref="MonthTotal"/>: every invoice of the month in the invoice store, whichever
+/// run or event issued it), so the stored report of a month still counts what earlier runs invoiced.
+/// </summary>
 public sealed record BillingRunReport(
     YearMonth Month,
     LocalDate RunDate,
@@ -22,7 +27,9 @@ public sealed record BillingRunReport(
     int NotBillable,
     long InvoicedTotal,
     int Conflicts,
-    IReadOnlyList<BillingRunFailure> Failures);
+    IReadOnlyList<BillingRunFailure> Failures,
+    int MonthInvoices = 0,
+    long MonthTotal = 0);
 
 /// <summary>The counts of part of a monthly run (a page locally, a batch on Azure); the parts add up to the run.</summary>
 public sealed record BillingTally(int Contracts, int Invoiced, int AlreadyInvoiced, int NotBillable, long InvoicedTotal, int Conflicts, IReadOnlyList<BillingRunFailure> Failures)
@@ -270,12 +277,22 @@ public sealed class MonthlyInvoiceRun(LifecycleStores stores, IContractEvents ev
             progress?.Report(new BillingRunProgress(tally.Contracts, tally.Invoiced));
         }
 
-        var report = tally.ToReport(month, today);
-        await stores.Documents.PutAsync(ReportPath(month), "application/json", Encoding.UTF8.GetBytes(LifecycleJson.Serialize(report)), cancellationToken).ConfigureAwait(false);
-        return report;
+        return await StoreReportAsync(stores, tally.ToReport(month, today), cancellationToken).ConfigureAwait(false);
     }
 
     public static string ReportPath(YearMonth month) => $"reports/billing-{month:uuuu-MM}.json";
+
+    /// <summary>
+    /// Stores the report of a run with the month's figures recomputed from the invoice store: a rerun (after usage
+    /// arrived, or after a crash before the report was written) replaces the document, but not what it counts.
+    /// </summary>
+    public static async Task<BillingRunReport> StoreReportAsync(LifecycleStores stores, BillingRunReport run, CancellationToken cancellationToken = default)
+    {
+        var invoices = await stores.Invoices.ListByMonthAsync(run.Month, cancellationToken).ConfigureAwait(false);
+        var report = run with { MonthInvoices = invoices.Count, MonthTotal = invoices.Sum(i => i.Total) };
+        await stores.Documents.PutAsync(ReportPath(run.Month), "application/json", Encoding.UTF8.GetBytes(LifecycleJson.Serialize(report)), cancellationToken).ConfigureAwait(false);
+        return report;
+    }
 }
 
 /// <summary>The daily overdue check: every contract with an invoice past its due date is chased through its round.</summary>
@@ -299,17 +316,25 @@ public sealed class OverdueCheckRun(LifecycleStores stores, IContractEvents work
     }
 }
 
-/// <summary>Delivery settings: the hourly quota (Azure Communication Services allows 100 emails an hour by default), retries, the message-id domain.</summary>
-public sealed record DeliveryOptions(int HourlyQuota = 100, int MaxAttempts = 8, string MessageIdDomain = "cloudlifecycle.invalid");
+/// <summary>
+/// Delivery settings: the hourly quota (Azure Communication Services allows 100 emails an hour by default), retries,
+/// the message-id domain, and the lease a deliverer holds on a claimed notice while it sends (another deliverer
+/// takes the notice only once the lease has expired without "sent").
+/// </summary>
+public sealed record DeliveryOptions(int HourlyQuota = 100, int MaxAttempts = 8, string MessageIdDomain = "cloudlifecycle.invalid", int LeaseMinutes = 10);
 
-/// <summary>What one delivery pass did.</summary>
-public sealed record DeliveryReport(int Sent, int Retrying, int GaveUp, bool QuotaReached);
+/// <summary>What one delivery pass did; <see cref="ClaimedElsewhere"/> counts notices another deliverer claimed first.</summary>
+public sealed record DeliveryReport(int Sent, int Retrying, int GaveUp, bool QuotaReached, int ClaimedElsewhere = 0);
 
 /// <summary>
-/// Delivers the outbox: due notices, oldest first, within the hourly quota; each rendered and sent
-/// under a message id derived from the notice id, then marked sent. A failure is retried with
-/// exponential back-off (1, 2, 4… minutes, at most an hour) and given up after
-/// <see cref="DeliveryOptions.MaxAttempts"/> attempts, kept in the outbox as failed.
+/// Delivers the outbox: due notices, oldest first, within the hourly quota. Each notice is first claimed with a
+/// conditional update (the row's ETag) to "sending" under a lease, so of any number of deliverers (hosts, Function
+/// instances) sharing the outbox exactly one sends it; it is then rendered and sent under a message id derived from
+/// the notice id (the same on every attempt), and the server's acceptance is recorded with the time ("sent").
+/// A failure is retried with exponential back-off (1, 2, 4… minutes, at most an hour) and given up after
+/// <see cref="DeliveryOptions.MaxAttempts"/> attempts, kept in the outbox as failed. A deliverer that dies between
+/// the server's acceptance and recording it leaves a claim whose lease expires: the notice is then sent again under
+/// the same Message-ID (at least once, never twice within a lease; the receiving side can drop the repeat by its id).
 /// </summary>
 public sealed class OutboxDelivery(IOutbox outbox, INoticeRenderer renderer, IEmailSender sender, IDocumentStore documents, IClock clock, DeliveryOptions options)
 {
@@ -323,20 +348,34 @@ public sealed class OutboxDelivery(IOutbox outbox, INoticeRenderer renderer, IEm
         }
 
         var due = await outbox.DueAsync(now, budget, cancellationToken).ConfigureAwait(false);
-        int sent = 0, retrying = 0, gaveUp = 0;
-        foreach (var item in due)
+        int sent = 0, retrying = 0, gaveUp = 0, claimedElsewhere = 0;
+        foreach (var candidate in due)
         {
+            var item = await ClaimAsync(candidate, cancellationToken).ConfigureAwait(false);
+            if (item is null)
+            {
+                claimedElsewhere++;
+                continue;
+            }
+
+            if (item.Status == DeliveryStatus.Failed)
+            {
+                gaveUp++;
+                continue;
+            }
+
             var message = renderer.Render(item.Notice, MessageId(item.Notice.Id, options.MessageIdDomain));
+            string acceptance;
             try
             {
-                await sender.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                acceptance = await sender.SendAsync(message, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                var attempts = item.Attempts + 1;
-                var giveUp = attempts >= options.MaxAttempts;
-                var backOff = Duration.FromMinutes(Math.Min(60, 1 << Math.Min(attempts - 1, 6)));
-                await outbox.UpdateAsync(item with { Attempts = attempts, Status = giveUp ? DeliveryStatus.Failed : DeliveryStatus.Pending, NextAttemptAt = now + backOff, LastError = e.Message }, cancellationToken).ConfigureAwait(false);
+                var giveUp = item.Attempts >= options.MaxAttempts;
+                var backOff = Duration.FromMinutes(Math.Min(60, 1 << Math.Min(item.Attempts - 1, 6)));
+                // Conditional on our claim: if the lease ran out and another deliverer took the notice, its record stands.
+                await outbox.TryUpdateAsync(item with { Status = giveUp ? DeliveryStatus.Failed : DeliveryStatus.Pending, NextAttemptAt = now + backOff, LastError = e.Message }, cancellationToken).ConfigureAwait(false);
                 if (giveUp)
                 {
                     gaveUp++;
@@ -349,12 +388,35 @@ public sealed class OutboxDelivery(IOutbox outbox, INoticeRenderer renderer, IEm
                 continue;
             }
 
-            await outbox.UpdateAsync(item with { Attempts = item.Attempts + 1, Status = DeliveryStatus.Sent, SentAt = now, LastError = null }, cancellationToken).ConfigureAwait(false);
+            await outbox.TryUpdateAsync(item with { Status = DeliveryStatus.Sent, SentAt = clock.GetCurrentInstant(), SmtpReply = acceptance, LastError = null }, cancellationToken).ConfigureAwait(false);
             await documents.PutAsync($"notices/{item.Notice.ContractId}/{Sanitise(item.Notice.Id)}.html", "text/html; charset=utf-8", Encoding.UTF8.GetBytes(message.Html), cancellationToken).ConfigureAwait(false);
             sent++;
         }
 
-        return new DeliveryReport(sent, retrying, gaveUp, QuotaReached: due.Count == budget);
+        return new DeliveryReport(sent, retrying, gaveUp, QuotaReached: due.Count == budget, claimedElsewhere);
+    }
+
+    /// <summary>
+    /// Takes the notice for this deliverer: "sending", one more attempt, leased until now + the lease. Null when another
+    /// deliverer changed the row first. A claim whose lease expired after <see cref="DeliveryOptions.MaxAttempts"/>
+    /// attempts (a deliverer dying on it each time) is given up instead of being sent again.
+    /// </summary>
+    private async Task<OutboxItem?> ClaimAsync(OutboxItem candidate, CancellationToken cancellationToken)
+    {
+        var now = clock.GetCurrentInstant();
+        var expiredClaim = candidate.Status == DeliveryStatus.Sending;
+        if (expiredClaim && candidate.Attempts >= options.MaxAttempts)
+        {
+            return await outbox.TryUpdateAsync(candidate with { Status = DeliveryStatus.Failed, LastError = $"no acceptance recorded after {candidate.Attempts} attempts (each claim's lease expired)" }, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await outbox.TryUpdateAsync(candidate with
+        {
+            Status = DeliveryStatus.Sending,
+            Attempts = candidate.Attempts + 1,
+            NextAttemptAt = now + Duration.FromMinutes(options.LeaseMinutes),
+            LastError = expiredClaim ? "the previous claim's lease expired without a recorded acceptance: sent again under the same Message-ID" : candidate.LastError,
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A stable RFC 5322 message id for a notice: the same notice always gets the same id.</summary>

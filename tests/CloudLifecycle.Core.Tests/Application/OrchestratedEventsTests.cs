@@ -93,6 +93,39 @@ public class OrchestratedEventsTests
     }
 
     [Fact]
+    public async Task SecondCancellation_WhileTheFirstIsStillPending_IsRefusedNow_NotAcceptedAndRefusedLater()
+    {
+        var azure = new Azure();
+        await azure.Events.RegisterAsync(Eclect("C-1", "2026-04-01"));
+        await azure.Events.RaiseAsync("C-1", Cancellation, expectedVersion: null);
+
+        // The first has not been applied yet: the what-if must see it anyway (issue 14 §5).
+        var second = await Assert.ThrowsAsync<ContractRuleException>(() =>
+            azure.Events.RaiseAsync("C-1", new CancellationRequested(D("2026-06-11"), D("2026-08-20")) { EventId = "crm/cancel-2" }, null));
+
+        Assert.Equal(RefusalKind.Conflict, second.Kind);
+        Assert.Equal(1, azure.Pending.Count);
+        await azure.Runtime.RunRoundsAsync();
+        var state = await azure.StateAsync("C-1");
+        Assert.Equal(D("2026-07-20"), state.Cancellation?.EffectiveDate);
+        Assert.Equal(0, azure.Pending.Count);
+    }
+
+    [Fact]
+    public async Task Event_RepeatedWhileItIsStillPending_IsAcceptedWithTheSameConsequence()
+    {
+        var azure = new Azure();
+        await azure.Events.RegisterAsync(Eclect("C-1", "2026-04-01"));
+        var first = await azure.Events.RaiseAsync("C-1", Cancellation, expectedVersion: null);
+
+        var again = await azure.Events.RaiseAsync("C-1", Cancellation, expectedVersion: null);
+
+        Assert.Equal(first.Consequence, again.Consequence);
+        await azure.Runtime.RunRoundsAsync();
+        Assert.Equal(D("2026-07-20"), (await azure.StateAsync("C-1")).Cancellation?.EffectiveDate);
+    }
+
+    [Fact]
     public async Task Event_RefusedByTheRules_IsRefusedBeforeAnythingIsStoredOrRaised()
     {
         var azure = new Azure();

@@ -188,10 +188,10 @@ public class TimeTravelScenarioTests
     {
         public List<SentEmail> Sent { get; } = [];
 
-        public Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default)
+        public Task<string> SendAsync(EmailMessage message, CancellationToken cancellationToken = default)
         {
             Sent.Add(new SentEmail(Tokyo.Today(clock.Now), SubjectRenderer.Registry[message.MessageId]));
-            return Task.CompletedTask;
+            return Task.FromResult("250 recorded");
         }
     }
 

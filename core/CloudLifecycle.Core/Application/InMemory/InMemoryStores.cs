@@ -198,6 +198,9 @@ public sealed class InMemoryInvoiceStore : IInvoiceStore
 
     public Task<IReadOnlyList<Invoice>> ListByContractAsync(string contractId, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<Invoice>>(byNumber.Values.Where(i => i.ContractId == contractId).OrderBy(i => i.Month).ToList());
+
+    public Task<IReadOnlyList<Invoice>> ListByMonthAsync(YearMonth month, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<Invoice>>(byNumber.Values.Where(i => i.Month == month).OrderBy(i => i.Number, StringComparer.Ordinal).ToList());
 }
 
 public sealed class InMemoryUsageStore : IUsageStore
@@ -223,6 +226,7 @@ public sealed class InMemoryOutbox : IOutbox
     private readonly object gate = new();
     private readonly Dictionary<string, OutboxItem> items = new(StringComparer.Ordinal);
     private long sequence;
+    private long version;
     private readonly Dictionary<string, long> order = new(StringComparer.Ordinal);
 
     public Task EnqueueAsync(IReadOnlyList<Notice> notices, Instant now, CancellationToken cancellationToken = default)
@@ -231,7 +235,7 @@ public sealed class InMemoryOutbox : IOutbox
         {
             foreach (var notice in notices)
             {
-                if (items.TryAdd(notice.Id, new OutboxItem(notice, now, DeliveryStatus.Pending, 0, now)))
+                if (items.TryAdd(notice.Id, new OutboxItem(notice, now, DeliveryStatus.Pending, 0, now, Version: NextVersion())))
                 {
                     order[notice.Id] = ++sequence;
                 }
@@ -254,22 +258,30 @@ public sealed class InMemoryOutbox : IOutbox
         lock (gate)
         {
             return Task.FromResult<IReadOnlyList<OutboxItem>>(items.Values
-                .Where(i => i.Status == DeliveryStatus.Pending && i.NextAttemptAt <= now)
+                .Where(i => i.Status is DeliveryStatus.Pending or DeliveryStatus.Sending && i.NextAttemptAt <= now)
                 .OrderBy(i => i.EnqueuedAt).ThenBy(i => order[i.Notice.Id])
                 .Take(max)
                 .ToList());
         }
     }
 
-    public Task UpdateAsync(OutboxItem item, CancellationToken cancellationToken = default)
+    /// <summary>Replaces the item only if it is still at the version the caller read (as the Table ETag does).</summary>
+    public Task<OutboxItem?> TryUpdateAsync(OutboxItem item, CancellationToken cancellationToken = default)
     {
         lock (gate)
         {
-            items[item.Notice.Id] = item;
-        }
+            if (!items.TryGetValue(item.Notice.Id, out var stored) || stored.Version != item.Version)
+            {
+                return Task.FromResult<OutboxItem?>(null);
+            }
 
-        return Task.CompletedTask;
+            var updated = item with { Version = NextVersion() };
+            items[item.Notice.Id] = updated;
+            return Task.FromResult<OutboxItem?>(updated);
+        }
     }
+
+    private string NextVersion() => (++version).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public Task<int> CountSentSinceAsync(Instant since, CancellationToken cancellationToken = default)
     {
@@ -358,5 +370,12 @@ public sealed class InMemoryPendingEvents : IPendingEvents
             .OrderBy(p => p.LastRaisedAt)
             .ThenBy(p => p.ContractId, StringComparer.Ordinal)
             .Take(max)
+            .ToList());
+
+    public Task<IReadOnlyList<PendingEvent>> ForContractAsync(string contractId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<PendingEvent>>(events.Values
+            .Where(p => p.ContractId == contractId)
+            .OrderBy(p => p.AcceptedAt)
+            .ThenBy(p => p.EventId, StringComparer.Ordinal)
             .ToList());
 }
