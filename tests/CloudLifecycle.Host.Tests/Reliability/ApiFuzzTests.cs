@@ -170,8 +170,10 @@ public sealed class ApiFuzzTests(ITestOutputHelper output)
             output.WriteLine("  " + kind);
         }
 
-        // Also on the console, so that a run of the suite shows the margin without a verbose logger.
+        // Also on the console and in a file beside the test assembly, which .ci/run prints after the tests,
+        // so that a run of the suite shows the margin without a verbose logger.
         Console.WriteLine(line);
+        File.AppendAllText(Path.Combine(AppContext.BaseDirectory, "reliability-figures.txt"), line + Environment.NewLine);
     }
 }
 
