@@ -39,7 +39,8 @@ public static class LifecycleServices
     /// <summary>The local host's event path: rounds run in this process, billing runs in its background.</summary>
     public static IServiceCollection AddLocalWorkflow(this IServiceCollection services)
     {
-        services.TryAddSingleton(sp => new ContractWorkflow(sp.GetRequiredService<LifecycleStores>(), sp.GetRequiredService<IClock>()));
+        services.TryAddSingleton<IRetryJitter>(RandomRetryJitter.Instance);
+        services.TryAddSingleton(sp => new ContractWorkflow(sp.GetRequiredService<LifecycleStores>(), sp.GetRequiredService<IClock>(), sp.GetRequiredService<IRetryJitter>()));
         services.TryAddSingleton<IContractEvents>(sp => sp.GetRequiredService<ContractWorkflow>());
         services.TryAddSingleton<IBillingRuns>(sp => new BackgroundBillingRuns(sp.GetRequiredService<LifecycleStores>(), sp.GetRequiredService<ContractWorkflow>(), sp.GetRequiredService<IClock>()));
         services.TryAddSingleton(sp => new CrmApi(

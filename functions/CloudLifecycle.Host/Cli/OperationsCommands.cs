@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CloudLifecycle.Api;
 using CloudLifecycle.Core.Application;
+using CloudLifecycle.Hosting;
 using NodaTime;
 using NodaTime.Text;
 
@@ -30,7 +31,7 @@ internal sealed class RunMonthCommand : ICommand
         arguments.EnsureAllUsed(Name);
         IClock clock = asOf is { } date ? new VirtualClock(Tokyo.WakeInstant(date)) : SystemClock.Instance;
         var stores = Composition.StorageAsync().GetAwaiter().GetResult();
-        var workflow = new ContractWorkflow(stores, clock);
+        var workflow = new ContractWorkflow(stores, clock, RandomRetryJitter.Instance);
         var watch = Stopwatch.StartNew();
         var report = new MonthlyInvoiceRun(stores, workflow).RunAsync(month).GetAwaiter().GetResult();
         watch.Stop();
@@ -154,7 +155,7 @@ internal sealed class ServeCommand(TextWriter log) : ICommand
 
     private static async Task TickOnceAsync(ServeServices services, TextWriter stdout)
     {
-        var scheduler = new LocalScheduler(services.Stores, new ContractWorkflow(services.Stores, services.Clock), Composition.Delivery(services.Stores, services.Sender, services.Clock), Composition.BillingRunDay());
+        var scheduler = new LocalScheduler(services.Stores, new ContractWorkflow(services.Stores, services.Clock, RandomRetryJitter.Instance), Composition.Delivery(services.Stores, services.Sender, services.Clock), Composition.BillingRunDay());
         await stdout.WriteLineAsync($"serving once: {services.Description}, billing run on day {scheduler.BillingRunDay}").ConfigureAwait(false);
         var result = await scheduler.TickAsync(CancellationToken.None).ConfigureAwait(false);
         await stdout.WriteLineAsync(result.ToString()).ConfigureAwait(false);
@@ -162,7 +163,7 @@ internal sealed class ServeCommand(TextWriter log) : ICommand
 
     private async Task ServeAsync(ServeServices services, IReadOnlyList<string> keys, string[] urls, TimeSpan tick, TextWriter stdout)
     {
-        var workflow = new ContractWorkflow(services.Stores, services.Clock);
+        var workflow = new ContractWorkflow(services.Stores, services.Clock, RandomRetryJitter.Instance);
         using var runs = new BackgroundBillingRuns(services.Stores, workflow, services.Clock);
         using var api = CreateApi(services, keys, workflow, runs, log);
         await using var app = ApiHost.Build(api, urls);
