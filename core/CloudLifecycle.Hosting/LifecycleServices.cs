@@ -42,7 +42,10 @@ public static class LifecycleServices
         services.TryAddSingleton<IRetryJitter>(RandomRetryJitter.Instance);
         services.TryAddSingleton(sp => new ContractWorkflow(sp.GetRequiredService<LifecycleStores>(), sp.GetRequiredService<IClock>(), sp.GetRequiredService<IRetryJitter>()));
         services.TryAddSingleton<IContractEvents>(sp => sp.GetRequiredService<ContractWorkflow>());
-        services.TryAddSingleton<IBillingRuns>(sp => new BackgroundBillingRuns(sp.GetRequiredService<LifecycleStores>(), sp.GetRequiredService<ContractWorkflow>(), sp.GetRequiredService<IClock>()));
+        services.TryAddSingleton<IBackgroundWork>(ThreadPoolBackgroundWork.Instance);
+        services.TryAddSingleton(sp => new BackgroundBillingRuns(
+            sp.GetRequiredService<LifecycleStores>(), sp.GetRequiredService<ContractWorkflow>(), sp.GetRequiredService<IClock>(), sp.GetRequiredService<IBackgroundWork>()));
+        services.TryAddSingleton<IBillingRuns>(sp => sp.GetRequiredService<BackgroundBillingRuns>());
         services.TryAddSingleton(sp => new CrmApi(
             sp.GetRequiredService<CrmApiOptions>(), sp.GetRequiredService<LifecycleStores>(), sp.GetRequiredService<IContractEvents>(),
             sp.GetRequiredService<IBillingRuns>(), sp.GetService<ILoggerFactory>()?.CreateLogger<CrmApi>()));

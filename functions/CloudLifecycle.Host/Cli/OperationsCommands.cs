@@ -164,7 +164,7 @@ internal sealed class ServeCommand(TextWriter log) : ICommand
     private async Task ServeAsync(ServeServices services, IReadOnlyList<string> keys, string[] urls, TimeSpan tick, TextWriter stdout)
     {
         var workflow = new ContractWorkflow(services.Stores, services.Clock, RandomRetryJitter.Instance);
-        using var runs = new BackgroundBillingRuns(services.Stores, workflow, services.Clock);
+        using var runs = new BackgroundBillingRuns(services.Stores, workflow, services.Clock, ThreadPoolBackgroundWork.Instance);
         using var api = CreateApi(services, keys, workflow, runs, log);
         await using var app = ApiHost.Build(api, urls);
         await app.StartAsync().ConfigureAwait(false);

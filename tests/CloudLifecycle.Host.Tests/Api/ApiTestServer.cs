@@ -5,6 +5,7 @@ using CloudLifecycle.Api;
 using CloudLifecycle.Core.Application;
 using CloudLifecycle.Core.Billing;
 using CloudLifecycle.Host.Cli;
+using CloudLifecycle.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -33,7 +34,7 @@ internal sealed class ApiTestServer : IAsyncDisposable
         Stores = stores;
         Clock = clock;
         Workflow = new ContractWorkflow(stores, clock);
-        Runs = new BackgroundBillingRuns(stores, Workflow, clock);
+        Runs = new BackgroundBillingRuns(stores, Workflow, clock, ThreadPoolBackgroundWork.Instance);
         var options = new CrmApiOptions { ApiKeys = [Key, SecondKey], DefaultIssuer = Issuer, MaxBodyBytes = maxBodyBytes };
         api = new CrmApi(configure?.Invoke(options) ?? options, stores, Workflow, Runs, logger);
         app = ApiHost.Build(api, ["http://127.0.0.1:0"], builder => builder.WebHost.UseTestServer());
