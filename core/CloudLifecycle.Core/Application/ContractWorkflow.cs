@@ -52,7 +52,7 @@ public sealed class ContractActivities(LifecycleStores stores, IClock clock)
         var entry = new HistoryEntry($"refused/{LifecycleJson.Iso(refusal.Date)}/{refusal.Trigger.EventId ?? refusal.Trigger.GetType().Name}",
             refusal.Date, "EventRefused", refusal.Clause ?? string.Empty,
             new Text($"{refusal.Trigger.GetType().Name}を受け付けませんでした：{refusal.Field}: {refusal.Reason}", $"{refusal.Trigger.GetType().Name} refused: {refusal.Field}: {refusal.Reason}"));
-        await stores.History.AppendAsync([new RecordMilestone(entry) { ContractId = refusal.ContractId }], cancellationToken).ConfigureAwait(false);
+        await stores.History.AppendAsync([new RecordHistory(entry) { ContractId = refusal.ContractId }], cancellationToken).ConfigureAwait(false);
         return true;
     }
 

@@ -46,7 +46,7 @@ public interface IDueIndex
 /// <summary>The audit trail of each contract; entries are upserted by key, so a repeat is harmless.</summary>
 public interface IHistoryStore
 {
-    Task AppendAsync(IReadOnlyList<RecordMilestone> entries, CancellationToken cancellationToken = default);
+    Task AppendAsync(IReadOnlyList<RecordHistory> entries, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<HistoryEntry>> ListAsync(string contractId, CancellationToken cancellationToken = default);
 }

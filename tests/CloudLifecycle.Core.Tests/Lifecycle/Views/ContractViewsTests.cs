@@ -84,7 +84,7 @@ public class ContractViewsTests
     public void Timeline_ShowsRecordedAndPlannedMilestones_NoticesAndInvoices_InDateOrder()
     {
         var registration = LifecycleDecider.Decide(Eclect().ToState(), new Registered(), D("2026-04-01"));
-        var history = registration.Commands.OfType<RecordMilestone>().Select(r => r.Entry).ToList();
+        var history = registration.Commands.OfType<RecordHistory>().Select(r => r.Entry).ToList();
         var notice = registration.Commands.OfType<EnqueueNotice>().Single().Notice;
         var items = ContractTimeline.Build(registration.State, history, [new TimelineNotice(notice, D("2026-04-01"))], [], D("2026-04-01"));
 
