@@ -7,6 +7,7 @@ using CloudLifecycle.Host.Tests.Reliability;
 using CloudLifecycle.Hosting;
 using Microsoft.AspNetCore.Builder;
 using NodaTime;
+using NodaTime.Testing;
 
 namespace CloudLifecycle.Tests.Api;
 
@@ -23,7 +24,7 @@ public sealed class KestrelTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         var stores = InMemoryStores.Create();
-        var clock = new VirtualClock(Tokyo.WakeInstant(new LocalDate(2026, 6, 15)));
+        var clock = new FakeClock(Tokyo.WakeInstant(new LocalDate(2026, 6, 15)));
         var workflow = new ContractWorkflow(stores, clock);
         api = new CrmApi(new CrmApiOptions { ApiKeys = [ApiTestServer.Key], DefaultIssuer = ApiTestServer.Issuer }, stores, workflow, new BackgroundBillingRuns(stores, workflow, clock, ThreadPoolBackgroundWork.Instance));
         app = ApiHost.Build(api, ["http://127.0.0.1:0"]);
