@@ -18,9 +18,12 @@ namespace CloudLifecycle.Hosting;
 /// </summary>
 public static class LifecycleServices
 {
-    public static IServiceCollection AddCloudLifecycle(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddCloudLifecycle(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddCloudLifecycle(LifecycleSettings.From(configuration));
+
+    /// <summary>As <see cref="AddCloudLifecycle(IServiceCollection, IConfiguration)"/>, from settings the host has read (and reported on) itself.</summary>
+    public static IServiceCollection AddCloudLifecycle(this IServiceCollection services, LifecycleSettings settings)
     {
-        var settings = LifecycleSettings.From(configuration);
         services.AddSingleton(settings);
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         // Connected once, on first use: the tables and container are created if missing.
@@ -36,12 +39,18 @@ public static class LifecycleServices
         return services;
     }
 
-    /// <summary>The local host's event path: rounds run in this process, billing runs in its background.</summary>
+    /// <summary>The local host's event path: rounds run in this process, billing runs in its background, the daily job on its scheduler.</summary>
     public static IServiceCollection AddLocalWorkflow(this IServiceCollection services)
     {
-        services.TryAddSingleton(sp => new ContractWorkflow(sp.GetRequiredService<LifecycleStores>(), sp.GetRequiredService<IClock>()));
+        services.TryAddSingleton<IRetryJitter>(RandomRetryJitter.Instance);
+        services.TryAddSingleton(sp => new ContractWorkflow(sp.GetRequiredService<LifecycleStores>(), sp.GetRequiredService<IClock>(), sp.GetRequiredService<IRetryJitter>()));
         services.TryAddSingleton<IContractEvents>(sp => sp.GetRequiredService<ContractWorkflow>());
-        services.TryAddSingleton<IBillingRuns>(sp => new BackgroundBillingRuns(sp.GetRequiredService<LifecycleStores>(), sp.GetRequiredService<ContractWorkflow>(), sp.GetRequiredService<IClock>()));
+        services.TryAddSingleton<IBackgroundWork>(ThreadPoolBackgroundWork.Instance);
+        services.TryAddSingleton(sp => new BackgroundBillingRuns(
+            sp.GetRequiredService<LifecycleStores>(), sp.GetRequiredService<ContractWorkflow>(), sp.GetRequiredService<IClock>(), sp.GetRequiredService<IBackgroundWork>()));
+        services.TryAddSingleton<IBillingRuns>(sp => sp.GetRequiredService<BackgroundBillingRuns>());
+        services.TryAddSingleton(sp => new DailyJob(
+            sp.GetRequiredService<LifecycleStores>(), sp.GetRequiredService<IContractEvents>(), sp.GetRequiredService<IBillingRuns>(), sp.GetRequiredService<IClock>()));
         services.TryAddSingleton(sp => new CrmApi(
             sp.GetRequiredService<CrmApiOptions>(), sp.GetRequiredService<LifecycleStores>(), sp.GetRequiredService<IContractEvents>(),
             sp.GetRequiredService<IBillingRuns>(), sp.GetService<ILoggerFactory>()?.CreateLogger<CrmApi>()));

@@ -1,6 +1,7 @@
 using CloudLifecycle.Core.Application;
 using Microsoft.DurableTask.Client;
 using NodaTime;
+using NodaTime.Testing;
 using static CloudLifecycle.Functions.Tests.Contracts;
 using static CloudLifecycle.Functions.Tests.FunctionsAppHost;
 
@@ -69,7 +70,7 @@ public sealed class BillingRunTests : IAsyncLifetime
     {
         await RegisterTwoAsync();
         // What a run that died before recording its failure leaves: "running", and no live instance.
-        var then = app.Clock.Now - Duration.FromDays(1);
+        var then = app.Clock.GetCurrentInstant() - Duration.FromDays(1);
         await new BillingRunStatuses(app.Stores.Documents).SaveAsync(new BillingRunStatus(LastMonth, BillingRunState.Running, then, then, 100, 0));
         Assert.Null(await app.Client.GetInstanceAsync(Orchestrations.BillingRunInstance(LastMonth)));
 

@@ -2,6 +2,7 @@ using CloudLifecycle.Core.Application;
 using CloudLifecycle.Core.Lifecycle;
 using Microsoft.DurableTask.Client;
 using NodaTime;
+using NodaTime.Testing;
 using static CloudLifecycle.Functions.Tests.Contracts;
 using static CloudLifecycle.Functions.Tests.FunctionsAppHost;
 
@@ -65,10 +66,10 @@ public sealed class ContractOrchestrationTests : IAsyncLifetime
     public async Task DueTimer_RunsARound_ThatCatchesUpAndSetsTheNextTimer()
     {
         // Registered three months ago (the host was down since): the timer it set is long due.
-        var now = app.Clock.Now;
-        app.Clock.Now = now - Duration.FromDays(92);
+        var now = app.Clock.GetCurrentInstant();
+        app.Clock.Reset(now - Duration.FromDays(92));
         var registered = await app.Get<IContractEvents>().RegisterWith(app.Client, Eclect("F-3", app.Today.PlusDays(-10)));
-        app.Clock.Now = now;
+        app.Clock.Reset(now);
         Assert.True(registered.State.NextWake < app.Today);
 
         await EventuallyAsync("the timer's round moves the next wake past today", async () => (await app.ContractAsync("F-3")).State.NextWake > app.Today);
@@ -117,7 +118,7 @@ public sealed class ContractOrchestrationTests : IAsyncLifetime
         Assert.Equal(ContractStatus.Active, stored.State.Status);
 
         // The event its failed round never saved is still pending: the reconciler raises it to the new instance.
-        app.Clock.Now += PendingEventReconciler.Grace + Duration.FromSeconds(1);
+        app.Clock.Advance(PendingEventReconciler.Grace + Duration.FromSeconds(1));
         await app.Function<ScheduledFunctions>().ReconcileEventsAsync(Timer(), app.Client, CancellationToken.None);
 
         await EventuallyAsync("the restarted instance applies the cancellation", () => AppliedAsync("F-5", ContractStatus.Ending));

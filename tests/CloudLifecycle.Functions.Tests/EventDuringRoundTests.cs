@@ -1,6 +1,7 @@
 using CloudLifecycle.Core.Application;
 using CloudLifecycle.Core.Lifecycle;
 using NodaTime;
+using NodaTime.Testing;
 using static CloudLifecycle.Functions.Tests.Contracts;
 using static CloudLifecycle.Functions.Tests.FunctionsAppHost;
 
@@ -39,10 +40,10 @@ public sealed class EventDuringRoundTests : IAsyncLifetime
     {
         // The registration reads the contract once; the round's LoadContract activity is the second read.
         var hold = app.Contracts.HoldRead(ContractId, skip: 1);
-        var now = app.Clock.Now;
-        app.Clock.Now = now - Duration.FromDays(92);
+        var now = app.Clock.GetCurrentInstant();
+        app.Clock.Reset(now - Duration.FromDays(92));
         var registered = await app.Get<IContractEvents>().RegisterWith(app.Client, Eclect(ContractId, app.Today.PlusDays(-10)));
-        app.Clock.Now = now;
+        app.Clock.Reset(now);
         Assert.True(registered.State.NextWake < app.Today, "the registration's timer must be due, so that the first round is the timer's");
         await hold.Entered.Task.WaitAsync(Patience);
 
@@ -69,7 +70,7 @@ public sealed class EventDuringRoundTests : IAsyncLifetime
         Assert.True(timerRound.State.NextWake > app.Today, "the round that ran was the timer's");
 
         // The test host drops that message (see TestHostDropsCarriedEvents); the reconciler raises the pending event again.
-        app.Clock.Now += PendingEventReconciler.Grace + Duration.FromSeconds(1);
+        app.Clock.Advance(PendingEventReconciler.Grace + Duration.FromSeconds(1));
         await app.Function<ScheduledFunctions>().ReconcileEventsAsync(Timer(), app.Client, CancellationToken.None);
 
         await EventuallyAsync("the cancellation is applied", () => AppliedAsync(eventId));

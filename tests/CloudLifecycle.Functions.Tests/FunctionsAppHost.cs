@@ -14,6 +14,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NodaTime;
+using NodaTime.Testing;
 
 namespace CloudLifecycle.Functions.Tests;
 
@@ -33,7 +34,7 @@ internal sealed class FunctionsAppHost : IAsyncDisposable
 
     private readonly ServiceProvider services;
 
-    private FunctionsAppHost(ServiceProvider services, FaultyContractStore contracts, LifecycleStores stores, VirtualClock clock, OrchestratorResponses responses, DurableTaskTestHost durable)
+    private FunctionsAppHost(ServiceProvider services, FaultyContractStore contracts, LifecycleStores stores, FakeClock clock, OrchestratorResponses responses, DurableTaskTestHost durable)
     {
         this.services = services;
         Contracts = contracts;
@@ -48,7 +49,7 @@ internal sealed class FunctionsAppHost : IAsyncDisposable
     /// <summary>The contract store, with faults a test can switch on.</summary>
     public FaultyContractStore Contracts { get; }
 
-    public VirtualClock Clock { get; }
+    public FakeClock Clock { get; }
 
     /// <summary>What the worker answered the back end for each orchestration episode.</summary>
     public OrchestratorResponses Responses { get; }
@@ -67,7 +68,7 @@ internal sealed class FunctionsAppHost : IAsyncDisposable
 
     public static async Task<FunctionsAppHost> StartAsync()
     {
-        var clock = new VirtualClock(SystemClock.Instance.GetCurrentInstant());
+        var clock = new FakeClock(SystemClock.Instance.GetCurrentInstant());
         var contracts = new FaultyContractStore(new InMemoryContractStore());
         var stores = InMemoryStores.Create() with { Contracts = contracts };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -3,6 +3,7 @@ using CloudLifecycle.Core.Application;
 using CloudLifecycle.Core.Contracts;
 using CloudLifecycle.Core.Lifecycle;
 using NodaTime;
+using NodaTime.Testing;
 
 namespace CloudLifecycle.Integration.Tests;
 
@@ -14,7 +15,7 @@ public sealed class InvoiceStoreAgainstAzuriteTests(TestServices services)
     public async Task LateInterestInvoice_IsStoredBesideTheMonthsInvoice_AndBothAreFoundByNumberAndContract()
     {
         var stores = await AzureStorage.ConnectAsync(services.StorageConnectionString, "t" + Guid.NewGuid().ToString("N")[..10]);
-        var clock = new VirtualClock(Tokyo.WakeInstant(new LocalDate(2026, 4, 1)));
+        var clock = new FakeClock(Tokyo.WakeInstant(new LocalDate(2026, 4, 1)));
         var workflow = new ContractWorkflow(stores, clock);
         var issuer = new Core.Billing.Issuer("テスト請求株式会社", "T1234567890123");
         await workflow.RegisterAsync(new ContractRegistration("IT-LATE", ProductCode.NttEastAwsOps, new Customer("顧客株式会社", "it-late@example.com"),
@@ -22,12 +23,12 @@ public sealed class InvoiceStoreAgainstAzuriteTests(TestServices services)
         // A neighbour whose id starts like this one's: its invoices are not this contract's.
         await workflow.RegisterAsync(new ContractRegistration("IT-LATE2", ProductCode.NttEastAwsOps, new Customer("顧客株式会社", "it-late2@example.com"),
             new ContractDates(new LocalDate(2026, 4, 10)), issuer, new BillingProfile { Plan = new Core.Billing.PlanSelection("standard", 4) }));
-        clock.Now = Tokyo.WakeInstant(new LocalDate(2026, 6, 1));
+        clock.Reset(Tokyo.WakeInstant(new LocalDate(2026, 6, 1)));
         await new MonthlyInvoiceRun(stores, workflow).RunAsync(new YearMonth(2026, 5));
         var may = (await stores.Invoices.GetAsync("INV-IT-LATE-202605"))!;
         // ntt-east-aws-ops §19: paid 20 days late, beyond the 15-day waiver → 14.5% interest, billed on its own invoice.
         var paidOn = may.DueDate.PlusDays(20);
-        clock.Now = Tokyo.WakeInstant(paidOn);
+        clock.Reset(Tokyo.WakeInstant(paidOn));
         await workflow.RaiseAsync("IT-LATE", new PaymentReceived(may.Number, paidOn, may.Total));
 
         var number = $"INV-IT-LATE-{paidOn:uuuuMM}-L1";

@@ -8,6 +8,7 @@ using CloudLifecycle.Core.Billing;
 using CloudLifecycle.Core.Contracts;
 using CloudLifecycle.Core.Lifecycle;
 using NodaTime;
+using NodaTime.Testing;
 
 namespace CloudLifecycle.Integration.Tests;
 
@@ -33,12 +34,12 @@ public sealed class WorkflowAgainstRealServicesTests(TestServices services)
     public async Task Contract_NoticesArriveInTheMailServer_AndTheInvoiceLandsInBlobStorage()
     {
         var stores = await StoresAsync();
-        var clock = new VirtualClock(Tokyo.WakeInstant(new LocalDate(2026, 4, 1)));
+        var clock = new FakeClock(Tokyo.WakeInstant(new LocalDate(2026, 4, 1)));
         var workflow = new ContractWorkflow(stores, clock);
         await workflow.RegisterAsync(Nec("IT-MAIL"));
-        clock.Now = Tokyo.WakeInstant(new LocalDate(2026, 4, 30));
+        clock.Reset(Tokyo.WakeInstant(new LocalDate(2026, 4, 30)));
         await workflow.RaiseAsync("IT-MAIL", new UsageRecorded(new MonthUsage(new YearMonth(2026, 4), Quantity: 21m)));
-        clock.Now = Tokyo.WakeInstant(new LocalDate(2026, 5, 1));
+        clock.Reset(Tokyo.WakeInstant(new LocalDate(2026, 5, 1)));
         var run = await new MonthlyInvoiceRun(stores, workflow).RunAsync(new YearMonth(2026, 4));
         var delivered = await Delivery(stores, clock, services.SmtpPort).DeliverAsync();
 
@@ -63,6 +64,7 @@ public sealed class WorkflowAgainstRealServicesTests(TestServices services)
         var prefix = NewPrefix();
         var stores = await StoresAsync(prefix);
         var from = new LocalDate(2026, 4, 1);
+        // The simulation travels the product's own VirtualClock (the demo's), not a test clock.
         var clock = new VirtualClock(Tokyo.WakeInstant(from));
         var registration = Nec("IT-RESTART");
         var script = new List<ScriptedStep> { new(from, "register", (w, t) => w.RegisterAsync(registration, t)) };
@@ -100,13 +102,13 @@ public sealed class WorkflowAgainstRealServicesTests(TestServices services)
     public async Task Outbox_WhenTheMailServerIsDown_RetriesLaterUnderTheSameMessageId()
     {
         var stores = await StoresAsync();
-        var clock = new VirtualClock(Tokyo.WakeInstant(new LocalDate(2026, 4, 1)));
+        var clock = new FakeClock(Tokyo.WakeInstant(new LocalDate(2026, 4, 1)));
         await new ContractWorkflow(stores, clock).RegisterAsync(Nec("IT-RETRY"));
         var closedPort = services.SmtpPort == 1 ? 2 : 1;
 
         var down = await Delivery(stores, clock, closedPort).DeliverAsync();
         var tooSoon = await Delivery(stores, clock, services.SmtpPort).DeliverAsync();
-        clock.Now += Duration.FromMinutes(2);
+        clock.Advance(Duration.FromMinutes(2));
         var up = await Delivery(stores, clock, services.SmtpPort).DeliverAsync();
 
         Assert.Equal((0, 1), (down.Sent, down.Retrying));
@@ -171,7 +173,7 @@ public sealed class WorkflowAgainstRealServicesTests(TestServices services)
     public async Task MonthlyRun_RunTwice_InvoicesOnceAndWritesEntityGroupBatches()
     {
         var stores = await StoresAsync();
-        var clock = new VirtualClock(Tokyo.WakeInstant(new LocalDate(2026, 4, 1)));
+        var clock = new FakeClock(Tokyo.WakeInstant(new LocalDate(2026, 4, 1)));
         var workflow = new ContractWorkflow(stores, clock);
         for (var i = 0; i < 150; i++)
         {
@@ -182,7 +184,7 @@ public sealed class WorkflowAgainstRealServicesTests(TestServices services)
             });
         }
 
-        clock.Now = Tokyo.WakeInstant(new LocalDate(2026, 5, 1));
+        clock.Reset(Tokyo.WakeInstant(new LocalDate(2026, 5, 1)));
         var first = await new MonthlyInvoiceRun(stores, workflow).RunAsync(new YearMonth(2026, 4));
         var second = await new MonthlyInvoiceRun(stores, workflow).RunAsync(new YearMonth(2026, 4));
 

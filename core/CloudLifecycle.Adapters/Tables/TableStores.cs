@@ -149,7 +149,7 @@ public sealed class TableDueIndex(TableClient table) : IDueIndex
 /// <summary>History: PartitionKey = contract id, RowKey = the entry's key; upserts, batched per contract.</summary>
 public sealed class TableHistoryStore(TableClient table) : IHistoryStore
 {
-    public Task AppendAsync(IReadOnlyList<RecordMilestone> entries, CancellationToken cancellationToken = default) =>
+    public Task AppendAsync(IReadOnlyList<RecordHistory> entries, CancellationToken cancellationToken = default) =>
         LifecycleTables.SubmitAsync(table, entries
             .DistinctBy(e => (e.ContractId, TableKeys.Row(e.Entry.Key)))
             .Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(e.ContractId, TableKeys.Row(e.Entry.Key))

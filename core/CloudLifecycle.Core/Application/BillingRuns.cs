@@ -29,10 +29,21 @@ public interface IBillingRuns
 }
 
 /// <summary>
-/// The local host's runs: <see cref="MonthlyInvoiceRun"/> in the background of this process, its
-/// status stored after every page so that a reader (or a restarted host) sees how far it got.
+/// How a host runs work that outlives the request which started it (the local host: the thread pool).
+/// The application starts no threads itself.
 /// </summary>
-public sealed class BackgroundBillingRuns(LifecycleStores stores, ContractWorkflow workflow, IClock clock) : IBillingRuns, IDisposable
+public interface IBackgroundWork
+{
+    /// <summary>Starts <paramref name="work"/> and returns at once; the task completes when the work does.</summary>
+    Task Start(Func<Task> work);
+}
+
+/// <summary>
+/// The local host's runs: <see cref="MonthlyInvoiceRun"/> in the background the host gives
+/// (<see cref="IBackgroundWork"/>), its status stored after every page so that a reader (or a
+/// restarted host) sees how far it got.
+/// </summary>
+public sealed class BackgroundBillingRuns(LifecycleStores stores, ContractWorkflow workflow, IClock clock, IBackgroundWork background) : IBillingRuns, IDisposable
 {
     private readonly ConcurrentDictionary<YearMonth, Task> running = new();
     private readonly SemaphoreSlim starting = new(1, 1);
@@ -53,7 +64,7 @@ public sealed class BackgroundBillingRuns(LifecycleStores stores, ContractWorkfl
             var now = clock.GetCurrentInstant();
             var status = new BillingRunStatus(month, BillingRunState.Running, now, now, 0, 0);
             await SaveAsync(status, CancellationToken.None).ConfigureAwait(false);
-            running[month] = Task.Run(() => RunAsync(status), CancellationToken.None);
+            running[month] = background.Start(() => RunAsync(status));
             return status;
         }
         finally
@@ -67,7 +78,11 @@ public sealed class BackgroundBillingRuns(LifecycleStores stores, ContractWorkfl
     /// <summary>Waits for the runs started in this process (tests, and a host shutting down).</summary>
     public Task WhenIdleAsync() => Task.WhenAll(running.Values);
 
-    private async Task RunAsync(BillingRunStatus started)
+    /// <summary>
+    /// Runs the month that <paramref name="started"/> records to its end, storing progress after every page
+    /// and the outcome (completed with its report, or failed with why) at the end. Never throws.
+    /// </summary>
+    public async Task RunAsync(BillingRunStatus started)
     {
         var latest = started;
         try

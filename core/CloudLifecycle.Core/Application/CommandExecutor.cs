@@ -29,8 +29,8 @@ public sealed class CommandExecutor(LifecycleStores stores)
             await stores.Usage.SaveAsync(usage, cancellationToken).ConfigureAwait(false);
         }
 
-        var history = commands.OfType<RecordMilestone>()
-            .Concat(commands.OfType<CloseContract>().Select(c => new RecordMilestone(
+        var history = commands.OfType<RecordHistory>()
+            .Concat(commands.OfType<CloseContract>().Select(c => new RecordHistory(
                 new HistoryEntry($"closed/{LifecycleJson.Iso(c.Date)}", c.Date, "ContractClosed", c.Clause, c.Reason)) { ContractId = c.ContractId }))
             .ToList();
         if (history.Count > 0)

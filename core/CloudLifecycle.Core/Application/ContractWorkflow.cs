@@ -52,7 +52,7 @@ public sealed class ContractActivities(LifecycleStores stores, IClock clock)
         var entry = new HistoryEntry($"refused/{LifecycleJson.Iso(refusal.Date)}/{refusal.Trigger.EventId ?? refusal.Trigger.GetType().Name}",
             refusal.Date, "EventRefused", refusal.Clause ?? string.Empty,
             new Text($"{refusal.Trigger.GetType().Name}を受け付けませんでした：{refusal.Field}: {refusal.Reason}", $"{refusal.Trigger.GetType().Name} refused: {refusal.Field}: {refusal.Reason}"));
-        await stores.History.AppendAsync([new RecordMilestone(entry) { ContractId = refusal.ContractId }], cancellationToken).ConfigureAwait(false);
+        await stores.History.AppendAsync([new RecordHistory(entry) { ContractId = refusal.ContractId }], cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -143,12 +143,16 @@ public sealed class ContractWorkflow : IContractEvents
     private const int LockStripes = 256;
     private readonly LifecycleStores stores;
     private readonly IClock clock;
+    private readonly IRetryJitter jitter;
     private readonly SemaphoreSlim[] locks = Enumerable.Range(0, LockStripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
-    public ContractWorkflow(LifecycleStores stores, IClock clock)
+    // jitter: how long a round steps aside after losing a save; a host gives a random spread
+    // (AddLocalWorkflow, serve, run-month), without one the pause is the fixed RetryJitter.Fixed.
+    public ContractWorkflow(LifecycleStores stores, IClock clock, IRetryJitter? jitter = null)
     {
         this.stores = stores;
         this.clock = clock;
+        this.jitter = jitter ?? RetryJitter.Fixed;
         Activities = new ContractActivities(stores, clock);
     }
 
@@ -260,7 +264,7 @@ public sealed class ContractWorkflow : IContractEvents
             catch (ConcurrencyException) when (round < MaxRounds)
             {
                 // Another process keeps winning the save (two hosts on one storage): step aside a little, then decide again.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25) * round), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(jitter.Pause(round), cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -250,7 +250,7 @@ public sealed class PendingEventReconciler(LifecycleStores stores, IOrchestratio
         var name = pending.Trigger!.GetType().Name;
         var entry = new HistoryEntry($"undelivered/{pending.EventId}", today, "EventUndelivered", string.Empty,
             new Text($"{name}（{pending.EventId}）を{pending.Deliveries}回送りましたが処理されませんでした", $"{name} ({pending.EventId}) was raised {pending.Deliveries} times and never processed"));
-        await stores.History.AppendAsync([new RecordMilestone(entry) { ContractId = state.ContractId }], cancellationToken).ConfigureAwait(false);
+        await stores.History.AppendAsync([new RecordHistory(entry) { ContractId = state.ContractId }], cancellationToken).ConfigureAwait(false);
         await stores.PendingEvents.RemoveAsync(pending.ContractId, pending.EventId, cancellationToken).ConfigureAwait(false);
     }
 }
@@ -291,7 +291,7 @@ public sealed class StoppedContractRestarter(LifecycleStores stores, IOrchestrat
                 restarted++;
                 var entry = new HistoryEntry($"restarted/{LifecycleJson.Iso(today)}", today, "OrchestrationRestarted", string.Empty,
                     new Text("契約のオーケストレーションが停止していたため、保存済みの状態から再開しました", "The contract's orchestration had stopped; it was started again from the stored state"));
-                await stores.History.AppendAsync([new RecordMilestone(entry) { ContractId = contractId }], cancellationToken).ConfigureAwait(false);
+                await stores.History.AppendAsync([new RecordHistory(entry) { ContractId = contractId }], cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -63,19 +63,6 @@ public sealed record SaveRequest(ContractState State, string ETag, LocalDate? Pr
 /// <summary>An event a contract rule refused inside a round: kept in the history, never lost silently.</summary>
 public sealed record RefusalRecord(string ContractId, LocalDate Date, Trigger Trigger, string Field, string Reason, string? Clause);
 
-/// <summary>Japan's civil date of an instant: every contract date is a date in Asia/Tokyo.</summary>
-public static class Tokyo
-{
-    public static readonly DateTimeZone Zone = DateTimeZoneProviders.Tzdb["Asia/Tokyo"];
-
-    /// <summary>Contracts wake at 09:00 in Tokyo, inside business hours, so notices arrive in the morning.</summary>
-    public static readonly LocalTime WakeTime = new(9, 0);
-
-    public static LocalDate Today(Instant now) => now.InZone(Zone).Date;
-
-    public static Instant WakeInstant(LocalDate date) => date.At(WakeTime).InZoneStrictly(Zone).ToInstant();
-}
-
 /// <summary>
 /// One round of a contract's orchestration: wait for its timer or an event (the loser is cancelled),
 /// load the state, decide, run the commands as activities, save, and continue as new. Refused events

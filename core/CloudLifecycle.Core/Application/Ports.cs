@@ -46,7 +46,7 @@ public interface IDueIndex
 /// <summary>The audit trail of each contract; entries are upserted by key, so a repeat is harmless.</summary>
 public interface IHistoryStore
 {
-    Task AppendAsync(IReadOnlyList<RecordMilestone> entries, CancellationToken cancellationToken = default);
+    Task AppendAsync(IReadOnlyList<RecordHistory> entries, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<HistoryEntry>> ListAsync(string contractId, CancellationToken cancellationToken = default);
 }
@@ -207,3 +207,26 @@ public sealed record LifecycleStores(
     IDocumentStore Documents,
     IIdempotencyStore Idempotency,
     IPendingEvents PendingEvents);
+
+/// <summary>
+/// How long a round steps aside after another process won its save, before deciding again. Two hosts
+/// on one storage that step aside for the same time collide again, so a host spreads the pause at
+/// random; the application draws no random numbers itself.
+/// </summary>
+public interface IRetryJitter
+{
+    /// <summary>The pause before round <paramref name="round"/> (1 after the first lost save); grows with the round.</summary>
+    TimeSpan Pause(int round);
+}
+
+/// <summary>Pauses that need no random source.</summary>
+public static class RetryJitter
+{
+    /// <summary>15 ms times the round: the middle of the host's spread, for a single process (tests, the demo, the bench).</summary>
+    public static IRetryJitter Fixed { get; } = new FixedJitter();
+
+    private sealed class FixedJitter : IRetryJitter
+    {
+        public TimeSpan Pause(int round) => TimeSpan.FromMilliseconds(15 * round);
+    }
+}

@@ -14,6 +14,12 @@ public static class JapaneseHolidays
     public const int FirstYear = 2000;
     public const int LastYear = 2099;
 
+    /// <summary>
+    /// The last day the calendar covers (31 December of <see cref="LastYear"/>): no plan, horizon or
+    /// business-day reckoning may reach past it. The terms cap horizons here, the decider its look-ahead.
+    /// </summary>
+    public static readonly LocalDate LastCoveredDay = new(LastYear, 12, 31);
+
     /// <summary>The Act's 2005 amendment (effective 2007) changed 振替休日 and 国民の休日.</summary>
     private const int Amendment2007 = 2007;
 

@@ -6,8 +6,12 @@ using NodaTime;
 namespace CloudLifecycle.Core.Lifecycle;
 
 /// <summary>What the host must do after a decision. Each command is idempotent: running it twice has the effect of running it once.</summary>
+/// <remarks>
+/// <see cref="RecordHistory"/> keeps its first discriminator, <c>recordMilestone</c>: commands stored in the
+/// Durable history and in activity payloads before the rename still read.
+/// </remarks>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
-[JsonDerivedType(typeof(RecordMilestone), "recordMilestone")]
+[JsonDerivedType(typeof(RecordHistory), "recordMilestone")]
 [JsonDerivedType(typeof(EnqueueNotice), "enqueueNotice")]
 [JsonDerivedType(typeof(IssueInvoice), "issueInvoice")]
 [JsonDerivedType(typeof(ScheduleWakeUp), "scheduleWakeUp")]
@@ -18,8 +22,11 @@ public abstract record LifecycleCommand
     public required string ContractId { get; init; }
 }
 
-/// <summary>Append to the contract's history (audit trail). <see cref="HistoryEntry.Key"/> makes a repeat harmless.</summary>
-public sealed record RecordMilestone(HistoryEntry Entry) : LifecycleCommand;
+/// <summary>
+/// Append to the contract's history (audit trail): a milestone reached, an event received or refused,
+/// an invoice issued. <see cref="HistoryEntry.Key"/> makes a repeat harmless.
+/// </summary>
+public sealed record RecordHistory(HistoryEntry Entry) : LifecycleCommand;
 
 /// <summary>Store a notice in the outbox; it is delivered later, once, under its stable id.</summary>
 public sealed record EnqueueNotice(Notice Notice) : LifecycleCommand;

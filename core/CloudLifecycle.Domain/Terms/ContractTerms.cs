@@ -15,8 +15,6 @@ public abstract class ContractTerms
     /// <summary>Open-ended contracts are planned this far ahead unless a horizon is given.</summary>
     public static readonly Period DefaultOpenEndedHorizon = Period.FromYears(2);
 
-    private static readonly LocalDate LastCoveredDay = new(JapaneseHolidays.LastYear, 12, 31);
-
     public abstract ProductCode Product { get; }
 
     public abstract BusinessCalendar Calendar { get; }
@@ -34,9 +32,9 @@ public abstract class ContractTerms
         Validate(contract);
         if (through is { } requested)
         {
-            if (requested > LastCoveredDay)
+            if (requested > JapaneseHolidays.LastCoveredDay)
             {
-                throw new ContractRuleException("through", $"the horizon {requested:uuuu-MM-dd} is after {LastCoveredDay:uuuu-MM-dd}, the end of the holiday calendar");
+                throw new ContractRuleException("through", $"the horizon {requested:uuuu-MM-dd} is after {JapaneseHolidays.LastCoveredDay:uuuu-MM-dd}, the end of the holiday calendar");
             }
 
             if (requested < contract.Start)
@@ -205,9 +203,9 @@ public abstract class ContractTerms
         if (contract.End is null)
         {
             var openEnded = contract.Start.Plus(DefaultOpenEndedHorizon);
-            return openEnded <= LastCoveredDay ? openEnded : LastCoveredDay;
+            return openEnded <= JapaneseHolidays.LastCoveredDay ? openEnded : JapaneseHolidays.LastCoveredDay;
         }
 
-        return Milestones(contract, LastCoveredDay).Max(m => m.Date);
+        return Milestones(contract, JapaneseHolidays.LastCoveredDay).Max(m => m.Date);
     }
 }

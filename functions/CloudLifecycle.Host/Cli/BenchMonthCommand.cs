@@ -72,7 +72,7 @@ internal sealed class BenchMonthCommand(TextWriter progress) : ICommand
 
     private static async Task<string> AzuriteAsync(int count, Issuer issuer)
     {
-        var connection = HostSettings.Get("Storage:ConnectionString") ?? "UseDevelopmentStorage=true";
+        var connection = HostSettings.Settings().Storage.ConnectionString ?? "UseDevelopmentStorage=true";
         var prefix = "bench" + DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
         var stores = await AzureStorage.ConnectAsync(connection, prefix).ConfigureAwait(false);
         var states = Contracts(count, issuer).ToList();

@@ -1,6 +1,3 @@
-using CloudLifecycle.Adapters.Email;
-using CloudLifecycle.Adapters.Tables;
-using CloudLifecycle.Adapters.Templates;
 using CloudLifecycle.Core.Application;
 using CloudLifecycle.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +11,7 @@ namespace CloudLifecycle.Host.Cli;
 /// </summary>
 internal static class Composition
 {
-    public static LifecycleSettings Settings() => LifecycleSettings.From(LifecycleSettings.LocalConfiguration());
+    public static LifecycleSettings Settings() => HostSettings.Settings();
 
     public static DeliveryOptions Delivery() => Settings().Delivery;
 
@@ -22,23 +19,18 @@ internal static class Composition
 
     public static string FromAddress() => Settings().Smtp.FromAddress;
 
-    /// <summary>Azure Storage (Azurite locally) from <c>CloudLifecycle:Storage:*</c>.</summary>
-    public static Task<LifecycleStores> StorageAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The local host's services: <paramref name="clock"/>, whatever <paramref name="local"/> registers first
+    /// (in-memory stores, a file sender, the API's options and log), then the shared registrations
+    /// (<see cref="LifecycleServices.AddCloudLifecycle(IServiceCollection, LifecycleSettings)"/>: Table and Blob
+    /// storage, SMTP, outbox delivery) and the in-process event path (<see cref="LifecycleServices.AddLocalWorkflow"/>:
+    /// the workflow, background billing runs, the daily job, the CRM API). Shared registrations give way to local ones.
+    /// </summary>
+    public static ServiceProvider Services(LifecycleSettings settings, IClock clock, Action<IServiceCollection>? local = null)
     {
-        var storage = Settings().Storage;
-        return AzureStorage.ConnectAsync(storage.Account(), storage.TablePrefix, cancellationToken);
-    }
-
-    /// <summary>SMTP from <c>CloudLifecycle:Smtp:*</c> (maildev locally, Azure Communication Services' SMTP endpoint in Azure).</summary>
-    public static IEmailSender Smtp() => new SmtpEmailSender(Settings().Smtp);
-
-    public static OutboxDelivery Delivery(LifecycleStores stores, IEmailSender sender, IClock clock) =>
-        new(stores.Outbox, new FluidNoticeRenderer(), sender, stores.Documents, clock, Delivery());
-
-    /// <summary>The stores and sender as the shared registrations compose them (the Functions app's <c>Program.cs</c> calls the same).</summary>
-    public static (LifecycleStores Stores, IEmailSender Sender) Registered()
-    {
-        using var provider = new ServiceCollection().AddCloudLifecycle(LifecycleSettings.LocalConfiguration()).BuildServiceProvider();
-        return (provider.GetRequiredService<LifecycleStores>(), provider.GetRequiredService<IEmailSender>());
+        var services = new ServiceCollection();
+        services.AddSingleton(clock);
+        local?.Invoke(services);
+        return services.AddCloudLifecycle(settings).AddLocalWorkflow().BuildServiceProvider();
     }
 }

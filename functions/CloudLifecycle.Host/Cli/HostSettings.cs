@@ -1,23 +1,40 @@
-using System.Text.Json;
+using System.Text.RegularExpressions;
 using CloudLifecycle.Core.Billing;
+using CloudLifecycle.Hosting;
 
 namespace CloudLifecycle.Host.Cli;
 
 /// <summary>
-/// Settings of the local host: <c>appsettings.json</c> beside the program, overridden by
-/// environment variables named as ASP.NET Core names them (<c>CloudLifecycle__Issuer__Name</c>).
-/// The shipped file holds a sample issuer only; a real one comes from the environment.
+/// Settings of the local host, read as both hosts read them (<see cref="LifecycleSettings"/>):
+/// <c>appsettings.json</c> beside the program, overridden by environment variables named as ASP.NET
+/// Core names them (<c>CloudLifecycle__Issuer__Name</c>). The shipped file holds a sample issuer only;
+/// a real one comes from the environment. A bad value is a usage error (exit 2) naming its variable.
 /// </summary>
-internal static class HostSettings
+internal static partial class HostSettings
 {
     public const string IssuerNameVariable = "CloudLifecycle__Issuer__Name";
     public const string IssuerRegistrationVariable = "CloudLifecycle__Issuer__RegistrationNumber";
 
+    /// <summary>Everything under <c>CloudLifecycle</c>, checked by <see cref="LifecycleSettings.From"/>.</summary>
+    public static LifecycleSettings Settings()
+    {
+        try
+        {
+            return LifecycleSettings.From(LifecycleSettings.LocalConfiguration());
+        }
+        catch (InvalidOperationException e)
+        {
+            // LifecycleSettings names a setting by its configuration path (CloudLifecycle:ApiKeys:1); an operator
+            // sets it as an environment variable, so the message names that (CloudLifecycle__ApiKeys__1).
+            throw new UsageException(SettingPath().Replace(e.Message, m => m.Value.Replace(":", "__", StringComparison.Ordinal)));
+        }
+    }
+
     public static Issuer Issuer(string? nameOverride, string? registrationOverride)
     {
-        var file = FileIssuer();
-        var name = nameOverride ?? Environment.GetEnvironmentVariable(IssuerNameVariable) ?? file.Name;
-        var registration = registrationOverride ?? Environment.GetEnvironmentVariable(IssuerRegistrationVariable) ?? file.RegistrationNumber;
+        var configured = nameOverride is not null && registrationOverride is not null ? null : Settings().Issuer;
+        var name = nameOverride ?? configured?.Name;
+        var registration = registrationOverride ?? configured?.RegistrationNumber;
         if (name is null || registration is null)
         {
             throw new UsageException($"no invoice issuer configured: set {IssuerNameVariable} and {IssuerRegistrationVariable}, or --issuer-name and --issuer-registration");
@@ -26,60 +43,6 @@ internal static class HostSettings
         return new Issuer(name, registration);
     }
 
-    /// <summary>
-    /// A setting by its path under <c>CloudLifecycle</c> (<c>Storage:ConnectionString</c>): the
-    /// environment variable <c>CloudLifecycle__Storage__ConnectionString</c> first, then appsettings.json.
-    /// </summary>
-    public static string? Get(string path)
-    {
-        var fromEnvironment = Environment.GetEnvironmentVariable("CloudLifecycle__" + path.Replace(":", "__", StringComparison.Ordinal));
-        if (!string.IsNullOrEmpty(fromEnvironment))
-        {
-            return fromEnvironment;
-        }
-
-        var file = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
-        if (!File.Exists(file))
-        {
-            return null;
-        }
-
-        using var document = JsonDocument.Parse(File.ReadAllText(file));
-        var element = document.RootElement;
-        foreach (var part in ("CloudLifecycle:" + path).Split(':'))
-        {
-            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(part, out element))
-            {
-                return null;
-            }
-        }
-
-        return element.ValueKind == JsonValueKind.String ? element.GetString() : element.GetRawText();
-    }
-
-    /// <summary>
-    /// A list setting (<c>ApiKeys</c>): the environment variables <c>CloudLifecycle__ApiKeys__0</c>,
-    /// <c>__1</c>… in order, else the array in appsettings.json. Empty entries are skipped.
-    /// </summary>
-    public static IReadOnlyList<string> List(string path)
-    {
-        var prefix = "CloudLifecycle__" + path.Replace(":", "__", StringComparison.Ordinal) + "__";
-        var fromEnvironment = new List<string>();
-        for (var i = 0; Environment.GetEnvironmentVariable(prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture)) is { } value; i++)
-        {
-            if (!string.IsNullOrWhiteSpace(value))
-            {
-                fromEnvironment.Add(value.Trim());
-            }
-        }
-
-        if (fromEnvironment.Count > 0 || Get(path) is not { } json || !json.StartsWith('['))
-        {
-            return fromEnvironment;
-        }
-
-        return JsonSerializer.Deserialize<string[]>(json)!.Where(v => !string.IsNullOrWhiteSpace(v)).ToList();
-    }
-
-    private static (string? Name, string? RegistrationNumber) FileIssuer() => (Get("Issuer:Name"), Get("Issuer:RegistrationNumber"));
+    [GeneratedRegex(@"CloudLifecycle(?::[A-Za-z0-9]+)+")]
+    private static partial Regex SettingPath();
 }

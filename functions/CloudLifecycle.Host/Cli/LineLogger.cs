@@ -45,3 +45,19 @@ internal sealed class LineLogger(TextWriter writer, LogLevel minimum = LogLevel.
         _ => "dbug",
     };
 }
+
+/// <summary>Hands every category <c>serve</c>'s one <see cref="LineLogger"/>, for services that take a logger factory.</summary>
+internal sealed class LineLoggerFactory(LineLogger logger) : ILoggerFactory
+{
+    public ILogger CreateLogger(string categoryName) => logger;
+
+    public void AddProvider(ILoggerProvider provider)
+    {
+        // One writer, one format: other providers are not added.
+    }
+
+    public void Dispose()
+    {
+        // The writer belongs to the caller.
+    }
+}

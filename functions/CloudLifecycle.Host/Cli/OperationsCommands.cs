@@ -1,7 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
+using CloudLifecycle.Adapters.Email;
+using CloudLifecycle.Adapters.Files;
 using CloudLifecycle.Api;
 using CloudLifecycle.Core.Application;
+using CloudLifecycle.Core.Application.InMemory;
+using CloudLifecycle.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 using NodaTime.Text;
 
@@ -29,8 +35,9 @@ internal sealed class RunMonthCommand : ICommand
         var json = arguments.Flag("json");
         arguments.EnsureAllUsed(Name);
         IClock clock = asOf is { } date ? new VirtualClock(Tokyo.WakeInstant(date)) : SystemClock.Instance;
-        var stores = Composition.StorageAsync().GetAwaiter().GetResult();
-        var workflow = new ContractWorkflow(stores, clock);
+        using var services = Composition.Services(Composition.Settings(), clock);
+        var stores = services.GetRequiredService<LifecycleStores>();
+        var workflow = services.GetRequiredService<ContractWorkflow>();
         var watch = Stopwatch.StartNew();
         var report = new MonthlyInvoiceRun(stores, workflow).RunAsync(month).GetAwaiter().GetResult();
         watch.Stop();
@@ -83,61 +90,59 @@ internal sealed class ServeCommand(TextWriter log) : ICommand
         var outDir = Path.GetFullPath(arguments.Optional("out") ?? "out");
         arguments.EnsureAllUsed(Name);
         IReadOnlyList<string> keys = once ? [] : ApiKeys();
-        var services = Compose(embedded, outDir, SystemClock.Instance);
+        using var services = Compose(embedded, outDir, SystemClock.Instance, keys, log);
         if (once)
         {
             TickOnceAsync(services, stdout).GetAwaiter().GetResult();
             return;
         }
 
-        ServeAsync(services, keys, urls, tick, stdout).GetAwaiter().GetResult();
+        ServeAsync(services, urls, tick, stdout).GetAwaiter().GetResult();
     }
 
     /// <summary>
     /// The API keys from <c>CloudLifecycle__ApiKeys__0</c>, <c>__1</c>…: at least one, each at least
-    /// <see cref="CrmApiOptions.MinSecretLength"/> characters, or <c>serve</c> refuses to start naming the variable.
+    /// <see cref="CrmApiOptions.MinSecretLength"/> characters (checked by the settings, which name the
+    /// variable of a short one), or <c>serve</c> refuses to start naming the variable.
     /// </summary>
     internal static IReadOnlyList<string> ApiKeys()
     {
-        var keys = HostSettings.List("ApiKeys");
+        var keys = HostSettings.Settings().ApiKeys;
         if (keys.Count == 0)
         {
             throw new UsageException($"no API key configured: set {ApiKeyVariable} (and __1, __2… for more) to at least {CrmApiOptions.MinSecretLength} random characters (openssl rand -base64 32); the CRM sends it as the X-Api-Key header");
         }
 
-        for (var i = 0; i < keys.Count; i++)
-        {
-            if (CrmApiOptions.SecretProblem(keys[i]) is { } problem)
-            {
-                throw new UsageException($"CloudLifecycle__ApiKeys__{i.ToString(CultureInfo.InvariantCulture)} {problem}");
-            }
-        }
-
         return keys;
     }
 
-    /// <summary>The stores, clock and sender of <c>serve</c>, embedded or from configuration.</summary>
-    internal static ServeServices Compose(bool embedded, string outDir, IClock clock)
+    /// <summary>
+    /// <c>serve</c>'s services through the shared registrations (<see cref="Composition.Services"/>): embedded,
+    /// in-memory stores and a sender of .eml files under <paramref name="outDir"/> take the place of storage
+    /// and SMTP; the API answers to <paramref name="apiKeys"/> and logs its 5xx answers to <paramref name="log"/>.
+    /// </summary>
+    internal static ServeServices Compose(bool embedded, string outDir, IClock clock, IReadOnlyList<string> apiKeys, TextWriter log)
     {
-        if (embedded)
-        {
-            Directory.CreateDirectory(outDir);
-            var stores = Core.Application.InMemory.InMemoryStores.Create(new Adapters.Files.FileDocumentStore(outDir));
-            var sender = new Adapters.Email.EmlFileEmailSender(Path.Combine(outDir, "emails"), Composition.FromAddress());
-            return new ServeServices(stores, clock, sender, $"embedded: in-memory stores; documents and emails (.eml) under {outDir}");
-        }
-
-        var (stored, smtp) = Composition.Registered();
         var settings = Composition.Settings();
-        return new ServeServices(stored, clock, smtp, Describe(settings));
+        var provider = Composition.Services(settings, clock, services =>
+        {
+            if (embedded)
+            {
+                Directory.CreateDirectory(outDir);
+                services.AddSingleton(InMemoryStores.Create(new FileDocumentStore(outDir)));
+                services.AddSingleton<IEmailSender>(new EmlFileEmailSender(Path.Combine(outDir, "emails"), settings.Smtp.FromAddress));
+            }
+
+            // The issuer is asked for when the API is built, so that --once runs without one.
+            services.AddSingleton(_ => settings.ApiOptions(HostSettings.Issuer(null, null)) with { ApiKeys = apiKeys });
+            services.AddSingleton<ILoggerFactory>(new LineLoggerFactory(new LineLogger(log)));
+        });
+        var description = embedded ? $"embedded: in-memory stores; documents and emails (.eml) under {outDir}" : Describe(settings);
+        return new ServeServices(provider, settings.BillingRunDay, description);
     }
 
     /// <summary>What <c>serve</c> says it runs against: the storage account and endpoint (never the connection string and its key) and the SMTP server.</summary>
-    internal static string Describe(Hosting.LifecycleSettings settings) => $"{settings.Storage.Describe()}, SMTP {settings.Smtp.Host}:{settings.Smtp.Port}";
-
-    /// <summary>The CRM API over <paramref name="services"/> with the keys and issuer from configuration; every 5xx it answers is logged to <paramref name="log"/>.</summary>
-    internal static CrmApi CreateApi(ServeServices services, IReadOnlyList<string> apiKeys, ContractWorkflow workflow, IBillingRuns runs, TextWriter log) =>
-        new(Composition.Settings().ApiOptions(HostSettings.Issuer(null, null)) with { ApiKeys = apiKeys }, services.Stores, workflow, runs, new LineLogger(log));
+    internal static string Describe(LifecycleSettings settings) => $"{settings.Storage.Describe()}, SMTP {settings.Smtp.Host}:{settings.Smtp.Port}";
 
     /// <summary>The start-up lines on the API's security settings.</summary>
     internal static IEnumerable<string> SecurityLines(CrmApiOptions options)
@@ -154,20 +159,18 @@ internal sealed class ServeCommand(TextWriter log) : ICommand
 
     private static async Task TickOnceAsync(ServeServices services, TextWriter stdout)
     {
-        var scheduler = new LocalScheduler(services.Stores, new ContractWorkflow(services.Stores, services.Clock), Composition.Delivery(services.Stores, services.Sender, services.Clock), Composition.BillingRunDay());
+        var scheduler = services.Scheduler();
         await stdout.WriteLineAsync($"serving once: {services.Description}, billing run on day {scheduler.BillingRunDay}").ConfigureAwait(false);
         var result = await scheduler.TickAsync(CancellationToken.None).ConfigureAwait(false);
         await stdout.WriteLineAsync(result.ToString()).ConfigureAwait(false);
     }
 
-    private async Task ServeAsync(ServeServices services, IReadOnlyList<string> keys, string[] urls, TimeSpan tick, TextWriter stdout)
+    private async Task ServeAsync(ServeServices services, string[] urls, TimeSpan tick, TextWriter stdout)
     {
-        var workflow = new ContractWorkflow(services.Stores, services.Clock);
-        using var runs = new BackgroundBillingRuns(services.Stores, workflow, services.Clock);
-        using var api = CreateApi(services, keys, workflow, runs, log);
+        var api = services.Provider.GetRequiredService<CrmApi>();
         await using var app = ApiHost.Build(api, urls);
         await app.StartAsync().ConfigureAwait(false);
-        var scheduler = new LocalScheduler(services.Stores, workflow, Composition.Delivery(services.Stores, services.Sender, services.Clock), Composition.BillingRunDay());
+        var scheduler = services.Scheduler();
         await stdout.WriteLineAsync($"serving the CRM API on {string.Join(", ", urls)} ({services.Description}); billing run on day {scheduler.BillingRunDay}").ConfigureAwait(false);
         foreach (var line in SecurityLines(api.Options))
         {
@@ -176,7 +179,7 @@ internal sealed class ServeCommand(TextWriter log) : ICommand
 
         await stdout.WriteLineAsync($"OpenAPI: {urls[0]}{CrmApiOptions.OpenApiPath} · API: {urls[0]}{CrmApiOptions.BasePath}/contracts (X-Api-Key) · Ctrl+C stops").ConfigureAwait(false);
         await RunSchedulerAsync(scheduler, tick, stdout, app.Lifetime.ApplicationStopping).ConfigureAwait(false);
-        await runs.WhenIdleAsync().ConfigureAwait(false);
+        await services.Provider.GetRequiredService<BackgroundBillingRuns>().WhenIdleAsync().ConfigureAwait(false);
         await app.StopAsync().ConfigureAwait(false);
     }
 
@@ -211,8 +214,16 @@ internal sealed class ServeCommand(TextWriter log) : ICommand
     }
 }
 
-/// <summary>What <c>serve</c> runs on: the stores, the clock and the email sender, and a line saying which.</summary>
-internal sealed record ServeServices(LifecycleStores Stores, IClock Clock, IEmailSender Sender, string Description);
+/// <summary>What <c>serve</c> runs on: the composed services, the billing run's day, and a line saying which stores and sender.</summary>
+internal sealed record ServeServices(ServiceProvider Provider, int BillingRunDay, string Description) : IDisposable
+{
+    /// <summary>The local scheduler over the registered workflow, daily job, billing runs and outbox delivery.</summary>
+    public LocalScheduler Scheduler() => new(
+        Provider.GetRequiredService<LifecycleStores>(), Provider.GetRequiredService<ContractWorkflow>(), Provider.GetRequiredService<DailyJob>(),
+        Provider.GetRequiredService<BackgroundBillingRuns>(), Provider.GetRequiredService<OutboxDelivery>(), BillingRunDay);
+
+    public void Dispose() => Provider.Dispose();
+}
 
 /// <summary>What one scheduler tick did.</summary>
 internal sealed record TickResult(LocalDate Today, int Woken, BillingRunReport? BillingRun, int? OverdueNotices, DeliveryReport Delivery)
@@ -222,11 +233,13 @@ internal sealed record TickResult(LocalDate Today, int Woken, BillingRunReport? 
 }
 
 /// <summary>
-/// The local host's timers: due contracts and the outbox every tick; the overdue check once a day;
-/// the monthly run once, on its day or the first tick after it. Done jobs are remembered in the
-/// idempotency store, so a restarted host does not run them again (and the runs are idempotent anyway).
+/// The local host's timers: due contracts and the outbox every tick; once a day the shared
+/// <see cref="DailyJob"/> (the Azure timer's: the owed month's invoice run unless it completed, then the
+/// overdue check). The tick waits for a run the job started, so that its invoices' notices go out with
+/// this tick's delivery and its figures are on the tick's line. A day whose job succeeded is remembered
+/// in the idempotency store, so a restarted host does not run it again (and the runs are idempotent anyway).
 /// </summary>
-internal sealed class LocalScheduler(LifecycleStores stores, ContractWorkflow workflow, OutboxDelivery delivery, int billingRunDay)
+internal sealed class LocalScheduler(LifecycleStores stores, ContractWorkflow workflow, DailyJob daily, BackgroundBillingRuns runs, OutboxDelivery delivery, int billingRunDay)
 {
     public int BillingRunDay { get; } = billingRunDay;
 
@@ -235,26 +248,25 @@ internal sealed class LocalScheduler(LifecycleStores stores, ContractWorkflow wo
         var today = workflow.Today;
         var woken = await workflow.WakeDueAsync(cancellationToken).ConfigureAwait(false);
         BillingRunReport? run = null;
-        if (DailyRuns.Plan(workflow.Clock.GetCurrentInstant(), BillingRunDay).MonthToInvoice is { } month
-            && await stores.Idempotency.GetAsync($"scheduler/billing-run/{month:uuuu-MM}", cancellationToken).ConfigureAwait(false) is null)
-        {
-            run = await new MonthlyInvoiceRun(stores, workflow).RunAsync(month, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await MarkDoneAsync($"scheduler/billing-run/{month:uuuu-MM}", cancellationToken).ConfigureAwait(false);
-        }
-
         int? overdue = null;
-        var overdueJob = $"scheduler/overdue-check/{today:uuuu-MM-dd}";
-        if (await stores.Idempotency.GetAsync(overdueJob, cancellationToken).ConfigureAwait(false) is null)
+        var dailyJob = $"scheduler/daily/{today:uuuu-MM-dd}";
+        if (await stores.Idempotency.GetAsync(dailyJob, cancellationToken).ConfigureAwait(false) is null)
         {
-            overdue = await new OverdueCheckRun(stores, workflow).RunAsync(cancellationToken).ConfigureAwait(false);
-            await MarkDoneAsync(overdueJob, cancellationToken).ConfigureAwait(false);
+            var report = await daily.RunAsync(BillingRunDay, cancellationToken).ConfigureAwait(false);
+            overdue = report.OverdueNotices;
+            if (report.InvoiceRunStarted is { } month)
+            {
+                await runs.WhenIdleAsync().ConfigureAwait(false);
+                var status = await runs.GetAsync(month, cancellationToken).ConfigureAwait(false);
+                run = status is { State: BillingRunState.Completed } ? status.Report
+                    : throw new InvalidOperationException($"billing run {month:uuuu-MM}: {status?.Error ?? "no status stored"}");
+            }
+
+            // Marked after the job succeeded: a run that failed fails the tick and is tried again next tick (the runs are idempotent).
+            await stores.Idempotency.PutIfAbsentAsync(dailyJob, Tokyo.WakeInstant(today).ToString(), cancellationToken).ConfigureAwait(false);
         }
 
         var delivered = await delivery.DeliverAsync(cancellationToken).ConfigureAwait(false);
         return new TickResult(today, woken, run, overdue, delivered);
     }
-
-    // Marked after the job succeeded: a run that failed is tried again next tick (the runs are idempotent).
-    private Task<string> MarkDoneAsync(string job, CancellationToken cancellationToken) =>
-        stores.Idempotency.PutIfAbsentAsync(job, Tokyo.WakeInstant(workflow.Today).ToString(), cancellationToken);
 }

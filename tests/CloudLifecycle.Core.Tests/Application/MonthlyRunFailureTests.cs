@@ -4,6 +4,7 @@ using CloudLifecycle.Core.Contracts;
 using CloudLifecycle.Core.Lifecycle;
 using CloudLifecycle.Core.Time;
 using NodaTime;
+using NodaTime.Testing;
 using static CloudLifecycle.Core.Tests.IsoDates;
 using static CloudLifecycle.Core.Tests.Lifecycle.LifecycleFixtures;
 
@@ -22,7 +23,7 @@ public class MonthlyRunFailureTests
     private static async Task<(LifecycleStores Stores, ContractWorkflow Workflow)> WorldAsync(Func<ContractState, ContractState> spoil)
     {
         var stores = InMemoryStores.Create();
-        var workflow = new ContractWorkflow(stores, new VirtualClock(Tokyo.WakeInstant(D("2026-10-31"))));
+        var workflow = new ContractWorkflow(stores, new FakeClock(Tokyo.WakeInstant(D("2026-10-31"))));
         for (var i = 1; i <= Healthy; i++)
         {
             await workflow.RegisterAsync(Eclect($"OK-{i}", "2026-04-01"));
@@ -33,7 +34,7 @@ public class MonthlyRunFailureTests
         await workflow.RegisterAsync(Eclect("POISON", "2026-04-01"));
         var stored = (await stores.Contracts.GetAsync("POISON"))!;
         await stores.Contracts.ReplaceAsync(spoil(stored.State), stored.ETag);
-        return (stores, new ContractWorkflow(stores, new VirtualClock(Tokyo.WakeInstant(D("2026-11-02")))));
+        return (stores, new ContractWorkflow(stores, new FakeClock(Tokyo.WakeInstant(D("2026-11-02")))));
     }
 
     [Fact]
@@ -66,14 +67,14 @@ public class MonthlyRunFailureTests
     {
         var documents = new FailingDocuments("INV-POISON-");
         var stores = InMemoryStores.Create(documents);
-        var workflow = new ContractWorkflow(stores, new VirtualClock(Tokyo.WakeInstant(D("2026-10-31"))));
+        var workflow = new ContractWorkflow(stores, new FakeClock(Tokyo.WakeInstant(D("2026-10-31"))));
         foreach (var id in new[] { "A-1", "POISON", "A-2" })
         {
             await workflow.RegisterAsync(Eclect(id, "2026-04-01"));
             await workflow.RaiseAsync(id, new UsageRecorded(new MonthUsage(Month, AwsUsageUsd: 500m, FxRate: 150m)));
         }
 
-        var report = await new MonthlyInvoiceRun(stores, new ContractWorkflow(stores, new VirtualClock(Tokyo.WakeInstant(D("2026-11-02"))))).RunAsync(Month);
+        var report = await new MonthlyInvoiceRun(stores, new ContractWorkflow(stores, new FakeClock(Tokyo.WakeInstant(D("2026-11-02"))))).RunAsync(Month);
 
         Assert.Equal(2, report.Invoiced);
         var failure = Assert.Single(report.Failures);

@@ -3,6 +3,7 @@ using CloudLifecycle.Core.Application.InMemory;
 using CloudLifecycle.Core.Contracts;
 using CloudLifecycle.Core.Lifecycle;
 using NodaTime;
+using NodaTime.Testing;
 using static CloudLifecycle.Core.Tests.IsoDates;
 using static CloudLifecycle.Core.Tests.Lifecycle.LifecycleFixtures;
 
@@ -21,14 +22,14 @@ public class OrchestratedEventsTests
     {
         public Azure(string today = "2026-06-12")
         {
-            Clock = new VirtualClock(Tokyo.WakeInstant(D(today)));
+            Clock = new FakeClock(Tokyo.WakeInstant(D(today)));
             Stores = InMemoryStores.Create();
             Runtime = new DurableRuntimeDouble(new ContractActivities(Stores, Clock), Clock);
             Events = new OrchestratedContractEvents(Stores, Runtime, Clock);
             Reconciler = new PendingEventReconciler(Stores, Runtime, Clock);
         }
 
-        public VirtualClock Clock { get; }
+        public FakeClock Clock { get; }
 
         public LifecycleStores Stores { get; }
 
@@ -42,7 +43,7 @@ public class OrchestratedEventsTests
 
         public async Task<ContractState> StateAsync(string id) => (await Stores.Contracts.GetAsync(id))!.State;
 
-        public void Advance(Duration by) => Clock.Now += by;
+        public void Advance(Duration by) => Clock.Advance(by);
     }
 
     [Fact]
@@ -185,7 +186,7 @@ public class OrchestratedEventsTests
         await azure.Runtime.RunRoundsAsync();
         var version = (await azure.StateAsync("C-1")).Version;
         // The acknowledgement was lost (the activity's host stopped after applying): the entry is back.
-        var now = azure.Clock.Now;
+        var now = azure.Clock.GetCurrentInstant();
         await azure.Stores.PendingEvents.PutAsync(new PendingEvent("C-1", "crm/cancel-1", Cancellation, now, now, 1));
 
         azure.Advance(PendingEventReconciler.Grace + Duration.FromSeconds(1));
@@ -202,7 +203,7 @@ public class OrchestratedEventsTests
     {
         var azure = new Azure();
         // What a host that stopped between storing and starting leaves: the contract and the marker.
-        var now = azure.Clock.Now;
+        var now = azure.Clock.GetCurrentInstant();
         await azure.Stores.PendingEvents.PutAsync(new PendingEvent("C-1", ContractActivities.RegisteredEventId("C-1"), null, now, now, 1));
         await new ContractActivities(azure.Stores, azure.Clock).RegisterAsync(Eclect("C-1", "2026-04-01"), D("2026-06-12"));
         Assert.Empty(azure.Runtime.Running);
@@ -247,7 +248,7 @@ public class OrchestratedEventsTests
         var wake = registered.State.NextWake!.Value;
 
         Assert.Equal(0, await azure.Runtime.RunRoundsAsync());
-        azure.Clock.Now = Tokyo.WakeInstant(wake);
+        azure.Clock.Reset(Tokyo.WakeInstant(wake));
         Assert.True(await azure.Runtime.RunRoundsAsync() >= 1);
 
         var state = await azure.StateAsync("C-1");

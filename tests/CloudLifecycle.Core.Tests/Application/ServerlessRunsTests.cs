@@ -4,6 +4,7 @@ using CloudLifecycle.Core.Contracts;
 using CloudLifecycle.Core.Lifecycle;
 using CsCheck;
 using NodaTime;
+using NodaTime.Testing;
 using static CloudLifecycle.Core.Tests.IsoDates;
 using static CloudLifecycle.Core.Tests.Lifecycle.LifecycleFixtures;
 
@@ -130,7 +131,7 @@ public class ServerlessRunsTests
     public async Task BillingOrchestration_InvoicesEveryContractOnceInBatches_AsTheLocalRunDoes()
     {
         const int contracts = 250;
-        var clock = new VirtualClock(Tokyo.WakeInstant(D("2026-06-02")));
+        var clock = new FakeClock(Tokyo.WakeInstant(D("2026-06-02")));
         var fanned = await SeededAsync(contracts, clock);
         var local = await SeededAsync(contracts, clock);
         var calls = new List<string>();
@@ -157,7 +158,7 @@ public class ServerlessRunsTests
     [Fact]
     public async Task BillingOrchestration_FansOutAtMostMaxParallelBatchesBetweenProgressRecords()
     {
-        var clock = new VirtualClock(Tokyo.WakeInstant(D("2026-06-02")));
+        var clock = new FakeClock(Tokyo.WakeInstant(D("2026-06-02")));
         var stores = await SeededAsync(BillingBatches.Size * BillingBatches.MaxParallel + 1, clock);
         var calls = new List<string>();
 
@@ -171,7 +172,7 @@ public class ServerlessRunsTests
     [Fact]
     public async Task BillingOrchestration_ForAMonthNotEnded_EndsFailedWithTheReason()
     {
-        var clock = new VirtualClock(Tokyo.WakeInstant(D("2026-05-20")));
+        var clock = new FakeClock(Tokyo.WakeInstant(D("2026-05-20")));
         var stores = await SeededAsync(3, clock);
 
         await Assert.ThrowsAsync<ContractRuleException>(() => BillingRunOrchestration.RunAsync(new ImmediateBillingContext(stores, clock, []), new BillingRunInput(YM("2026-05"))));
@@ -185,7 +186,7 @@ public class ServerlessRunsTests
     [Fact]
     public async Task DailyJob_StartsTheOwedMonthsOrchestrationOnce_AndChasesOverdueInvoices()
     {
-        var clock = new VirtualClock(Tokyo.WakeInstant(D("2026-06-01")));
+        var clock = new FakeClock(Tokyo.WakeInstant(D("2026-06-01")));
         var stores = await SeededAsync(2, clock);
         var runtime = new DurableRuntimeDouble(new ContractActivities(stores, clock), clock);
         var job = new DailyJob(stores, new OrchestratedContractEvents(stores, runtime, clock), new OrchestratedBillingRuns(stores, runtime, clock), clock);
@@ -203,7 +204,7 @@ public class ServerlessRunsTests
     [Fact]
     public async Task ActivityJson_CarriesANotFoundContractAsNull_AndAStateUnchanged()
     {
-        var clock = new VirtualClock(Tokyo.WakeInstant(D("2026-06-02")));
+        var clock = new FakeClock(Tokyo.WakeInstant(D("2026-06-02")));
         var stores = await SeededAsync(1, clock);
         var activities = new ContractActivities(stores, clock);
 
@@ -214,7 +215,7 @@ public class ServerlessRunsTests
         Assert.Equal(cancellation, WorkflowJson.Unwrap<Trigger>(WorkflowJson.WrapEvent(cancellation)));
     }
 
-    private static async Task<LifecycleStores> SeededAsync(int count, VirtualClock clock)
+    private static async Task<LifecycleStores> SeededAsync(int count, FakeClock clock)
     {
         var stores = InMemoryStores.Create();
         var activities = new ContractActivities(stores, clock);

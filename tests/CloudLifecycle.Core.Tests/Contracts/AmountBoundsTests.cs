@@ -7,6 +7,7 @@ using CloudLifecycle.Core.Tests.Application;
 using CsCheck;
 using Bills = CloudLifecycle.Core.Tests.Billing.BillingFixtures;
 using NodaTime;
+using NodaTime.Testing;
 using static CloudLifecycle.Core.Tests.IsoDates;
 using static CloudLifecycle.Core.Tests.Lifecycle.LifecycleFixtures;
 
@@ -76,7 +77,7 @@ public class AmountBoundsTests
     public async Task UsageOutsideItsBound_IsRefusedBeforeItIsStored()
     {
         var stores = InMemoryStores.Create();
-        var workflow = new ContractWorkflow(stores, new VirtualClock(Tokyo.WakeInstant(D("2026-10-31"))));
+        var workflow = new ContractWorkflow(stores, new FakeClock(Tokyo.WakeInstant(D("2026-10-31"))));
         await workflow.RegisterAsync(Eclect("C-1", "2026-04-01"));
         var before = (await stores.Contracts.GetAsync("C-1"))!.State;
 
@@ -94,7 +95,7 @@ public class AmountBoundsTests
     public async Task AnEventOutsideItsBound_ThatReachesTheRoundDirectly_IsRecordedAsRefused_NotStored()
     {
         // An event the what-if never saw (raised again by the reconciler, or by a caller that skipped it) reaches the round.
-        var clock = new VirtualClock(Tokyo.WakeInstant(D("2026-10-31")));
+        var clock = new FakeClock(Tokyo.WakeInstant(D("2026-10-31")));
         var stores = InMemoryStores.Create();
         var runtime = new DurableRuntimeDouble(new ContractActivities(stores, clock), clock);
         var events = new OrchestratedContractEvents(stores, runtime, clock);

@@ -5,11 +5,13 @@ using CloudLifecycle.Api;
 using CloudLifecycle.Core.Application;
 using CloudLifecycle.Core.Billing;
 using CloudLifecycle.Host.Cli;
+using CloudLifecycle.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Logging;
 using NodaTime;
+using NodaTime.Testing;
 
 namespace CloudLifecycle.Tests.Api;
 
@@ -28,12 +30,12 @@ internal sealed class ApiTestServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly CrmApi api;
 
-    private ApiTestServer(LifecycleStores stores, VirtualClock clock, int maxBodyBytes, Func<CrmApiOptions, CrmApiOptions>? configure, ILogger? logger)
+    private ApiTestServer(LifecycleStores stores, FakeClock clock, int maxBodyBytes, Func<CrmApiOptions, CrmApiOptions>? configure, ILogger? logger)
     {
         Stores = stores;
         Clock = clock;
         Workflow = new ContractWorkflow(stores, clock);
-        Runs = new BackgroundBillingRuns(stores, Workflow, clock);
+        Runs = new BackgroundBillingRuns(stores, Workflow, clock, ThreadPoolBackgroundWork.Instance);
         var options = new CrmApiOptions { ApiKeys = [Key, SecondKey], DefaultIssuer = Issuer, MaxBodyBytes = maxBodyBytes };
         api = new CrmApi(configure?.Invoke(options) ?? options, stores, Workflow, Runs, logger);
         app = ApiHost.Build(api, ["http://127.0.0.1:0"], builder => builder.WebHost.UseTestServer());
@@ -42,7 +44,7 @@ internal sealed class ApiTestServer : IAsyncDisposable
 
     public LifecycleStores Stores { get; }
 
-    public VirtualClock Clock { get; }
+    public FakeClock Clock { get; }
 
     public ContractWorkflow Workflow { get; }
 
@@ -56,14 +58,14 @@ internal sealed class ApiTestServer : IAsyncDisposable
     /// <summary>Today in Tokyo for the API (09:00 JST).</summary>
     public LocalDate Today
     {
-        get => Tokyo.Today(Clock.Now);
-        set => Clock.Now = Tokyo.WakeInstant(value);
+        get => Tokyo.Today(Clock.GetCurrentInstant());
+        set => Clock.Reset(Tokyo.WakeInstant(value));
     }
 
     public static async Task<ApiTestServer> StartAsync(LifecycleStores stores, LocalDate today, int maxBodyBytes = CrmApiOptions.DefaultMaxBodyBytes,
         Func<CrmApiOptions, CrmApiOptions>? configure = null, ILogger? logger = null)
     {
-        var server = new ApiTestServer(stores, new VirtualClock(Tokyo.WakeInstant(today)), maxBodyBytes, configure, logger);
+        var server = new ApiTestServer(stores, new FakeClock(Tokyo.WakeInstant(today)), maxBodyBytes, configure, logger);
         await server.app.StartAsync();
         server.Client = server.app.GetTestClient();
         return server;

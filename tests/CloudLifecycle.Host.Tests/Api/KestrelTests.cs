@@ -4,8 +4,10 @@ using CloudLifecycle.Core.Application;
 using CloudLifecycle.Core.Application.InMemory;
 using CloudLifecycle.Host.Cli;
 using CloudLifecycle.Host.Tests.Reliability;
+using CloudLifecycle.Hosting;
 using Microsoft.AspNetCore.Builder;
 using NodaTime;
+using NodaTime.Testing;
 
 namespace CloudLifecycle.Tests.Api;
 
@@ -22,9 +24,9 @@ public sealed class KestrelTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         var stores = InMemoryStores.Create();
-        var clock = new VirtualClock(Tokyo.WakeInstant(new LocalDate(2026, 6, 15)));
+        var clock = new FakeClock(Tokyo.WakeInstant(new LocalDate(2026, 6, 15)));
         var workflow = new ContractWorkflow(stores, clock);
-        api = new CrmApi(new CrmApiOptions { ApiKeys = [ApiTestServer.Key], DefaultIssuer = ApiTestServer.Issuer }, stores, workflow, new BackgroundBillingRuns(stores, workflow, clock));
+        api = new CrmApi(new CrmApiOptions { ApiKeys = [ApiTestServer.Key], DefaultIssuer = ApiTestServer.Issuer }, stores, workflow, new BackgroundBillingRuns(stores, workflow, clock, ThreadPoolBackgroundWork.Instance));
         app = ApiHost.Build(api, ["http://127.0.0.1:0"]);
         await app.StartAsync();
         port = new Uri(app.Urls.Single()).Port;

@@ -16,7 +16,7 @@ internal sealed class DecisionDraft(ContractState before, LocalDate today)
     public List<LifecycleCommand> Commands { get; } = [];
 
     /// <summary>Appends a line to the contract's history (a milestone reached, an event, an invoice).</summary>
-    public void Record(HistoryEntry entry) => Commands.Add(new RecordMilestone(entry) { ContractId = Before.ContractId });
+    public void Record(HistoryEntry entry) => Commands.Add(new RecordHistory(entry) { ContractId = Before.ContractId });
 
     /// <summary>Puts a notice in the outbox.</summary>
     public void Enqueue(Notice notice) => Commands.Add(new EnqueueNotice(notice) { ContractId = Before.ContractId });

@@ -15,8 +15,6 @@ internal static class DueMilestones
     /// <summary>Plans reach this far past today, beyond the longest reminder lead.</summary>
     public static readonly Period Lookahead = Period.FromDays(ReminderSchedule.LongestLeadDays + 10);
 
-    private static readonly LocalDate LastPlannableDay = new(JapaneseHolidays.LastYear, 12, 31);
-
     private static readonly MilestoneKind[] KeyKinds =
     [
         MilestoneKind.ContractStart, MilestoneKind.FirstChargedMonth, MilestoneKind.ResourceFeeStart,
@@ -34,7 +32,7 @@ internal static class DueMilestones
     {
         var today = draft.Today;
         var start = state.PlanningDates.Start;
-        var horizon = Min(Max(today, start).Plus(Lookahead), LastPlannableDay);
+        var horizon = Min(Max(today, start).Plus(Lookahead), JapaneseHolidays.LastCoveredDay);
         var plan = ContractPlan.Milestones(state, horizon);
         var milestonesFrom = state.ProcessedThrough?.PlusDays(1) ?? start;
         var remindersFrom = state.ProcessedThrough?.PlusDays(1) ?? today;
@@ -139,7 +137,7 @@ internal static class DueMilestones
         // Nothing inside the horizon: wake at the horizon to plan further while anything may follow.
         var laterMilestones = state.Status != ContractStatus.Closed
             || ContractPlan.Milestones(state).Any(m => m.Date > horizon);
-        return laterMilestones && horizon < LastPlannableDay ? horizon : null;
+        return laterMilestones && horizon < JapaneseHolidays.LastCoveredDay ? horizon : null;
     }
 
     private static LocalDate Min(LocalDate a, LocalDate b) => a < b ? a : b;

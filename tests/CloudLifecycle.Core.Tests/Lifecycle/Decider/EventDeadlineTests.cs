@@ -38,7 +38,7 @@ public class EventDeadlineTests
         var reached = LifecycleDecider.Decide(reminded.State, new TimerFired(), cure.Date);
 
         Assert.Single(reminded.Commands.OfType<EnqueueNotice>(), n => n.Notice.Id.Contains("reminder/CureDeadline", StringComparison.Ordinal));
-        Assert.Single(reached.Commands.OfType<RecordMilestone>(), r => r.Entry.Kind == nameof(MilestoneKind.CureDeadline) && r.Entry.Clause == cure.Clause);
+        Assert.Single(reached.Commands.OfType<RecordHistory>(), r => r.Entry.Kind == nameof(MilestoneKind.CureDeadline) && r.Entry.Clause == cure.Clause);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public class ExtensionDecisionTests
         Assert.Null(decision.Consequence.EffectiveDate);
         Assert.Equal("§2-3", decision.Consequence.Clause);
         Assert.Contains("pending", decision.Consequence.Summary.En, StringComparison.Ordinal);
-        Assert.Single(decision.Commands.OfType<RecordMilestone>(), r => r.Entry.Kind == "ExtensionRequested" && r.Entry.Clause == "§2-3" && r.Entry.Date == D("2026-12-01"));
+        Assert.Single(decision.Commands.OfType<RecordHistory>(), r => r.Entry.Kind == "ExtensionRequested" && r.Entry.Clause == "§2-3" && r.Entry.Date == D("2026-12-01"));
         var notice = Assert.Single(decision.Commands.OfType<EnqueueNotice>()).Notice;
         Assert.Equal(NoticeKind.ExtensionRequestReceived, notice.Kind);
         Assert.Equal("§2-3", notice.Clause);
@@ -107,7 +107,7 @@ public class ExtensionDecisionTests
         Assert.Equal((D("2028-09-30"), "§2-3"), (decision.Consequence.EffectiveDate!.Value, decision.Consequence.Clause));
         Assert.Equal(ExtensionOutcome.Approved, state.ExtensionRequest!.Outcome);
         Assert.Equal(new PricePeriod(D("2028-04-01"), 130_000m, null, "§2-3"), Assert.Single(state.Prices));
-        Assert.Single(decision.Commands.OfType<RecordMilestone>(), r => r.Entry.Kind == "ExtensionApproved" && r.Entry.Clause == "§2-3" && r.Entry.Date == D("2027-01-15"));
+        Assert.Single(decision.Commands.OfType<RecordHistory>(), r => r.Entry.Kind == "ExtensionApproved" && r.Entry.Clause == "§2-3" && r.Entry.Date == D("2027-01-15"));
         var notice = Assert.Single(decision.Commands.OfType<EnqueueNotice>()).Notice;
         Assert.Equal(NoticeKind.ExtensionConfirmed, notice.Kind);
         Assert.Contains(notice.Facts, f => f.Value == "2028-09-30" && f.Clause == "§2-3");
@@ -152,7 +152,7 @@ public class ExtensionDecisionTests
         Assert.Equal(ExtensionOutcome.Declined, decision.State.ExtensionRequest!.Outcome);
         Assert.Equal(ContractOverview.Plan(pending), ContractOverview.Plan(decision.State));
         Assert.Equal((UsageEnd, "§2-3"), (decision.Consequence.EffectiveDate!.Value, decision.Consequence.Clause));
-        Assert.Single(decision.Commands.OfType<RecordMilestone>(), r => r.Entry.Kind == "ExtensionDeclined" && r.Entry.Clause == "§2-3");
+        Assert.Single(decision.Commands.OfType<RecordHistory>(), r => r.Entry.Kind == "ExtensionDeclined" && r.Entry.Clause == "§2-3");
         var notice = Assert.Single(decision.Commands.OfType<EnqueueNotice>()).Notice;
         Assert.Equal(NoticeKind.ExtensionDeclined, notice.Kind);
         Assert.Contains(notice.Facts, f => f.Value == "2028-03-31" && f.Clause == "§2-2");

@@ -100,7 +100,7 @@ public class NothingToInvoiceTests
         Assert.Empty(decision.Commands.OfType<EnqueueNotice>());
         Assert.Empty(decision.State.OpenInvoices);
         Assert.Contains(YM("2026-04"), decision.State.InvoicedMonths);
-        Assert.Single(decision.Commands.OfType<RecordMilestone>(), r => r.Entry.Kind == "NothingToInvoice");
+        Assert.Single(decision.Commands.OfType<RecordHistory>(), r => r.Entry.Kind == "NothingToInvoice");
         Assert.Empty(LifecycleDecider.Decide(decision.State, new InvoiceMonth(YM("2026-04")), D("2026-05-02")).Commands);
     }
 }

@@ -138,7 +138,7 @@ public class NonPaymentSuspensionTests
         var notice = Assert.Single(effective.Commands.OfType<EnqueueNotice>(), n => n.Notice.Kind == NoticeKind.SuspensionEffective).Notice;
         Assert.Equal("§19-1(1)", notice.Clause);
         Assert.Contains(notice.Facts, f => f.Clause == "§11-3(12)");
-        Assert.Single(effective.Commands.OfType<RecordMilestone>(), r => r.Entry.Kind == nameof(MilestoneKind.ServiceSuspended) && r.Entry.Clause == "§19-1(1)");
+        Assert.Single(effective.Commands.OfType<RecordHistory>(), r => r.Entry.Kind == nameof(MilestoneKind.ServiceSuspended) && r.Entry.Clause == "§19-1(1)");
     }
 
     [Fact]
@@ -217,7 +217,7 @@ public class ResumptionTests
         Assert.Equal(ContractStatus.Active, paid.State.Status);
         Assert.Null(paid.State.Suspension);
         Assert.Single(paid.Commands.OfType<IssueInvoice>()); // §17 late interest, due later: not overdue, no ground
-        var entry = Assert.Single(paid.Commands.OfType<RecordMilestone>(), r => r.Entry.Kind == "ServiceResumed").Entry;
+        var entry = Assert.Single(paid.Commands.OfType<RecordHistory>(), r => r.Entry.Kind == "ServiceResumed").Entry;
         Assert.Equal(("§21-1(1)", D("2026-07-20")), (entry.Clause, entry.Date));
         var notice = Assert.Single(paid.Commands.OfType<EnqueueNotice>(), n => n.Notice.Kind == NoticeKind.ServiceResumed).Notice;
         Assert.Contains(notice.Facts, f => f.Value == "2026-07-20" && f.Clause == "§21-1(1)");
@@ -353,7 +353,7 @@ public class NonPaymentTerminationTests
         Assert.Equal((D("2026-06-30"), null), (april.DueDate, april.DueDateClause)); // already overdue: its own due date stands
         var notice = Assert.Single(decision.Commands.OfType<EnqueueNotice>(), n => n.Notice.Kind == NoticeKind.NonPaymentTermination).Notice;
         Assert.Contains(notice.Facts, f => f.Label.En.StartsWith(may.Number, StringComparison.Ordinal) && f.Clause == "§28-4");
-        Assert.Single(decision.Commands.OfType<RecordMilestone>(), r => r.Entry.Kind == "DebtsDueAtOnce" && r.Entry.Clause == "§28-4");
+        Assert.Single(decision.Commands.OfType<RecordHistory>(), r => r.Entry.Kind == "DebtsDueAtOnce" && r.Entry.Clause == "§28-4");
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using CloudLifecycle.Core.Lifecycle;
 using CloudLifecycle.Core.Lifecycle.Views;
 using CsCheck;
 using NodaTime;
+using NodaTime.Testing;
 using static CloudLifecycle.Core.Tests.IsoDates;
 using static CloudLifecycle.Core.Tests.Lifecycle.LifecycleFixtures;
 
@@ -84,7 +85,7 @@ public class ContractViewsTests
     public void Timeline_ShowsRecordedAndPlannedMilestones_NoticesAndInvoices_InDateOrder()
     {
         var registration = LifecycleDecider.Decide(Eclect().ToState(), new Registered(), D("2026-04-01"));
-        var history = registration.Commands.OfType<RecordMilestone>().Select(r => r.Entry).ToList();
+        var history = registration.Commands.OfType<RecordHistory>().Select(r => r.Entry).ToList();
         var notice = registration.Commands.OfType<EnqueueNotice>().Single().Notice;
         var items = ContractTimeline.Build(registration.State, history, [new TimelineNotice(notice, D("2026-04-01"))], [], D("2026-04-01"));
 
@@ -108,7 +109,7 @@ public class ContractViewsTests
         var state = Registered(Eclect(), "2026-04-01");
         Assert.True(await stores.Contracts.TryCreateAsync(state));
         var read = (await stores.Contracts.GetAsync(state.ContractId))!;
-        var activities = new ContractActivities(stores, new VirtualClock(Stamp));
+        var activities = new ContractActivities(stores, new FakeClock(Stamp));
         var mine = state with { Version = state.Version + 1, Usage = [new MonthUsage(new YearMonth(2026, 4), AwsUsageUsd: 1m, FxRate: 150m)] };
         var theirs = state with { Version = state.Version + 1, Usage = [new MonthUsage(new YearMonth(2026, 5), AwsUsageUsd: 2m, FxRate: 150m)] };
 

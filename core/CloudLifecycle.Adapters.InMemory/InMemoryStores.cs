@@ -163,7 +163,7 @@ public sealed class InMemoryHistoryStore : IHistoryStore
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, HistoryEntry>> byContract = new(StringComparer.Ordinal);
 
-    public Task AppendAsync(IReadOnlyList<RecordMilestone> entries, CancellationToken cancellationToken = default)
+    public Task AppendAsync(IReadOnlyList<RecordHistory> entries, CancellationToken cancellationToken = default)
     {
         foreach (var record in entries)
         {
