@@ -47,7 +47,8 @@ public static class InvoiceHtml
     {
         var l = For(invoice.Kind, language);
         // A payout is money we pay: shown as the positive sum paid, not as a negative bill.
-        var shownTotal = invoice.Kind == InvoiceKind.ProviderPayout ? -invoice.Total : invoice.Total;
+        var sign = invoice.Kind == InvoiceKind.ProviderPayout ? -1 : 1;
+        var shownTotal = sign * invoice.Total;
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $$"""
             <!DOCTYPE html>
@@ -86,21 +87,23 @@ public static class InvoiceHtml
         {
             var rate = line.TaxRate == 0 ? $" ({l.OutOfScope})" : string.Empty;
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr><td>{Escape(line.Description.In(language) + rate)}</td><td class=\"n\">{line.Quantity:0.####}</td><td class=\"n\">{(line.UnitPrice is { } unit ? UnitPrice(unit) : string.Empty)}</td><td class=\"n\">{Yen(line.Amount)}</td><td class=\"clause\">{Escape(line.Clause)}</td></tr>\n");
+                $"<tr><td>{Escape(line.Description.In(language) + rate)}</td><td class=\"n\">{line.Quantity:0.####}</td><td class=\"n\">{(line.UnitPrice is { } unit ? UnitPrice(unit) : string.Empty)}</td><td class=\"n\">{Yen(sign * line.Amount)}</td><td class=\"clause\">{Escape(line.Clause)}</td></tr>\n");
         }
 
-        html.Append(CultureInfo.InvariantCulture, $"<tr><th colspan=\"3\">{Escape(l.Subtotal)}</th><td class=\"n\">{Yen(invoice.Subtotal)}</td><td></td></tr>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<tr><th colspan=\"3\">{Escape(l.Subtotal)}</th><td class=\"n\">{Yen(sign * invoice.Subtotal)}</td><td></td></tr>\n");
         foreach (var summary in invoice.TaxSummaries)
         {
             var label = summary.Rate == 0 ? l.OutOfScope : string.Format(CultureInfo.InvariantCulture, l.TaxAt, summary.Rate * 100);
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr><th colspan=\"3\">{Escape(label)}</th><td class=\"n\">{Yen(summary.TaxableAmount)} / {(language == Language.En ? "tax" : "消費税")} {Yen(summary.Tax)}</td><td class=\"clause\">{Escape(invoice.TaxClause)}</td></tr>\n");
+                $"<tr><th colspan=\"3\">{Escape(label)}</th><td class=\"n\">{Yen(sign * summary.TaxableAmount)} / {(language == Language.En ? "tax" : "消費税")} {Yen(summary.Tax)}</td><td class=\"clause\">{Escape(invoice.TaxClause)}</td></tr>\n");
         }
 
         html.Append(CultureInfo.InvariantCulture, $$"""
-            <tr><th colspan="3">{{Escape(l.Total)}}</th><td class="n total">{{Yen(invoice.Total)}}</td><td></td></tr>
+            <tr><th colspan="3">{{Escape(l.Total)}}</th><td class="n total">{{Yen(shownTotal)}}</td><td></td></tr>
             </table>
-            <p class="clause">{{Escape(string.Format(CultureInfo.InvariantCulture, l.TaxNote, invoice.TaxClause))}}</p>
+            {{(invoice.TaxSummaries.Any(t => t.Rate > 0)
+                ? $"<p class=\"clause\">{Escape(string.Format(CultureInfo.InvariantCulture, l.TaxNote, invoice.TaxClause))}</p>"
+                : string.Empty)}}
             </body>
             </html>
 

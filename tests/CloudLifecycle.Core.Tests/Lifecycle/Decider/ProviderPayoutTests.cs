@@ -143,5 +143,7 @@ public class PayoutRenderingTests
         Assert.Contains("お支払通知書", html, StringComparison.Ordinal);
         Assert.DoesNotContain("請求書（適格請求書）", html, StringComparison.Ordinal);
         Assert.Contains($"当社からのお支払額: {Core.Billing.Rendering.InvoiceHtml.Yen(-payout.Total)}", html, StringComparison.Ordinal);
+        Assert.Contains($"<td class=\"n total\">{Core.Billing.Rendering.InvoiceHtml.Yen(-payout.Total)}</td>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("消費税は税率ごとに", html, StringComparison.Ordinal); // nothing on it is taxed
     }
 }
