@@ -215,24 +215,35 @@ internal sealed class ServeCommand(TextWriter log) : ICommand
 internal sealed record ServeServices(LifecycleStores Stores, IClock Clock, IEmailSender Sender, string Description);
 
 /// <summary>What one scheduler tick did.</summary>
-internal sealed record TickResult(LocalDate Today, int Woken, BillingRunReport? BillingRun, int? OverdueNotices, DeliveryReport Delivery)
+internal sealed record TickResult(LocalDate Today, int Woken, BillingRunReport? BillingRun, int? OverdueNotices, DeliveryReport Delivery, int PendingCompleted = 0)
 {
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Today:uuuu-MM-dd}: woke {Woken}, billing {(BillingRun is { } r ? $"{r.Month:uuuu-MM} {r.Invoiced} invoiced" : "-")}, overdue notices {(OverdueNotices?.ToString(CultureInfo.InvariantCulture) ?? "-")}, sent {Delivery.Sent}, retrying {Delivery.Retrying}{(Delivery.QuotaReached ? " (hourly quota reached)" : string.Empty)}");
+        $"{Today:uuuu-MM-dd}: {(PendingCompleted > 0 ? $"completed the pending commands of {PendingCompleted} contracts, " : string.Empty)}woke {Woken}, billing {(BillingRun is { } r ? $"{r.Month:uuuu-MM} {r.Invoiced} invoiced" : "-")}, overdue notices {(OverdueNotices?.ToString(CultureInfo.InvariantCulture) ?? "-")}, sent {Delivery.Sent}, retrying {Delivery.Retrying}{(Delivery.QuotaReached ? " (hourly quota reached)" : string.Empty)}");
 }
 
 /// <summary>
-/// The local host's timers: due contracts and the outbox every tick; the overdue check once a day;
+/// The local host's timers: on the first tick of the process, the commands a crash left pending on contract rows
+/// (stored with their decision, not yet run); due contracts and the outbox every tick; the overdue check once a day;
 /// the monthly run once, on its day or the first tick after it. Done jobs are remembered in the
 /// idempotency store, so a restarted host does not run them again (and the runs are idempotent anyway).
 /// </summary>
 internal sealed class LocalScheduler(LifecycleStores stores, ContractWorkflow workflow, OutboxDelivery delivery, int billingRunDay)
 {
+    private bool pendingSwept;
+
     public int BillingRunDay { get; } = billingRunDay;
 
     public async Task<TickResult> TickAsync(CancellationToken cancellationToken)
     {
         var today = workflow.Today;
+        var pendingCompleted = 0;
+        if (!pendingSwept)
+        {
+            // A host killed between a contract's save and its commands: run them before anything new is decided.
+            pendingCompleted = await workflow.Activities.CompleteAllPendingAsync(cancellationToken).ConfigureAwait(false);
+            pendingSwept = true;
+        }
+
         var woken = await workflow.WakeDueAsync(cancellationToken).ConfigureAwait(false);
         BillingRunReport? run = null;
         if (DailyRuns.Plan(workflow.Clock.GetCurrentInstant(), BillingRunDay).MonthToInvoice is { } month
@@ -251,7 +262,7 @@ internal sealed class LocalScheduler(LifecycleStores stores, ContractWorkflow wo
         }
 
         var delivered = await delivery.DeliverAsync(cancellationToken).ConfigureAwait(false);
-        return new TickResult(today, woken, run, overdue, delivered);
+        return new TickResult(today, woken, run, overdue, delivered, pendingCompleted);
     }
 
     // Marked after the job succeeded: a run that failed is tried again next tick (the runs are idempotent).

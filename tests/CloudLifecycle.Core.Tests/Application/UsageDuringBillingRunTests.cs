@@ -24,9 +24,10 @@ public class UsageDuringBillingRunTests
 
         public Task<StoredContract?> GetAsync(string id, CancellationToken cancellationToken = default) => inner.GetAsync(id, cancellationToken);
 
-        public Task<bool> TryCreateAsync(ContractState state, CancellationToken cancellationToken = default) => inner.TryCreateAsync(state, cancellationToken);
+        public Task<bool> TryCreateAsync(ContractState state, IReadOnlyList<LifecycleCommand> pendingCommands, CancellationToken cancellationToken = default) =>
+            inner.TryCreateAsync(state, pendingCommands, cancellationToken);
 
-        public async Task<string> ReplaceAsync(ContractState state, string etag, CancellationToken cancellationToken = default)
+        public async Task<string> ReplaceAsync(ContractState state, string etag, IReadOnlyList<LifecycleCommand> pendingCommands, CancellationToken cancellationToken = default)
         {
             if (armed && state.ContractId == contractId)
             {
@@ -34,10 +35,10 @@ public class UsageDuringBillingRunTests
                 await billingRun();
             }
 
-            return await inner.ReplaceAsync(state, etag, cancellationToken);
+            return await inner.ReplaceAsync(state, etag, pendingCommands, cancellationToken);
         }
 
-        public Task<IReadOnlyList<string>> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default) =>
+        public Task<ReplaceManyResult> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default) =>
             inner.ReplaceManyAsync(states, cancellationToken);
 
         public IAsyncEnumerable<IReadOnlyList<StoredContract>> ScanAsync(int pageSize, CancellationToken cancellationToken = default) =>
