@@ -29,7 +29,7 @@ public static class InMemoryStores
 public sealed class InMemoryContractStore : IContractStore
 {
     private readonly object gate = new();
-    private readonly SortedDictionary<string, (string Json, long ETag)> rows = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, (string Json, long ETag, string? Pending)> rows = new(StringComparer.Ordinal);
     private long nextETag;
 
     public int Count
@@ -51,15 +51,15 @@ public sealed class InMemoryContractStore : IContractStore
         }
     }
 
-    public Task<bool> TryCreateAsync(ContractState state, CancellationToken cancellationToken = default)
+    public Task<bool> TryCreateAsync(ContractState state, IReadOnlyList<LifecycleCommand> pendingCommands, CancellationToken cancellationToken = default)
     {
         lock (gate)
         {
-            return Task.FromResult(rows.TryAdd(state.ContractId, (LifecycleJson.Serialize(state), ++nextETag)));
+            return Task.FromResult(rows.TryAdd(state.ContractId, (LifecycleJson.Serialize(state), ++nextETag, PendingJson(pendingCommands))));
         }
     }
 
-    public Task<string> ReplaceAsync(ContractState state, string etag, CancellationToken cancellationToken = default)
+    public Task<string> ReplaceAsync(ContractState state, string etag, IReadOnlyList<LifecycleCommand> pendingCommands, CancellationToken cancellationToken = default)
     {
         lock (gate)
         {
@@ -68,20 +68,22 @@ public sealed class InMemoryContractStore : IContractStore
                 throw new ConcurrencyException(state.ContractId);
             }
 
-            var updated = (LifecycleJson.Serialize(state), ++nextETag);
+            // The state and the commands of its decision in one write under one ETag, as one Table entity holds both.
+            var updated = (LifecycleJson.Serialize(state), ++nextETag, PendingJson(pendingCommands));
             rows[state.ContractId] = updated;
             return Task.FromResult(updated.Item2.ToString(CultureInfo.InvariantCulture));
         }
     }
 
-    public async Task<IReadOnlyList<string>> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default)
+    public async Task<ReplaceManyResult> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default)
     {
         var conflicts = new List<string>();
+        var etags = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var stored in states)
         {
             try
             {
-                await ReplaceAsync(stored.State, stored.ETag, cancellationToken).ConfigureAwait(false);
+                etags[stored.State.ContractId] = await ReplaceAsync(stored.State, stored.ETag, stored.PendingCommands, cancellationToken).ConfigureAwait(false);
             }
             catch (ConcurrencyException)
             {
@@ -89,7 +91,7 @@ public sealed class InMemoryContractStore : IContractStore
             }
         }
 
-        return conflicts;
+        return new ReplaceManyResult(conflicts, etags);
     }
 
     public async IAsyncEnumerable<IReadOnlyList<StoredContract>> ScanAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -113,8 +115,14 @@ public sealed class InMemoryContractStore : IContractStore
         }
     }
 
-    private static StoredContract ToStored((string Json, long ETag) row) =>
-        new(LifecycleJson.Deserialize<ContractState>(row.Json), row.ETag.ToString(CultureInfo.InvariantCulture));
+    private static StoredContract ToStored((string Json, long ETag, string? Pending) row) =>
+        new(LifecycleJson.Deserialize<ContractState>(row.Json), row.ETag.ToString(CultureInfo.InvariantCulture))
+        {
+            PendingCommands = row.Pending is null ? [] : LifecycleJson.Deserialize<List<LifecycleCommand>>(row.Pending),
+        };
+
+    private static string? PendingJson(IReadOnlyList<LifecycleCommand> commands) =>
+        commands.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(commands, LifecycleJson.Options);
 }
 
 public sealed class InMemoryDueIndex : IDueIndex

@@ -29,6 +29,10 @@ public sealed class ContractFunctions(ContractActivities activities)
     public Task<string> ExecuteCommands([ActivityTrigger] string input, CancellationToken cancellationToken) =>
         activities.RunJsonAsync(ActivityNames.ExecuteCommands, input, cancellationToken);
 
+    [Function(ActivityNames.CompleteCommands)]
+    public Task<string> CompleteCommands([ActivityTrigger] string input, CancellationToken cancellationToken) =>
+        activities.RunJsonAsync(ActivityNames.CompleteCommands, input, cancellationToken);
+
     [Function(ActivityNames.SaveContract)]
     public Task<string> SaveContract([ActivityTrigger] string input, CancellationToken cancellationToken) =>
         activities.RunJsonAsync(ActivityNames.SaveContract, input, cancellationToken);

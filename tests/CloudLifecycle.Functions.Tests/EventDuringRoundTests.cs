@@ -38,8 +38,9 @@ public sealed class EventDuringRoundTests : IAsyncLifetime
     /// </summary>
     private async Task<string> RaiseDuringATimerRoundAsync()
     {
-        // The registration reads the contract once; the round's LoadContract activity is the second read.
-        var hold = app.Contracts.HoldRead(ContractId, skip: 1);
+        // The registration reads the contract twice (the id check, then the clear of its commands once they ran);
+        // the round's LoadContract activity is the third read.
+        var hold = app.Contracts.HoldRead(ContractId, skip: 2);
         var now = app.Clock.GetCurrentInstant();
         app.Clock.Reset(now - Duration.FromDays(92));
         var registered = await app.Get<IContractEvents>().RegisterWith(app.Client, Eclect(ContractId, app.Today.PlusDays(-10)));

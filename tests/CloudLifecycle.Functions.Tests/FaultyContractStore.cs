@@ -38,14 +38,15 @@ internal sealed class FaultyContractStore(IContractStore inner) : IContractStore
         return await inner.GetAsync(contractId, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<bool> TryCreateAsync(ContractState state, CancellationToken cancellationToken = default) => inner.TryCreateAsync(state, cancellationToken);
+    public Task<bool> TryCreateAsync(ContractState state, IReadOnlyList<LifecycleCommand> pendingCommands, CancellationToken cancellationToken = default) =>
+        inner.TryCreateAsync(state, pendingCommands, cancellationToken);
 
-    public Task<string> ReplaceAsync(ContractState state, string etag, CancellationToken cancellationToken = default) =>
+    public Task<string> ReplaceAsync(ContractState state, string etag, IReadOnlyList<LifecycleCommand> pendingCommands, CancellationToken cancellationToken = default) =>
         losingSaves.TryGetValue(state.ContractId, out var lose) && lose
             ? throw new ConcurrencyException(state.ContractId)
-            : inner.ReplaceAsync(state, etag, cancellationToken);
+            : inner.ReplaceAsync(state, etag, pendingCommands, cancellationToken);
 
-    public Task<IReadOnlyList<string>> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default) =>
+    public Task<ReplaceManyResult> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default) =>
         inner.ReplaceManyAsync(states, cancellationToken);
 
     public IAsyncEnumerable<IReadOnlyList<StoredContract>> ScanAsync(int pageSize, CancellationToken cancellationToken = default) => inner.ScanAsync(pageSize, cancellationToken);

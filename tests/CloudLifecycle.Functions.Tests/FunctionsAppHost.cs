@@ -97,7 +97,7 @@ internal sealed class FunctionsAppHost : IAsyncDisposable
         });
         binder.Client = durable.Client;
         Assert.Equal([Orchestrations.BillingRun, Orchestrations.Contract], binder.Orchestrators.Order(StringComparer.Ordinal));
-        Assert.Equal(10, binder.Activities.Count);
+        Assert.Equal(11, binder.Activities.Count);
         return new FunctionsAppHost(provider, contracts, stores, clock, responses, durable);
     }
 

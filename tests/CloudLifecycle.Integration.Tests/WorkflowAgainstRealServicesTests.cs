@@ -169,6 +169,40 @@ public sealed class WorkflowAgainstRealServicesTests(TestServices services)
         await Assert.ThrowsAsync<ConcurrencyException>(() => stores.Contracts.ReplaceAsync(read.State with { Version = 1 }, read.ETag));
     }
 
+    /// <summary>
+    /// The row is its own outbox: the state and its decision's commands are one entity under one ETag (commands longer
+    /// than a Table string property span numbered properties), a write on a stale ETag stores neither, and a write
+    /// without commands clears them.
+    /// </summary>
+    [Fact]
+    public async Task ContractStore_KeepsPendingCommandsWithTheStateInOneConditionalWrite()
+    {
+        var stores = await StoresAsync();
+        var state = Nec("IT-OUTBOX").ToState();
+        Assert.True(await stores.Contracts.TryCreateAsync(state));
+        var read = (await stores.Contracts.GetAsync("IT-OUTBOX"))!;
+        Assert.Empty(read.PendingCommands);
+        var day = new LocalDate(2026, 4, 1);
+        IReadOnlyList<LifecycleCommand> commands = Enumerable.Range(0, 40)
+            .Select(i => (LifecycleCommand)new RecordHistory(new HistoryEntry($"k/{i}", day, "Test", "§1", new Text(new string('あ', 500), new string('a', 500)))) { ContractId = "IT-OUTBOX" })
+            .ToList();
+
+        var saved = await stores.Contracts.ReplaceManyAsync([read with { State = state with { Version = 1 }, PendingCommands = commands }]);
+
+        Assert.Empty(saved.Conflicts);
+        var pending = (await stores.Contracts.GetAsync("IT-OUTBOX"))!;
+        Assert.Equal(LifecycleJson.Serialize(commands), LifecycleJson.Serialize(pending.PendingCommands));
+        Assert.Equal(pending.ETag, saved.ETags["IT-OUTBOX"]);
+        await Assert.ThrowsAsync<ConcurrencyException>(() => stores.Contracts.ReplaceAsync(state with { Version = 2 }, read.ETag, []));
+        Assert.Equal(40, (await stores.Contracts.GetAsync("IT-OUTBOX"))!.PendingCommands.Count);
+
+        await stores.Contracts.ReplaceAsync(pending.State, saved.ETags["IT-OUTBOX"]);
+
+        var cleared = (await stores.Contracts.GetAsync("IT-OUTBOX"))!;
+        Assert.Empty(cleared.PendingCommands);
+        Assert.Equal(1, cleared.State.Version);
+    }
+
     [Fact]
     public async Task MonthlyRun_RunTwice_InvoicesOnceAndWritesEntityGroupBatches()
     {

@@ -43,11 +43,11 @@ public sealed class TableContractStore(TableClient table) : IContractStore
         return response.HasValue ? ToStored(response.Value!) : null;
     }
 
-    public async Task<bool> TryCreateAsync(ContractState state, CancellationToken cancellationToken = default)
+    public async Task<bool> TryCreateAsync(ContractState state, IReadOnlyList<LifecycleCommand> pendingCommands, CancellationToken cancellationToken = default)
     {
         try
         {
-            await table.AddEntityAsync(ToEntity(state), cancellationToken).ConfigureAwait(false);
+            await table.AddEntityAsync(ToEntity(state, pendingCommands), cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 409)
@@ -56,11 +56,11 @@ public sealed class TableContractStore(TableClient table) : IContractStore
         }
     }
 
-    public async Task<string> ReplaceAsync(ContractState state, string etag, CancellationToken cancellationToken = default)
+    public async Task<string> ReplaceAsync(ContractState state, string etag, IReadOnlyList<LifecycleCommand> pendingCommands, CancellationToken cancellationToken = default)
     {
         try
         {
-            var response = await table.UpdateEntityAsync(ToEntity(state), new ETag(etag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            var response = await table.UpdateEntityAsync(ToEntity(state, pendingCommands), new ETag(etag), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             return response.Headers.ETag?.ToString() ?? string.Empty;
         }
         catch (RequestFailedException e) when (e.Status is 412 or 404)
@@ -69,18 +69,24 @@ public sealed class TableContractStore(TableClient table) : IContractStore
         }
     }
 
-    public async Task<IReadOnlyList<string>> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default)
+    public async Task<ReplaceManyResult> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default)
     {
         var conflicts = new List<string>();
+        var etags = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var partition in states.GroupBy(s => TableKeys.Bucket(s.State.ContractId), StringComparer.Ordinal))
         {
             foreach (var chunk in partition.Chunk(TableKeys.MaxBatch))
             {
                 try
                 {
-                    await table.SubmitTransactionAsync(
-                        chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(s.State), new ETag(s.ETag))),
+                    var responses = await table.SubmitTransactionAsync(
+                        chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(s.State, s.PendingCommands), new ETag(s.ETag))),
                         cancellationToken).ConfigureAwait(false);
+                    // The sub-responses come in the order of the actions.
+                    foreach (var (stored, response) in chunk.Zip(responses.Value))
+                    {
+                        etags[stored.State.ContractId] = response.Headers.ETag?.ToString() ?? string.Empty;
+                    }
                 }
                 catch (TableTransactionFailedException)
                 {
@@ -89,7 +95,7 @@ public sealed class TableContractStore(TableClient table) : IContractStore
                     {
                         try
                         {
-                            await ReplaceAsync(stored.State, stored.ETag, cancellationToken).ConfigureAwait(false);
+                            etags[stored.State.ContractId] = await ReplaceAsync(stored.State, stored.ETag, stored.PendingCommands, cancellationToken).ConfigureAwait(false);
                         }
                         catch (ConcurrencyException)
                         {
@@ -100,7 +106,7 @@ public sealed class TableContractStore(TableClient table) : IContractStore
             }
         }
 
-        return conflicts;
+        return new ReplaceManyResult(conflicts, etags);
     }
 
     public async IAsyncEnumerable<IReadOnlyList<StoredContract>> ScanAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -114,17 +120,43 @@ public sealed class TableContractStore(TableClient table) : IContractStore
         }
     }
 
-    private static TableEntity ToEntity(ContractState state) => new(TableKeys.Bucket(state.ContractId), state.ContractId)
-    {
-        ["Product"] = state.Product.Code,
-        ["Status"] = state.Status.ToString(),
-        ["NextWake"] = state.NextWake is { } wake ? LocalDatePattern.Iso.Format(wake) : null,
-        ["Version"] = state.Version,
-        ["State"] = LifecycleJson.Serialize(state),
-    };
+    /// <summary>A string property holds at most 64 KiB (32K UTF-16 characters): longer pending commands span numbered properties.</summary>
+    private const int PendingChunk = 30_000;
 
-    private static StoredContract ToStored(TableEntity entity) =>
-        new(LifecycleJson.Deserialize<ContractState>(entity.GetString("State")), entity.ETag.ToString());
+    /// <summary>
+    /// One entity: the state and the commands of the decision that produced it (the row's transactional outbox),
+    /// so that both are written by one conditional operation under one ETag. No commands: no "Pending" property.
+    /// </summary>
+    private static TableEntity ToEntity(ContractState state, IReadOnlyList<LifecycleCommand> pendingCommands)
+    {
+        var entity = new TableEntity(TableKeys.Bucket(state.ContractId), state.ContractId)
+        {
+            ["Product"] = state.Product.Code,
+            ["Status"] = state.Status.ToString(),
+            ["NextWake"] = state.NextWake is { } wake ? LocalDatePattern.Iso.Format(wake) : null,
+            ["Version"] = state.Version,
+            ["State"] = LifecycleJson.Serialize(state),
+        };
+        if (pendingCommands.Count > 0)
+        {
+            var json = LifecycleJson.Serialize(pendingCommands);
+            var parts = json.Chunk(PendingChunk).Select(c => new string(c)).ToList();
+            entity["PendingParts"] = parts.Count;
+            for (var i = 0; i < parts.Count; i++)
+            {
+                entity[$"Pending{i}"] = parts[i];
+            }
+        }
+
+        return entity;
+    }
+
+    private static StoredContract ToStored(TableEntity entity)
+    {
+        var parts = entity.GetInt32("PendingParts") ?? 0;
+        var pending = parts == 0 ? [] : LifecycleJson.Deserialize<List<LifecycleCommand>>(string.Concat(Enumerable.Range(0, parts).Select(i => entity.GetString($"Pending{i}"))));
+        return new(LifecycleJson.Deserialize<ContractState>(entity.GetString("State")), entity.ETag.ToString()) { PendingCommands = pending };
+    }
 }
 
 /// <summary>The due-index: PartitionKey = wake date (ISO, so that partitions sort by date), RowKey = contract id.</summary>

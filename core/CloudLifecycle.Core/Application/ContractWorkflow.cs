@@ -5,7 +5,8 @@ using NodaTime;
 namespace CloudLifecycle.Core.Application;
 
 /// <summary>
-/// The activities of a round, shared by every host: load, execute, save, record a refusal.
+/// The activities of a round, shared by every host: load, save (the state with its decision's commands pending, one
+/// conditional write), complete the commands (run them, then clear them from the row), record a refusal.
 /// On Azure each is an activity function; locally <see cref="ContractWorkflow"/> calls them directly.
 /// </summary>
 public sealed class ContractActivities(LifecycleStores stores, IClock clock)
@@ -21,12 +22,57 @@ public sealed class ContractActivities(LifecycleStores stores, IClock clock)
         return true;
     }
 
+    /// <summary>
+    /// Runs the commands a stored decision left pending, then clears them from the row if it still holds that
+    /// decision (its version); a row another writer changed meanwhile is left alone, as that writer ran them before
+    /// overwriting. Running them twice (a retried activity, a crash before the clear) writes nothing new: each command
+    /// is an upsert under a deterministic key.
+    /// </summary>
+    public async Task<bool> CompleteAsync(CommandCompletion completion, CancellationToken cancellationToken = default)
+    {
+        await executor.ExecuteAsync(completion.Commands, clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+        var stored = await stores.Contracts.GetAsync(completion.ContractId, cancellationToken).ConfigureAwait(false);
+        if (stored is { PendingCommands.Count: > 0 } && stored.State.Version == completion.Version)
+        {
+            try
+            {
+                await stores.Contracts.ReplaceAsync(stored.State, stored.ETag, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConcurrencyException)
+            {
+                // Another writer stored a newer decision (and its own pending commands) after running these.
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Completes the pending commands of every contract that has some: what a crash between a save and its commands
+    /// left behind. The local host runs it on start; a contract's next round does the same for that contract.
+    /// Returns how many contracts had commands pending.
+    /// </summary>
+    public async Task<int> CompleteAllPendingAsync(CancellationToken cancellationToken = default)
+    {
+        var completed = 0;
+        await foreach (var page in stores.Contracts.ScanAsync(MonthlyInvoiceRun.DefaultPageSize, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var stored in page.Where(s => s.PendingCommands.Count > 0))
+            {
+                await CompleteAsync(CommandCompletion.Of(stored), cancellationToken).ConfigureAwait(false);
+                completed++;
+            }
+        }
+
+        return completed;
+    }
+
     /// <summary>Saves under the ETag; false when another writer got there first. A replayed save of the same version is a success.</summary>
     public async Task<bool> SaveAsync(SaveRequest request, CancellationToken cancellationToken = default)
     {
         try
         {
-            await stores.Contracts.ReplaceAsync(request.State, request.ETag, cancellationToken).ConfigureAwait(false);
+            await stores.Contracts.ReplaceAsync(request.State, request.ETag, request.Commands, cancellationToken).ConfigureAwait(false);
         }
         catch (ConcurrencyException)
         {
@@ -76,12 +122,13 @@ public sealed class ContractActivities(LifecycleStores stores, IClock clock)
         }
 
         var decision = LifecycleDecider.Decide(draft, new Registered { EventId = RegisteredEventId(draft.ContractId) }, today);
-        await ExecuteAsync(decision.Commands, cancellationToken).ConfigureAwait(false);
-        if (!await stores.Contracts.TryCreateAsync(decision.State, cancellationToken).ConfigureAwait(false))
+        // Stored with its commands pending, then run: a registration that lost the id to another leaves no welcome notice.
+        if (!await stores.Contracts.TryCreateAsync(decision.State, decision.Commands, cancellationToken).ConfigureAwait(false))
         {
             throw AlreadyRegistered(draft.ContractId);
         }
 
+        await CompleteAsync(new CommandCompletion(decision.State.ContractId, decision.State.Version, decision.Commands), cancellationToken).ConfigureAwait(false);
         return decision;
     }
 
@@ -109,6 +156,7 @@ public sealed class ContractActivities(LifecycleStores stores, IClock clock)
         ActivityNames.LoadContract => await LoadAsync((string)input!, cancellationToken).ConfigureAwait(false),
         ActivityNames.ExecuteCommands => await ExecuteAsync((IReadOnlyList<LifecycleCommand>)input!, cancellationToken).ConfigureAwait(false),
         ActivityNames.SaveContract => await SaveAsync((SaveRequest)input!, cancellationToken).ConfigureAwait(false),
+        ActivityNames.CompleteCommands => await CompleteAsync((CommandCompletion)input!, cancellationToken).ConfigureAwait(false),
         ActivityNames.RecordRefusal => await RecordRefusalAsync((RefusalRecord)input!, cancellationToken).ConfigureAwait(false),
         ActivityNames.AcknowledgeEvent => await AcknowledgeAsync((EventAcknowledgement)input!, cancellationToken).ConfigureAwait(false),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown activity"),
@@ -125,6 +173,7 @@ public sealed class ContractActivities(LifecycleStores stores, IClock clock)
             ActivityNames.LoadContract => LifecycleJson.Deserialize<string>(input),
             ActivityNames.ExecuteCommands => LifecycleJson.Deserialize<List<LifecycleCommand>>(input),
             ActivityNames.SaveContract => LifecycleJson.Deserialize<SaveRequest>(input),
+            ActivityNames.CompleteCommands => LifecycleJson.Deserialize<CommandCompletion>(input),
             ActivityNames.RecordRefusal => LifecycleJson.Deserialize<RefusalRecord>(input),
             ActivityNames.AcknowledgeEvent => LifecycleJson.Deserialize<EventAcknowledgement>(input),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown activity"),

@@ -48,7 +48,9 @@ public sealed record RoundInput(string ContractId, LocalDate? NextWake);
 public static class ActivityNames
 {
     public const string LoadContract = nameof(LoadContract);
+    /// <summary>Runs a list of commands (kept for rounds scheduled before <see cref="CompleteCommands"/> existed).</summary>
     public const string ExecuteCommands = nameof(ExecuteCommands);
+    public const string CompleteCommands = nameof(CompleteCommands);
     public const string SaveContract = nameof(SaveContract);
     public const string RecordRefusal = nameof(RecordRefusal);
     public const string AcknowledgeEvent = nameof(AcknowledgeEvent);
@@ -57,18 +59,34 @@ public static class ActivityNames
 /// <summary>The input of <see cref="ActivityNames.AcknowledgeEvent"/>: the event a round has dealt with.</summary>
 public sealed record EventAcknowledgement(string ContractId, string EventId);
 
-/// <summary>The input of <see cref="ActivityNames.SaveContract"/>: the new state and the ETag it was decided from.</summary>
-public sealed record SaveRequest(ContractState State, string ETag, LocalDate? PreviousWake);
+/// <summary>
+/// The input of <see cref="ActivityNames.SaveContract"/>: the new state, the ETag it was decided from, and the
+/// decision's commands, stored with the state as pending (none when absent, as in a history written before them).
+/// </summary>
+public sealed record SaveRequest(ContractState State, string ETag, LocalDate? PreviousWake)
+{
+    public IReadOnlyList<LifecycleCommand> Commands { get; init; } = [];
+}
+
+/// <summary>The input of <see cref="ActivityNames.CompleteCommands"/>: the commands a contract's stored decision (its version) left pending.</summary>
+public sealed record CommandCompletion(string ContractId, long Version, IReadOnlyList<LifecycleCommand> Commands)
+{
+    public static CommandCompletion Of(StoredContract stored) => new(stored.State.ContractId, stored.State.Version, stored.PendingCommands);
+}
 
 /// <summary>An event a contract rule refused inside a round: kept in the history, never lost silently.</summary>
 public sealed record RefusalRecord(string ContractId, LocalDate Date, Trigger Trigger, string Field, string Reason, string? Clause);
 
 /// <summary>
 /// One round of a contract's orchestration: wait for its timer or an event (the loser is cancelled),
-/// load the state, decide, run the commands as activities, save, and continue as new. Refused events
-/// are recorded, not retried. A save that lost a race is decided again from the fresh state
-/// (every command is idempotent, so repeating them is harmless). An event with an id is acknowledged
-/// once dealt with (applied, refused or already applied), so that nothing raised is left pending.
+/// load the state, complete the commands a previous decision left pending, decide, save the new state
+/// with the decision's commands pending (one ETag-guarded write: the row is its own outbox), then run
+/// them and clear them, and continue as new. Nothing happens for a decision that was not stored: a save
+/// that lost a race is decided again from the fresh state, and the losing decision's commands are dropped
+/// unrun. A crash after the save loses nothing: the commands stay on the row until a round (this one
+/// replayed, or the contract's next) completes them; each is an upsert under a deterministic key.
+/// Refused events are recorded, not retried. An event with an id is acknowledged once dealt with
+/// (applied, refused or already applied), so that nothing raised is left pending.
 /// </summary>
 public static class LifecycleRound
 {
@@ -82,7 +100,7 @@ public static class LifecycleRound
         var today = Tokyo.Today(context.CurrentInstant);
         for (var attempt = 1; ; attempt++)
         {
-            var stored = await context.CallActivity<StoredContract?>(ActivityNames.LoadContract, input.ContractId).ConfigureAwait(true);
+            var stored = await LoadCompletedAsync(context, input.ContractId).ConfigureAwait(true);
             if (stored is null)
             {
                 // The contract is unknown (never stored): nothing to carry on.
@@ -106,15 +124,18 @@ public static class LifecycleRound
                 return;
             }
 
-            if (decision.Commands.Count > 0)
-            {
-                await context.CallActivity<bool>(ActivityNames.ExecuteCommands, decision.Commands).ConfigureAwait(true);
-            }
-
+            // An unchanged state comes with no commands: nothing to save or run.
             var saved = decision.State.Version == stored.State.Version
-                || await context.CallActivity<bool>(ActivityNames.SaveContract, new SaveRequest(decision.State, stored.ETag, stored.State.NextWake)).ConfigureAwait(true);
+                || await context.CallActivity<bool>(ActivityNames.SaveContract,
+                    new SaveRequest(decision.State, stored.ETag, stored.State.NextWake) { Commands = decision.Commands }).ConfigureAwait(true);
             if (saved)
             {
+                if (decision.Commands.Count > 0)
+                {
+                    await context.CallActivity<bool>(ActivityNames.CompleteCommands,
+                        new CommandCompletion(input.ContractId, decision.State.Version, decision.Commands)).ConfigureAwait(true);
+                }
+
                 await AcknowledgeAsync(context, input, trigger).ConfigureAwait(true);
                 context.ContinueAsNew(new RoundInput(input.ContractId, decision.State.NextWake));
                 return;
@@ -125,6 +146,28 @@ public static class LifecycleRound
                 throw new ConcurrencyException(input.ContractId);
             }
         }
+    }
+
+    /// <summary>
+    /// The stored contract with nothing pending: the commands its stored decision left (a crash after the save) are run
+    /// and cleared first, and the row read again, because a new state must never be saved over commands not yet run.
+    /// </summary>
+    private static async Task<StoredContract?> LoadCompletedAsync(IWorkflowContext context, string contractId)
+    {
+        var stored = await context.CallActivity<StoredContract?>(ActivityNames.LoadContract, contractId).ConfigureAwait(true);
+        for (var completed = 0; stored is { PendingCommands.Count: > 0 }; completed++)
+        {
+            if (completed == MaxSaveAttempts)
+            {
+                // Other writers keep storing decisions faster than this round can run them.
+                throw new ConcurrencyException(contractId);
+            }
+
+            await context.CallActivity<bool>(ActivityNames.CompleteCommands, CommandCompletion.Of(stored)).ConfigureAwait(true);
+            stored = await context.CallActivity<StoredContract?>(ActivityNames.LoadContract, contractId).ConfigureAwait(true);
+        }
+
+        return stored;
     }
 
     private static async Task AcknowledgeAsync(IWorkflowContext context, RoundInput input, Trigger trigger)

@@ -4,8 +4,20 @@ using NodaTime;
 
 namespace CloudLifecycle.Core.Application;
 
-/// <summary>A contract state as stored, with the store's concurrency token.</summary>
-public sealed record StoredContract(ContractState State, string ETag);
+/// <summary>
+/// A contract state as stored, with the store's concurrency token and the transactional outbox of the row:
+/// <see cref="PendingCommands"/> are the commands of the decision that produced <see cref="State"/>, written in the
+/// same conditional write as the state and not yet known to have run. Whoever loads the row runs them (every command
+/// is an upsert under a deterministic key) before deciding anything new from it; a row stored before this column
+/// existed reads as none pending.
+/// </summary>
+public sealed record StoredContract(ContractState State, string ETag)
+{
+    public IReadOnlyList<LifecycleCommand> PendingCommands { get; init; } = [];
+}
+
+/// <summary>What <see cref="IContractStore.ReplaceManyAsync"/> did: the ids another writer changed first, and the new ETag of each row written.</summary>
+public sealed record ReplaceManyResult(IReadOnlyList<string> Conflicts, IReadOnlyDictionary<string, string> ETags);
 
 /// <summary>Another writer changed the contract since it was read; read again and decide again.</summary>
 public sealed class ConcurrencyException(string contractId)
@@ -19,17 +31,33 @@ public interface IContractStore
 {
     Task<StoredContract?> GetAsync(string contractId, CancellationToken cancellationToken = default);
 
-    /// <summary>Adds a new contract; false when the id is taken.</summary>
-    Task<bool> TryCreateAsync(ContractState state, CancellationToken cancellationToken = default);
+    /// <summary>Adds a new contract with the commands of its decision pending (one write); false when the id is taken.</summary>
+    Task<bool> TryCreateAsync(ContractState state, IReadOnlyList<LifecycleCommand> pendingCommands, CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces the stored state if its ETag is still <paramref name="etag"/>; otherwise <see cref="ConcurrencyException"/>.</summary>
-    Task<string> ReplaceAsync(ContractState state, string etag, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Replaces the stored state and its pending commands (one write) if its ETag is still <paramref name="etag"/>;
+    /// otherwise <see cref="ConcurrencyException"/>. Returns the new ETag.
+    /// </summary>
+    Task<string> ReplaceAsync(ContractState state, string etag, IReadOnlyList<LifecycleCommand> pendingCommands, CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces many states, each under its ETag (entity-group batches where the store has them); returns the ids that conflicted.</summary>
-    Task<IReadOnlyList<string>> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Replaces many states with their <see cref="StoredContract.PendingCommands"/>, each under its ETag (entity-group
+    /// batches where the store has them); returns the ids that conflicted and the new ETags of the others.
+    /// </summary>
+    Task<ReplaceManyResult> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default);
 
     /// <summary>Every contract, a page at a time, so that a run over all of them holds one page in memory.</summary>
     IAsyncEnumerable<IReadOnlyList<StoredContract>> ScanAsync(int pageSize, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Writes of a state with nothing pending (a new contract nobody decided on yet, a cleared outbox, a test's fixture).</summary>
+public static class ContractStoreExtensions
+{
+    public static Task<bool> TryCreateAsync(this IContractStore store, ContractState state, CancellationToken cancellationToken = default) =>
+        store.TryCreateAsync(state, [], cancellationToken);
+
+    public static Task<string> ReplaceAsync(this IContractStore store, ContractState state, string etag, CancellationToken cancellationToken = default) =>
+        store.ReplaceAsync(state, etag, [], cancellationToken);
 }
 
 /// <summary>The day each contract next wakes (local host; on Azure the durable timer plays this part).</summary>

@@ -45,10 +45,13 @@ public sealed record BillingTally(int Contracts, int Invoiced, int AlreadyInvoic
 }
 
 /// <summary>
-/// One page of a monthly run: each contract decided with <see cref="InvoiceMonth"/>, the page's commands
-/// written together (entity-group batches where the store has them) and the states saved under their
-/// ETags. A contract changed meanwhile is invoiced through its own round instead (an event), and one
-/// whose next wake-up moved earlier is woken through its round, so its timer follows.
+/// One page of a monthly run: each contract decided with <see cref="InvoiceMonth"/>, the states saved under their
+/// ETags together with their decisions' commands pending (entity-group batches where the store has them), and only
+/// then the saved decisions' commands run, written together, and cleared from the rows. A contract changed meanwhile
+/// is invoiced through its own round instead (an event), and the commands of the decision that lost are never run:
+/// no invoice, notice or usage row from a decision that was not stored. A contract whose row still holds commands
+/// from an earlier decision (a crash after its save) has them run first. One whose next wake-up moved earlier is
+/// woken through its round, so its timer follows.
 /// A page survives any one contract's failure: that contract is reported (id and reason) in the tally's
 /// failures and left as it was, to be invoiced by a later run once its data is put right; the others
 /// are invoiced.
@@ -66,7 +69,7 @@ public sealed class MonthlyInvoicePage(LifecycleStores stores, IContractEvents e
         int already = 0, notBillable = 0;
         var failures = new List<BillingRunFailure>();
         var decided = new List<(StoredContract Stored, Decision Decision)>(page.Count);
-        foreach (var stored in page)
+        foreach (var stored in await CompletePendingAsync(page, failures, cancellationToken).ConfigureAwait(false))
         {
             try
             {
@@ -101,8 +104,15 @@ public sealed class MonthlyInvoicePage(LifecycleStores stores, IContractEvents e
         }
 
         var changed = decided.Where(d => d.Decision.State.Version != d.Stored.State.Version).ToList();
-        var executed = await ExecuteAsync(changed, failures, cancellationToken).ConfigureAwait(false);
-        var (saved, lost) = await SaveAsync(executed, failures, cancellationToken).ConfigureAwait(false);
+        var (saved, lost, etags) = await SaveAsync(changed, failures, cancellationToken).ConfigureAwait(false);
+        var executed = await ExecuteAsync(saved.Select(d => (d.Stored.State.ContractId, d.Decision.Commands)).ToList(), failures,
+            "stored, but its commands failed (they stay pending on the contract and run at its next round)", cancellationToken).ConfigureAwait(false);
+        // Cleared: the saved decisions whose commands ran, and the unchanged contracts whose earlier commands ran above.
+        await ClearAsync(saved.Where(d => executed.Contains(d.Stored.State.ContractId) && etags.ContainsKey(d.Stored.State.ContractId))
+            .Select(d => new StoredContract(d.Decision.State, etags[d.Stored.State.ContractId]))
+            .Concat(decided.Where(d => d.Decision.State.Version == d.Stored.State.Version && d.Stored.PendingCommands.Count > 0)
+                .Select(d => d.Stored with { PendingCommands = [] }))
+            .ToList(), cancellationToken).ConfigureAwait(false);
         foreach (var (stored, decision) in saved)
         {
             try
@@ -139,31 +149,48 @@ public sealed class MonthlyInvoicePage(LifecycleStores stores, IContractEvents e
     }
 
     /// <summary>
-    /// The page's commands written together; if that fails, each contract's on its own, so that one
-    /// contract's commands cannot stop the others'. A contract whose commands fail is reported and not saved.
+    /// The page with every contract's pending commands run (a crash after an earlier save left them): a contract whose
+    /// commands fail again is reported and left out, since a new state must not be saved over commands not yet run.
+    /// The rows keep their ETags: this run's save replaces the commands it ran with its own.
     /// </summary>
-    private async Task<List<(StoredContract Stored, Decision Decision)>> ExecuteAsync(List<(StoredContract Stored, Decision Decision)> changed, List<BillingRunFailure> failures, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<StoredContract>> CompletePendingAsync(IReadOnlyList<StoredContract> page, List<BillingRunFailure> failures, CancellationToken cancellationToken)
+    {
+        var pending = page.Where(s => s.PendingCommands.Count > 0).Select(s => (s.State.ContractId, s.PendingCommands)).ToList();
+        if (pending.Count == 0)
+        {
+            return page;
+        }
+
+        var completed = await ExecuteAsync(pending, failures, "commands of its last stored decision failed again", cancellationToken).ConfigureAwait(false);
+        return page.Where(s => s.PendingCommands.Count == 0 || completed.Contains(s.State.ContractId)).ToList();
+    }
+
+    /// <summary>
+    /// The contracts' commands written together; if that fails, each contract's on its own, so that one contract's
+    /// commands cannot stop the others'. Returns the ids whose commands ran; the others are reported.
+    /// </summary>
+    private async Task<HashSet<string>> ExecuteAsync(List<(string ContractId, IReadOnlyList<LifecycleCommand> Commands)> contracts, List<BillingRunFailure> failures, string failed, CancellationToken cancellationToken)
     {
         var now = clock.GetCurrentInstant();
         try
         {
-            await executor.ExecuteAsync(changed.SelectMany(d => d.Decision.Commands).ToList(), now, cancellationToken).ConfigureAwait(false);
-            return changed;
+            await executor.ExecuteAsync(contracts.SelectMany(c => c.Commands).ToList(), now, cancellationToken).ConfigureAwait(false);
+            return contracts.Select(c => c.ContractId).ToHashSet(StringComparer.Ordinal);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            var executed = new List<(StoredContract Stored, Decision Decision)>(changed.Count);
-            foreach (var one in changed)
+            var executed = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (contractId, commands) in contracts)
             {
                 try
                 {
                     // Every command is an upsert under a deterministic key: writing again what the batch wrote is harmless.
-                    await executor.ExecuteAsync(one.Decision.Commands, now, cancellationToken).ConfigureAwait(false);
-                    executed.Add(one);
+                    await executor.ExecuteAsync(commands, now, cancellationToken).ConfigureAwait(false);
+                    executed.Add(contractId);
                 }
-                catch (Exception failed) when (failed is not OperationCanceledException)
+                catch (Exception error) when (error is not OperationCanceledException)
                 {
-                    failures.Add(Unexpected(one.Stored.State.ContractId, failed));
+                    failures.Add(new BillingRunFailure(contractId, UnexpectedFailureField, $"{failed}: {error.GetType().Name}: {error.Message}", null));
                 }
             }
 
@@ -172,25 +199,29 @@ public sealed class MonthlyInvoicePage(LifecycleStores stores, IContractEvents e
     }
 
     /// <summary>
-    /// The states saved together under their ETags; if that fails, one at a time. Returns those saved and
-    /// those another writer changed meanwhile (lost), reporting any other failure.
+    /// The states saved together under their ETags, each with its decision's commands pending; if that fails, one at
+    /// a time. Returns those saved (with their new ETags) and those another writer changed meanwhile (lost), reporting
+    /// any other failure.
     /// </summary>
-    private async Task<(List<(StoredContract Stored, Decision Decision)> Saved, List<(StoredContract Stored, Decision Decision)> Lost)> SaveAsync(
-        List<(StoredContract Stored, Decision Decision)> executed, List<BillingRunFailure> failures, CancellationToken cancellationToken)
+    private async Task<(List<(StoredContract Stored, Decision Decision)> Saved, List<(StoredContract Stored, Decision Decision)> Lost, IReadOnlyDictionary<string, string> ETags)> SaveAsync(
+        List<(StoredContract Stored, Decision Decision)> changed, List<BillingRunFailure> failures, CancellationToken cancellationToken)
     {
         try
         {
-            var lostIds = await stores.Contracts.ReplaceManyAsync(executed.Select(d => d.Stored with { State = d.Decision.State }).ToList(), cancellationToken).ConfigureAwait(false);
-            return (executed.Where(d => !lostIds.Contains(d.Stored.State.ContractId)).ToList(), executed.Where(d => lostIds.Contains(d.Stored.State.ContractId)).ToList());
+            var result = await stores.Contracts.ReplaceManyAsync(
+                changed.Select(d => d.Stored with { State = d.Decision.State, PendingCommands = d.Decision.Commands }).ToList(), cancellationToken).ConfigureAwait(false);
+            return (changed.Where(d => !result.Conflicts.Contains(d.Stored.State.ContractId)).ToList(),
+                changed.Where(d => result.Conflicts.Contains(d.Stored.State.ContractId)).ToList(), result.ETags);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             List<(StoredContract, Decision)> saved = [], lost = [];
-            foreach (var one in executed)
+            var etags = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var one in changed)
             {
                 try
                 {
-                    await stores.Contracts.ReplaceAsync(one.Decision.State, one.Stored.ETag, cancellationToken).ConfigureAwait(false);
+                    etags[one.Stored.State.ContractId] = await stores.Contracts.ReplaceAsync(one.Decision.State, one.Stored.ETag, one.Decision.Commands, cancellationToken).ConfigureAwait(false);
                     saved.Add(one);
                 }
                 catch (ConcurrencyException)
@@ -203,7 +234,28 @@ public sealed class MonthlyInvoicePage(LifecycleStores stores, IContractEvents e
                 }
             }
 
-            return (saved, lost);
+            return (saved, lost, etags);
+        }
+    }
+
+    /// <summary>
+    /// Clears the commands that ran from the rows that still hold them (their ETag is the save's). A row changed since
+    /// is left alone: its writer ran them before storing its own. A clear that fails only means they run once more.
+    /// </summary>
+    private async Task ClearAsync(List<StoredContract> ran, CancellationToken cancellationToken)
+    {
+        if (ran.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await stores.Contracts.ReplaceManyAsync(ran, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Left pending: the contract's next round (or the host's start) runs them again, harmlessly.
         }
     }
 

@@ -226,14 +226,15 @@ internal sealed record ServeServices(ServiceProvider Provider, int BillingRunDay
 }
 
 /// <summary>What one scheduler tick did.</summary>
-internal sealed record TickResult(LocalDate Today, int Woken, BillingRunReport? BillingRun, int? OverdueNotices, DeliveryReport Delivery)
+internal sealed record TickResult(LocalDate Today, int Woken, BillingRunReport? BillingRun, int? OverdueNotices, DeliveryReport Delivery, int PendingCompleted = 0)
 {
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Today:uuuu-MM-dd}: woke {Woken}, billing {(BillingRun is { } r ? $"{r.Month:uuuu-MM} {r.Invoiced} invoiced" : "-")}, overdue notices {(OverdueNotices?.ToString(CultureInfo.InvariantCulture) ?? "-")}, sent {Delivery.Sent}, retrying {Delivery.Retrying}{(Delivery.QuotaReached ? " (hourly quota reached)" : string.Empty)}");
+        $"{Today:uuuu-MM-dd}: {(PendingCompleted > 0 ? $"completed the pending commands of {PendingCompleted} contracts, " : string.Empty)}woke {Woken}, billing {(BillingRun is { } r ? $"{r.Month:uuuu-MM} {r.Invoiced} invoiced" : "-")}, overdue notices {(OverdueNotices?.ToString(CultureInfo.InvariantCulture) ?? "-")}, sent {Delivery.Sent}, retrying {Delivery.Retrying}{(Delivery.QuotaReached ? " (hourly quota reached)" : string.Empty)}");
 }
 
 /// <summary>
-/// The local host's timers: due contracts and the outbox every tick; once a day the shared
+/// The local host's timers: on the first tick of the process, the commands a crash left pending on contract rows
+/// (stored with their decision, not yet run); due contracts and the outbox every tick; once a day the shared
 /// <see cref="DailyJob"/> (the Azure timer's: the owed month's invoice run unless it completed, then the
 /// overdue check). The tick waits for a run the job started, so that its invoices' notices go out with
 /// this tick's delivery and its figures are on the tick's line. A day whose job succeeded is remembered
@@ -241,11 +242,21 @@ internal sealed record TickResult(LocalDate Today, int Woken, BillingRunReport? 
 /// </summary>
 internal sealed class LocalScheduler(LifecycleStores stores, ContractWorkflow workflow, DailyJob daily, BackgroundBillingRuns runs, OutboxDelivery delivery, int billingRunDay)
 {
+    private bool pendingSwept;
+
     public int BillingRunDay { get; } = billingRunDay;
 
     public async Task<TickResult> TickAsync(CancellationToken cancellationToken)
     {
         var today = workflow.Today;
+        var pendingCompleted = 0;
+        if (!pendingSwept)
+        {
+            // A host killed between a contract's save and its commands: run them before anything new is decided.
+            pendingCompleted = await workflow.Activities.CompleteAllPendingAsync(cancellationToken).ConfigureAwait(false);
+            pendingSwept = true;
+        }
+
         var woken = await workflow.WakeDueAsync(cancellationToken).ConfigureAwait(false);
         BillingRunReport? run = null;
         int? overdue = null;
@@ -267,6 +278,6 @@ internal sealed class LocalScheduler(LifecycleStores stores, ContractWorkflow wo
         }
 
         var delivered = await delivery.DeliverAsync(cancellationToken).ConfigureAwait(false);
-        return new TickResult(today, woken, run, overdue, delivered);
+        return new TickResult(today, woken, run, overdue, delivered, pendingCompleted);
     }
 }

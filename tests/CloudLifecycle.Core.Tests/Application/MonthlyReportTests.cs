@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Text;
 using CloudLifecycle.Core.Application;
 using CloudLifecycle.Core.Application.InMemory;
@@ -21,7 +22,7 @@ public class MonthlyReportTests
     public async Task RerunAfterLateUsage_StoredReportCountsTheInvoicesOfBothRuns()
     {
         var stores = InMemoryStores.Create();
-        var october = new ContractWorkflow(stores, new VirtualClock(Tokyo.WakeInstant(D("2026-10-31"))));
+        var october = new ContractWorkflow(stores, new FakeClock(Tokyo.WakeInstant(D("2026-10-31"))));
         string[] early = ["E-1", "E-2", "E-3"], late = ["L-1", "L-2"];
         foreach (var id in early.Concat(late))
         {
@@ -33,8 +34,8 @@ public class MonthlyReportTests
             await october.RaiseAsync(id, new UsageRecorded(new MonthUsage(Month, AwsUsageUsd: 1_000m, FxRate: 150m)));
         }
 
-        var first = await new MonthlyInvoiceRun(stores, new ContractWorkflow(stores, new VirtualClock(Tokyo.WakeInstant(D("2026-11-02"))))).RunAsync(Month);
-        var laterDay = new ContractWorkflow(stores, new VirtualClock(Tokyo.WakeInstant(D("2026-11-03"))));
+        var first = await new MonthlyInvoiceRun(stores, new ContractWorkflow(stores, new FakeClock(Tokyo.WakeInstant(D("2026-11-02"))))).RunAsync(Month);
+        var laterDay = new ContractWorkflow(stores, new FakeClock(Tokyo.WakeInstant(D("2026-11-03"))));
         foreach (var id in late)
         {
             await laterDay.RaiseAsync(id, new UsageRecorded(new MonthUsage(Month, AwsUsageUsd: 2_000m, FxRate: 150m)));

@@ -62,8 +62,13 @@ public class MonthlyRunFailureTests
         Assert.Contains("POISON", System.Text.Encoding.UTF8.GetString(stored!), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The decision is stored before its commands run (the row is its own outbox): a contract whose invoice documents
+    /// cannot be written is invoiced and reported, and its commands stay pending on its row until they can run. Once the
+    /// store works again, completing the pending commands writes the documents and enqueues the invoice notice, once.
+    /// </summary>
     [Fact]
-    public async Task AContractWhoseDocumentsCannotBeWritten_IsReported_AndTheOthersOfItsPageAreInvoiced()
+    public async Task AContractWhoseDocumentsCannotBeWritten_IsReported_KeepsItsCommandsPending_AndTheOthersOfItsPageAreInvoiced()
     {
         var documents = new FailingDocuments("INV-POISON-");
         var stores = InMemoryStores.Create(documents);
@@ -74,24 +79,45 @@ public class MonthlyRunFailureTests
             await workflow.RaiseAsync(id, new UsageRecorded(new MonthUsage(Month, AwsUsageUsd: 500m, FxRate: 150m)));
         }
 
-        var report = await new MonthlyInvoiceRun(stores, new ContractWorkflow(stores, new FakeClock(Tokyo.WakeInstant(D("2026-11-02"))))).RunAsync(Month);
+        var runDay = new ContractWorkflow(stores, new FakeClock(Tokyo.WakeInstant(D("2026-11-02"))));
+        var report = await new MonthlyInvoiceRun(stores, runDay).RunAsync(Month);
 
-        Assert.Equal(2, report.Invoiced);
+        Assert.Equal(3, report.Invoiced);
         var failure = Assert.Single(report.Failures);
         Assert.Equal(("POISON", MonthlyInvoicePage.UnexpectedFailureField), (failure.ContractId, failure.Field));
         Assert.Contains("IOException", failure.Reason, StringComparison.Ordinal);
-        Assert.Contains(Month, (await stores.Contracts.GetAsync("A-1"))!.State.InvoicedMonths);
-        Assert.Contains(Month, (await stores.Contracts.GetAsync("A-2"))!.State.InvoicedMonths);
-        Assert.DoesNotContain(Month, (await stores.Contracts.GetAsync("POISON"))!.State.InvoicedMonths);
+        Assert.Contains("pending", failure.Reason, StringComparison.Ordinal);
+        foreach (var id in new[] { "A-1", "A-2" })
+        {
+            var healthy = (await stores.Contracts.GetAsync(id))!;
+            Assert.Contains(Month, healthy.State.InvoicedMonths);
+            Assert.Empty(healthy.PendingCommands);
+        }
+
+        var poison = (await stores.Contracts.GetAsync("POISON"))!;
+        Assert.Contains(Month, poison.State.InvoicedMonths);
+        Assert.Contains(poison.PendingCommands, c => c is IssueInvoice);
+        Assert.DoesNotContain(await stores.Outbox.ListForContractAsync("POISON"), n => n.Notice.Kind == NoticeKind.InvoiceIssued);
+
+        documents.Heal();
+        Assert.Equal(1, await runDay.Activities.CompleteAllPendingAsync());
+
+        Assert.Empty((await stores.Contracts.GetAsync("POISON"))!.PendingCommands);
+        Assert.NotNull(await stores.Documents.GetAsync(CommandExecutor.DocumentPath((await stores.Invoices.GetAsync("INV-POISON-202610"))!, "html")));
+        Assert.Single(await stores.Outbox.ListForContractAsync("POISON"), n => n.Notice.Kind == NoticeKind.InvoiceIssued);
+        Assert.Equal(0, await runDay.Activities.CompleteAllPendingAsync());
     }
 
     /// <summary>A document store that refuses the paths containing a marker, as a full disk or a broken share would.</summary>
     private sealed class FailingDocuments(string marker) : IDocumentStore
     {
         private readonly InMemoryDocumentStore inner = new();
+        private bool healed;
+
+        public void Heal() => healed = true;
 
         public Task PutAsync(string path, string contentType, byte[] content, CancellationToken cancellationToken = default) =>
-            path.Contains(marker, StringComparison.Ordinal)
+            !healed && path.Contains(marker, StringComparison.Ordinal)
                 ? throw new IOException($"cannot write {path}")
                 : inner.PutAsync(path, contentType, content, cancellationToken);
 

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using System.Collections.Concurrent;
 using CloudLifecycle.Core.Application;
 using CloudLifecycle.Core.Application.InMemory;
@@ -46,9 +47,9 @@ public class OutboxDeliveryTests
     /// <summary>The host is killed: the deliverer stops right where it is.</summary>
     private sealed class Killed : OperationCanceledException;
 
-    private static async Task<(LifecycleStores Stores, VirtualClock Clock)> OutboxWithNoticesAsync(int contracts)
+    private static async Task<(LifecycleStores Stores, FakeClock Clock)> OutboxWithNoticesAsync(int contracts)
     {
-        var clock = new VirtualClock(Tokyo.WakeInstant(D("2026-04-01")));
+        var clock = new FakeClock(Tokyo.WakeInstant(D("2026-04-01")));
         var stores = InMemoryStores.Create();
         var workflow = new ContractWorkflow(stores, clock);
         for (var i = 0; i < contracts; i++)
@@ -105,10 +106,10 @@ public class OutboxDeliveryTests
 
         await Assert.ThrowsAsync<Killed>(() => Deliverer(stores, clock, dying).DeliverAsync());
         var claimed = await stores.Outbox.GetAsync(notice.Id);
-        clock.Now += Duration.FromMinutes(Options.LeaseMinutes - 1);
+        clock.Advance(Duration.FromMinutes(Options.LeaseMinutes - 1));
         var withinLease = await Deliverer(stores, clock, healthy).DeliverAsync();
         var sentWithinLease = healthy.Accepted.Count;
-        clock.Now += Duration.FromMinutes(2);
+        clock.Advance(Duration.FromMinutes(2));
         var afterLease = await Deliverer(stores, clock, healthy).DeliverAsync();
 
         Assert.Equal(DeliveryStatus.Sending, claimed!.Status);

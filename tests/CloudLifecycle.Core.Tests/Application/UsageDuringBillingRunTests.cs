@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using CloudLifecycle.Core.Application;
 using CloudLifecycle.Core.Application.InMemory;
 using CloudLifecycle.Core.Contracts;
@@ -24,9 +25,10 @@ public class UsageDuringBillingRunTests
 
         public Task<StoredContract?> GetAsync(string id, CancellationToken cancellationToken = default) => inner.GetAsync(id, cancellationToken);
 
-        public Task<bool> TryCreateAsync(ContractState state, CancellationToken cancellationToken = default) => inner.TryCreateAsync(state, cancellationToken);
+        public Task<bool> TryCreateAsync(ContractState state, IReadOnlyList<LifecycleCommand> pendingCommands, CancellationToken cancellationToken = default) =>
+            inner.TryCreateAsync(state, pendingCommands, cancellationToken);
 
-        public async Task<string> ReplaceAsync(ContractState state, string etag, CancellationToken cancellationToken = default)
+        public async Task<string> ReplaceAsync(ContractState state, string etag, IReadOnlyList<LifecycleCommand> pendingCommands, CancellationToken cancellationToken = default)
         {
             if (armed && state.ContractId == contractId)
             {
@@ -34,10 +36,10 @@ public class UsageDuringBillingRunTests
                 await billingRun();
             }
 
-            return await inner.ReplaceAsync(state, etag, cancellationToken);
+            return await inner.ReplaceAsync(state, etag, pendingCommands, cancellationToken);
         }
 
-        public Task<IReadOnlyList<string>> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default) =>
+        public Task<ReplaceManyResult> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default) =>
             inner.ReplaceManyAsync(states, cancellationToken);
 
         public IAsyncEnumerable<IReadOnlyList<StoredContract>> ScanAsync(int pageSize, CancellationToken cancellationToken = default) =>
@@ -48,10 +50,10 @@ public class UsageDuringBillingRunTests
     public async Task UsageWhoseSaveLosesToTheBillingRun_IsRefusedWithTheReason_NotAnsweredAsRecorded()
     {
         var shared = InMemoryStores.Create();
-        var october = new ContractWorkflow(shared, new VirtualClock(Tokyo.WakeInstant(D("2026-10-31"))));
+        var october = new ContractWorkflow(shared, new FakeClock(Tokyo.WakeInstant(D("2026-10-31"))));
         await october.RegisterAsync(Eclect("C-1", "2026-04-01"));
         await october.RaiseAsync("C-1", new UsageRecorded(new MonthUsage(Month, AwsUsageUsd: 1_000m, FxRate: 150m)));
-        var runDay = new VirtualClock(Tokyo.WakeInstant(D("2026-11-02")));
+        var runDay = new FakeClock(Tokyo.WakeInstant(D("2026-11-02")));
         var hostB = new ContractWorkflow(shared, runDay);
         var hostA = new ContractWorkflow(shared with { Contracts = new RunFirst(shared.Contracts, "C-1", () => new MonthlyInvoiceRun(shared, hostB).RunAsync(Month)) }, runDay);
 

@@ -277,11 +277,11 @@ public sealed class ApiHardeningTests : IAsyncLifetime
     {
         public Task<StoredContract?> GetAsync(string contractId, CancellationToken cancellationToken = default) => throw new IOException("table is on fire");
 
-        public Task<bool> TryCreateAsync(ContractState state, CancellationToken cancellationToken = default) => throw new IOException("table is on fire");
+        public Task<bool> TryCreateAsync(ContractState state, IReadOnlyList<LifecycleCommand> pendingCommands, CancellationToken cancellationToken = default) => throw new IOException("table is on fire");
 
-        public Task<string> ReplaceAsync(ContractState state, string etag, CancellationToken cancellationToken = default) => throw new IOException("table is on fire");
+        public Task<string> ReplaceAsync(ContractState state, string etag, IReadOnlyList<LifecycleCommand> pendingCommands, CancellationToken cancellationToken = default) => throw new IOException("table is on fire");
 
-        public Task<IReadOnlyList<string>> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default) => throw new IOException("table is on fire");
+        public Task<ReplaceManyResult> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default) => throw new IOException("table is on fire");
 
         public IAsyncEnumerable<IReadOnlyList<StoredContract>> ScanAsync(int pageSize, CancellationToken cancellationToken = default) => throw new IOException("table is on fire");
     }
