@@ -18,34 +18,6 @@ public class UsageDuringBillingRunTests
 {
     private static readonly YearMonth Month = YM("2026-10");
 
-    /// <summary>The contract store of host A; just before A saves the contract, host B's billing run goes first.</summary>
-    private sealed class RunFirst(IContractStore inner, string contractId, Func<Task> billingRun) : IContractStore
-    {
-        private bool armed = true;
-
-        public Task<StoredContract?> GetAsync(string id, CancellationToken cancellationToken = default) => inner.GetAsync(id, cancellationToken);
-
-        public Task<bool> TryCreateAsync(ContractState state, IReadOnlyList<LifecycleCommand> pendingCommands, CancellationToken cancellationToken = default) =>
-            inner.TryCreateAsync(state, pendingCommands, cancellationToken);
-
-        public async Task<string> ReplaceAsync(ContractState state, string etag, IReadOnlyList<LifecycleCommand> pendingCommands, CancellationToken cancellationToken = default)
-        {
-            if (armed && state.ContractId == contractId)
-            {
-                armed = false;
-                await billingRun();
-            }
-
-            return await inner.ReplaceAsync(state, etag, pendingCommands, cancellationToken);
-        }
-
-        public Task<ReplaceManyResult> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default) =>
-            inner.ReplaceManyAsync(states, cancellationToken);
-
-        public IAsyncEnumerable<IReadOnlyList<StoredContract>> ScanAsync(int pageSize, CancellationToken cancellationToken = default) =>
-            inner.ScanAsync(pageSize, cancellationToken);
-    }
-
     [Fact]
     public async Task UsageWhoseSaveLosesToTheBillingRun_IsRefusedWithTheReason_NotAnsweredAsRecorded()
     {
@@ -55,7 +27,7 @@ public class UsageDuringBillingRunTests
         await october.RaiseAsync("C-1", new UsageRecorded(new MonthUsage(Month, AwsUsageUsd: 1_000m, FxRate: 150m)));
         var runDay = new FakeClock(Tokyo.WakeInstant(D("2026-11-02")));
         var hostB = new ContractWorkflow(shared, runDay);
-        var hostA = new ContractWorkflow(shared with { Contracts = new RunFirst(shared.Contracts, "C-1", () => new MonthlyInvoiceRun(shared, hostB).RunAsync(Month)) }, runDay);
+        var hostA = new ContractWorkflow(shared with { Contracts = new AnotherWriterFirst(shared.Contracts, "C-1", () => new MonthlyInvoiceRun(shared, hostB).RunAsync(Month)) }, runDay);
 
         var refused = await Assert.ThrowsAsync<ContractRuleException>(() =>
             hostA.RaiseAsync("C-1", new UsageRecorded(new MonthUsage(Month, AwsUsageUsd: 3_000m, FxRate: 150m)) { EventId = "api/usage-late" }));
