@@ -212,7 +212,7 @@ public sealed class TableInvoiceStore(TableClient table) : IInvoiceStore
     private const char SuffixSeparator = '~';
 
     public Task SaveAsync(IReadOnlyList<Invoice> invoices, CancellationToken cancellationToken = default) =>
-        LifecycleTables.SubmitAsync(table, invoices.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(Month(i.Month), RowKey(i.Number, i.ContractId, i.Month))
+        LifecycleTables.SubmitAsync(table, invoices.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(Month(i.Month), Parse(i.Number)?.RowKey ?? i.ContractId)
         {
             ["Number"] = i.Number,
             ["Total"] = i.Total,
@@ -254,12 +254,6 @@ public sealed class TableInvoiceStore(TableClient table) : IInvoiceStore
         }
 
         return invoices.OrderBy(i => i.Number, StringComparer.Ordinal).ToList();
-    }
-
-    private static string RowKey(string number, string contractId, YearMonth month)
-    {
-        var monthly = InvoiceAssembler.Number(contractId, month);
-        return number == monthly ? contractId : contractId + SuffixSeparator + number[(monthly.Length + 1)..];
     }
 
     /// <summary>The number names its row (<see cref="InvoiceNumbers"/>).</summary>

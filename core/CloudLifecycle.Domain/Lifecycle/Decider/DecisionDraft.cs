@@ -22,6 +22,17 @@ internal sealed class DecisionDraft(ContractState before, LocalDate today)
     public void Enqueue(Notice notice) => Commands.Add(new EnqueueNotice(notice) { ContractId = Before.ContractId });
 
     public void Add(LifecycleCommand command) => Commands.Add(command);
+
+    /// <summary>
+    /// Issues one document (the month's invoice, a late-interest invoice, a payout statement): stores it,
+    /// writes its history line and tells the customer. What it leaves open is the caller's to say.
+    /// </summary>
+    public void Issue(Billing.Invoice document, string historyKind, string historyClause, Contracts.Text history)
+    {
+        Add(new IssueInvoice(document, Before.Customer.Language) { ContractId = Before.ContractId });
+        Record(new HistoryEntry($"invoice/{document.Number}", Today, historyKind, historyClause, history));
+        Enqueue(NoticeComposer.InvoiceIssued(Before, document, Today));
+    }
 }
 
 /// <summary>What a trigger family decided: the state after it and the consequence a caller is shown.</summary>

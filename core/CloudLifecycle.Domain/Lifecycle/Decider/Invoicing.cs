@@ -34,10 +34,8 @@ internal static class Invoicing
         var open = new List<OpenInvoice>(state.OpenInvoices);
         foreach (var document in documents.Where(d => d.Lines.Count > 0))
         {
-            draft.Add(new IssueInvoice(document, state.Customer.Language) { ContractId = state.ContractId });
-            draft.Record(new HistoryEntry($"invoice/{document.Number}", today, "InvoiceIssued", document.DueDateClause,
-                new Text($"{document.Number}を発行（{document.Total:N0}円、支払期日 {document.DueDate:uuuu-MM-dd}）", $"{document.Number} issued (¥{document.Total:N0}, due {document.DueDate:uuuu-MM-dd})")));
-            draft.Enqueue(NoticeComposer.InvoiceIssued(state, document, today));
+            draft.Issue(document, "InvoiceIssued", document.DueDateClause,
+                new Text($"{document.Number}を発行（{document.Total:N0}円、支払期日 {document.DueDate:uuuu-MM-dd}）", $"{document.Number} issued (¥{document.Total:N0}, due {document.DueDate:uuuu-MM-dd})"));
             if (document.Total > 0)
             {
                 open.Add(new OpenInvoice(document.Number, month, document.Total, document.Total, document.DueDate));

@@ -80,10 +80,8 @@ internal static class Payments
     {
         var sequence = state.SupplementaryDocuments + 1;
         var invoice = LateInterestInvoice.Build(billing, state.ContractId, state.Issuer, state.Customer.Name, late.Number, interest, sequence);
-        draft.Add(new IssueInvoice(invoice, state.Customer.Language) { ContractId = state.ContractId });
-        draft.Record(new HistoryEntry($"invoice/{invoice.Number}", draft.Today, "InvoiceIssued", interest.Clause,
-            new Text($"{invoice.Number}を発行（{late.Number}の遅延損害金 {invoice.Total:N0}円、支払期日 {invoice.DueDate:uuuu-MM-dd}）", $"{invoice.Number} issued (late interest on {late.Number}, ¥{invoice.Total:N0}, due {invoice.DueDate:uuuu-MM-dd})")));
-        draft.Enqueue(NoticeComposer.InvoiceIssued(state, invoice, draft.Today));
+        draft.Issue(invoice, "InvoiceIssued", interest.Clause,
+            new Text($"{invoice.Number}を発行（{late.Number}の遅延損害金 {invoice.Total:N0}円、支払期日 {invoice.DueDate:uuuu-MM-dd}）", $"{invoice.Number} issued (late interest on {late.Number}, ¥{invoice.Total:N0}, due {invoice.DueDate:uuuu-MM-dd})"));
         var billed = state with
         {
             SupplementaryDocuments = sequence,

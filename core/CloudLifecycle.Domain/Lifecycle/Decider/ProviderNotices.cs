@@ -88,10 +88,8 @@ internal static class ProviderNotices
             return (providerEnded, new Consequence(quote.Explanation, quote.Clause, end));
         }
 
-        draft.Add(new IssueInvoice(payout, state.Customer.Language) { ContractId = state.ContractId });
-        draft.Record(new HistoryEntry($"invoice/{payout.Number}", draft.Today, "PayoutOwed", rule.Clause,
-            new Text($"{payout.Number}：当社から{-payout.Total:N0}円をお支払い（期日 {payout.DueDate:uuuu-MM-dd}）", $"{payout.Number}: ¥{-payout.Total:N0} owed to the customer (by {payout.DueDate:uuuu-MM-dd})")));
-        draft.Enqueue(NoticeComposer.InvoiceIssued(state, payout, draft.Today));
+        draft.Issue(payout, "PayoutOwed", rule.Clause,
+            new Text($"{payout.Number}：当社から{-payout.Total:N0}円をお支払い（期日 {payout.DueDate:uuuu-MM-dd}）", $"{payout.Number}: ¥{-payout.Total:N0} owed to the customer (by {payout.DueDate:uuuu-MM-dd})"));
         var owed = providerEnded with
         {
             SupplementaryDocuments = state.SupplementaryDocuments + 1,
