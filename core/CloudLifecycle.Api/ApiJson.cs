@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using System.Text.Unicode;
 using CloudLifecycle.Core.Application;
+using CloudLifecycle.Core.Contracts;
 
 namespace CloudLifecycle.Api;
 
@@ -27,6 +28,7 @@ public static partial class ApiJson
             throw ApiException.BadRequest("body", "a JSON object is required", "invalid-body");
         }
 
+        EnsureWellFormed(body);
         try
         {
             return JsonSerializer.Deserialize<T>(body, Requests) ?? throw ApiException.BadRequest("body", "a JSON object is required, not null", "invalid-body");
@@ -38,11 +40,41 @@ public static partial class ApiJson
         }
     }
 
+    /// <summary>
+    /// Malformed JSON is the body's fault, not a member's: it is refused naming <c>body</c> and where the text breaks,
+    /// before any member is read (the deserializer would name the member it was reading and quote its parser).
+    /// </summary>
+    private static void EnsureWellFormed(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = Requests.MaxDepth == 0 ? 64 : Requests.MaxDepth });
+        try
+        {
+            while (reader.Read())
+            {
+            }
+        }
+        catch (JsonException e)
+        {
+            throw ApiException.BadRequest("body", $"is not well-formed JSON (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1})", "invalid-body");
+        }
+    }
+
     /// <summary>The member a <see cref="JsonException"/> is about, and a reason a CRM developer can act on.</summary>
     public static (string Field, string Reason) Explain(JsonException e)
     {
         var field = Field(e.Path);
+        if (e.InnerException is ContractRuleException rule)
+        {
+            // A converter's refusal (an unknown product) already names its field: its reason alone, not "product: product: …".
+            return (field, rule.Reason);
+        }
+
         var message = PathSuffix().Replace(e.Message, string.Empty).Trim();
+        if (NotAValid().Match(message) is { Success: true } invalid)
+        {
+            return (field, $"{invalid.Groups[1].Value} is not {Describe(invalid.Groups[2].Value)}");
+        }
+
         if (MissingRequired().Match(message) is { Success: true } missing)
         {
             var names = Quoted().Matches(missing.Groups[1].Value).Select(m => m.Groups[1].Value).ToList();
@@ -95,8 +127,9 @@ public static partial class ApiJson
         "System.Int32" or "System.Int64" => "an integer",
         "System.Decimal" => "a number (or a decimal string)",
         "System.Boolean" => "true or false",
-        "NodaTime.LocalDate" => "a date (yyyy-MM-dd)",
-        "NodaTime.YearMonth" => "a month (yyyy-MM)",
+        "NodaTime.LocalDate" or "LocalDate" => "a date (yyyy-MM-dd)",
+        "NodaTime.YearMonth" or "YearMonth" => "a month (yyyy-MM)",
+        "NodaTime.Instant" or "Instant" => "an instant (yyyy-MM-ddTHH:mm:ssZ)",
         "CloudLifecycle.Core.Contracts.Language" => "\"ja\" or \"en\"",
         var other when other.StartsWith("System.Collections", StringComparison.Ordinal) => "an array",
         _ => "a JSON object",
@@ -137,6 +170,9 @@ public static partial class ApiJson
 
     [GeneratedRegex("missing required properties including: (.*)$")]
     private static partial Regex MissingRequired();
+
+    [GeneratedRegex(@"^('.*') is not a valid (\w+)$")]
+    private static partial Regex NotAValid();
 
     [GeneratedRegex("'([^']+)'")]
     private static partial Regex Quoted();

@@ -1,7 +1,15 @@
 namespace CloudLifecycle.Api;
 
 /// <summary>A query parameter of a route, as the OpenAPI document lists it.</summary>
-public sealed record QueryParameter(string Name, string Type, bool Required, string Description);
+public sealed record QueryParameter(string Name, string Type, bool Required, string Description)
+{
+    /// <summary>The values the parameter takes, when it takes a fixed set (anything else is a 400 naming it).</summary>
+    public IReadOnlyList<string>? Values { get; init; }
+
+    public int? Minimum { get; init; }
+
+    public int? Maximum { get; init; }
+}
 
 /// <summary>
 /// One operation of the CRM API: method and path template (<c>contracts/{id}/usage</c>, relative to
@@ -22,6 +30,12 @@ public sealed record ApiRoute(
 {
     /// <summary>The calendar feed also accepts the contract's feed token in the query, for calendar apps that cannot send headers.</summary>
     public bool AcceptsFeedToken { get; init; }
+
+    /// <summary>Other content types the success answer may have (an invoice as its issued HTML), each a string.</summary>
+    public IReadOnlyList<string> AlternativeContentTypes { get; init; } = [];
+
+    /// <summary>Headers the success answer carries (<c>Location</c>, <c>ETag</c>), as the document lists them.</summary>
+    public IReadOnlyList<string> SuccessHeaders { get; init; } = [];
 
     /// <summary>Contract-rule field names as this operation's members name them (the terms say "notice", the body "noticeDate").</summary>
     public IReadOnlyDictionary<string, string> FieldNames { get; init; } = new Dictionary<string, string>();

@@ -163,7 +163,8 @@ public sealed partial class CrmApi : IDisposable
         {
             return keys.IsFeedToken(contractId, token.ToString())
                 ? "feed"
-                : throw new ApiException(401, "unauthorized", "token", "is not this contract's calendar token");
+                : throw new ApiException(401, "unauthorized", "token", "is not this contract's calendar token",
+                    headers: new Dictionary<string, string> { ["WWW-Authenticate"] = "ApiKey header=\"X-Api-Key\"" });
         }
 
         var presented = request.Headers[ApiKeyHeader].ToString();

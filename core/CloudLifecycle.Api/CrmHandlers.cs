@@ -28,17 +28,21 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
     [
         new("POST", "contracts", "registerContract", "Register a contract; answers with its key dates and clauses", typeof(RegisterContractBody), [], 201, typeof(ContractView), ApiResponse.Json, [400, 401, 409, 413, 415, 422], RegisterAsync)
         {
+            SuccessHeaders = ["Location", "ETag"],
             FieldNames = new Dictionary<string, string> { ["start"] = "startDate", ["end"] = "endDate" },
         },
         new("GET", "contracts", "listContracts", "List contracts, filtered by product, state or a deadline within N days", null,
             [
-                new("product", "string", false, "a product code (eclect-aws, nec-express5800, ntt-east-aws-ops, optage-neutrix, optage-storage)"),
-                new("state", "string", false, "active, ending, suspended or closed"),
-                new("deadlineWithin", "integer", false, "only contracts with a deadline (notice, declaration, extension, removal, payment) within this many days"),
-                new("limit", "integer", false, $"at most this many (1–{MaxListLimit}, default {DefaultListLimit})"),
+                new("product", "string", false, "a product code (eclect-aws, nec-express5800, ntt-east-aws-ops, optage-neutrix, optage-storage)") { Values = ProductCode.All.Select(p => p.Code).ToList() },
+                new("state", "string", false, "active, ending, suspended or closed") { Values = States.Keys.ToList() },
+                new("deadlineWithin", "integer", false, "only contracts with a deadline (notice, declaration, extension, removal, payment) within this many days") { Minimum = 0, Maximum = MaxDeadlineWindowDays },
+                new("limit", "integer", false, $"at most this many (1–{MaxListLimit}, default {DefaultListLimit})") { Minimum = 1, Maximum = MaxListLimit },
                 new("after", "string", false, "the contract id to continue after (the previous page's next)"),
             ], 200, typeof(ContractList), ApiResponse.Json, ReadErrors, ListAsync),
-        new("GET", "contracts/{id}", "getContract", "A contract: state, history and upcoming milestones, each with its clause", null, [], 200, typeof(ContractView), ApiResponse.Json, ReadErrors, GetContractAsync),
+        new("GET", "contracts/{id}", "getContract", "A contract: state, history and upcoming milestones, each with its clause", null, [], 200, typeof(ContractView), ApiResponse.Json, ReadErrors, GetContractAsync)
+        {
+            SuccessHeaders = ["ETag"],
+        },
         Event<CancellationBody>("cancellation-requests", "requestCancellation", "Record the customer's cancellation notice; answers with the effective date and charges",
             b => new CancellationRequested(b.NoticeDate, b.RequestedDate), new Dictionary<string, string> { ["notice"] = "noticeDate", ["requested"] = "requestedDate" }),
         Event<ExtensionBody>("extension-requests", "requestExtension", "nec-express5800: ask to extend the usage period (§2-3); recorded as pending until NEC decides",
@@ -62,15 +66,21 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
             ], 200, typeof(CancellationQuoteView), ApiResponse.Json, [400, 401, 404, 409, 422], QuoteCancellationAsync),
         new("GET", "contracts/{id}/invoices", "listInvoices", "A contract's invoices with what is still owed", null, [], 200, typeof(InvoiceList), ApiResponse.Json, ReadErrors, ListInvoicesAsync),
         new("GET", "invoices/{number}", "getInvoice", "An invoice: JSON, or the issued HTML with Accept: text/html or ?format=html", null,
-            [new("format", "string", false, "json (default) or html")], 200, typeof(Invoice), ApiResponse.Json, ReadErrors, GetInvoiceAsync),
+            [new("format", "string", false, "json (default) or html") { Values = ["json", "html"] }], 200, typeof(Invoice), ApiResponse.Json, ReadErrors, GetInvoiceAsync)
+        {
+            AlternativeContentTypes = ["text/html; charset=utf-8"],
+        },
         new("GET", "contracts/{id}/calendar.ics", "contractCalendar", "The contract's milestones as an iCalendar feed (subscribe with the contract's calendarSubscription link)", null,
-            [new("lang", "string", false, "ja or en (default: the customer's language)")], 200, null, "text/calendar; charset=utf-8", ReadErrors, CalendarAsync)
+            [new("lang", "string", false, "ja or en (default: the customer's language)") { Values = ["ja", "en"] }], 200, null, "text/calendar; charset=utf-8", ReadErrors, CalendarAsync)
         {
             AcceptsFeedToken = true,
         },
         new("GET", "contracts/{id}/timeline", "contractTimeline", "An HTML page drawing the contract's lifecycle: milestones, events, notices and invoices, with their clauses", null,
-            [new("lang", "string", false, "ja or en (default: the customer's language)")], 200, null, "text/html; charset=utf-8", ReadErrors, TimelineAsync),
-        new("POST", "billing-runs", "startBillingRun", "Start the monthly invoice run of a month that has ended", typeof(BillingRunBody), [], 202, typeof(BillingRunView), ApiResponse.Json, [400, 401, 413, 415, 422], StartBillingRunAsync),
+            [new("lang", "string", false, "ja or en (default: the customer's language)") { Values = ["ja", "en"] }], 200, null, "text/html; charset=utf-8", ReadErrors, TimelineAsync),
+        new("POST", "billing-runs", "startBillingRun", "Start the monthly invoice run of a month that has ended", typeof(BillingRunBody), [], 202, typeof(BillingRunView), ApiResponse.Json, [400, 401, 413, 415, 422], StartBillingRunAsync)
+        {
+            SuccessHeaders = ["Location"],
+        },
         new("GET", "billing-runs/{month}", "getBillingRun", "A monthly run's progress and, once completed, its report", null, [], 200, typeof(BillingRunView), ApiResponse.Json, ReadErrors, GetBillingRunAsync),
     ];
 
@@ -80,6 +90,7 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
             call => RaiseAsync(call, resource, toTrigger))
         {
             FieldNames = fieldNames,
+            SuccessHeaders = ["Location", "ETag"],
         };
 
     private async Task<ApiResponse> RegisterAsync(ApiCall call)
@@ -133,7 +144,10 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
 
     private async Task<ApiResponse> ListAsync(ApiCall call)
     {
-        var product = call.Query.TryGetValue("product", out var p) ? ProductCode.Parse(p.ToString()) : null;
+        // A parameter that names no product is a malformed request (400), like an unknown state: no contract rule was asked.
+        var product = call.Query.TryGetValue("product", out var p)
+            ? ProductCode.All.FirstOrDefault(c => c.Code == p.ToString()) ?? throw ApiException.BadRequest("product", $"'{p}' is not a product; expected {string.Join(", ", ProductCode.All.Select(c => c.Code))}")
+            : null;
         var state = call.Query.TryGetValue("state", out var s) ? ParseStatus(s.ToString()) : (ContractStatus?)null;
         var within = OptionalInteger(call, "deadlineWithin", 0, MaxDeadlineWindowDays);
         var limit = OptionalInteger(call, "limit", 1, MaxListLimit) ?? DefaultListLimit;
@@ -335,7 +349,7 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
         }
         catch (ContractRuleException e)
         {
-            throw new ApiException(422, "out-of-bounds", call.Route.RenameField(e.Field), e.Reason);
+            throw new ApiException(422, "out-of-bounds", call.Route.RenameField(e.Field), e.Reason, e.Clause);
         }
     }
 
@@ -380,14 +394,16 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
             : throw ApiException.BadRequest(name, $"'{value}' is not an integer from {min} to {max}");
     }
 
-    private static ContractStatus ParseStatus(string text) => text switch
+    private static readonly IReadOnlyDictionary<string, ContractStatus> States = new Dictionary<string, ContractStatus>
     {
-        "active" => ContractStatus.Active,
-        "ending" => ContractStatus.Ending,
-        "closed" => ContractStatus.Closed,
-        "suspended" => ContractStatus.Suspended,
-        _ => throw ApiException.BadRequest("state", $"'{text}' is not a state; expected active, ending, suspended or closed"),
+        ["active"] = ContractStatus.Active,
+        ["ending"] = ContractStatus.Ending,
+        ["suspended"] = ContractStatus.Suspended,
+        ["closed"] = ContractStatus.Closed,
     };
+
+    private static ContractStatus ParseStatus(string text) =>
+        States.TryGetValue(text, out var status) ? status : throw ApiException.BadRequest("state", $"'{text}' is not a state; expected active, ending, suspended or closed");
 
     private static Language Language(ApiCall call, ContractState state) =>
         call.Query.TryGetValue("lang", out var lang)

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using CloudLifecycle.Core.Application;
 using CloudLifecycle.Core.Billing;
 using CloudLifecycle.Core.Contracts;
 using NodaTime;
@@ -17,12 +20,14 @@ public static class OpenApiDocument
     public static JsonObject Build(IReadOnlyList<ApiRoute> routes)
     {
         var paths = new JsonObject();
+        var schemas = new JsonObject { ["Problem"] = ProblemSchema() };
         foreach (var group in routes.GroupBy(r => r.Template))
         {
             var item = new JsonObject();
+            var allowed = string.Join(", ", group.Select(r => r.Method));
             foreach (var route in group)
             {
-                item[route.Method.ToLowerInvariant()] = Operation(route);
+                item[route.Method.ToLowerInvariant()] = Operation(route, allowed, schemas);
             }
 
             paths[$"{CrmApiOptions.BasePath}/{group.Key}"] = item;
@@ -48,17 +53,25 @@ public static class OpenApiDocument
                     ["apiKey"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = CrmApi.ApiKeyHeader },
                     ["calendarToken"] = new JsonObject { ["type"] = "apiKey", ["in"] = "query", ["name"] = "token" },
                 },
-                ["schemas"] = new JsonObject { ["Problem"] = ProblemSchema() },
+                ["schemas"] = schemas,
+                ["headers"] = new JsonObject
+                {
+                    ["ETag"] = new JsonObject { ["description"] = "the representation's entity tag (a contract's: its version)", ["schema"] = new JsonObject { ["type"] = "string" } },
+                    ["Allow"] = new JsonObject { ["description"] = "the methods this path allows", ["schema"] = new JsonObject { ["type"] = "string" } },
+                    ["Location"] = new JsonObject { ["description"] = "the resource created or changed", ["schema"] = new JsonObject { ["type"] = "string" } },
+                    ["Retry-After"] = new JsonObject { ["description"] = "seconds to wait before retrying with the same Idempotency-Key", ["schema"] = new JsonObject { ["type"] = "string" } },
+                    ["WWW-Authenticate"] = new JsonObject { ["description"] = "how to authenticate: the X-Api-Key header", ["schema"] = new JsonObject { ["type"] = "string" } },
+                },
             },
         };
     }
 
-    private static JsonObject Operation(ApiRoute route)
+    private static JsonObject Operation(ApiRoute route, string allowed, JsonObject schemas)
     {
         var parameters = new JsonArray();
         foreach (var name in route.Template.Split('/').Where(s => s.StartsWith('{')).Select(s => s[1..^1]))
         {
-            parameters.Add(new JsonObject { ["name"] = name, ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } });
+            parameters.Add(new JsonObject { ["name"] = name, ["in"] = "path", ["required"] = true, ["description"] = PathDescription(name), ["schema"] = PathSchema(name) });
         }
 
         foreach (var query in route.Query)
@@ -69,7 +82,7 @@ public static class OpenApiDocument
                 ["in"] = "query",
                 ["required"] = query.Required,
                 ["description"] = query.Description,
-                ["schema"] = query.Type == "date" ? new JsonObject { ["type"] = "string", ["format"] = "date" } : new JsonObject { ["type"] = query.Type },
+                ["schema"] = QuerySchema(query),
             });
         }
 
@@ -109,30 +122,163 @@ public static class OpenApiDocument
             operation["requestBody"] = new JsonObject
             {
                 ["required"] = true,
-                ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Schema(body, ApiJson.Requests) } },
+                ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Component(body, ApiJson.Requests, schemas) } },
             };
         }
 
         var responses = new JsonObject();
-        var success = route.SuccessType is { } type
-            ? new JsonObject { ["schema"] = Schema(type, ApiJson.Responses) }
-            : new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } };
-        responses[route.SuccessStatus.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject
+        var content = new JsonObject
         {
-            ["description"] = route.Summary,
-            ["content"] = new JsonObject { [route.SuccessContentType.Split(';')[0]] = success },
-        };
-        foreach (var status in route.Errors)
-        {
-            responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject
+            [route.SuccessContentType.Split(';')[0]] = new JsonObject
             {
-                ["description"] = ErrorDescription(status),
-                ["content"] = new JsonObject { ["application/problem+json"] = new JsonObject { ["schema"] = new JsonObject { ["$ref"] = "#/components/schemas/Problem" } } },
+                ["schema"] = route.SuccessType is { } type ? Component(type, ApiJson.Responses, schemas) : new JsonObject { ["type"] = "string" },
+            },
+        };
+        foreach (var alternative in route.AlternativeContentTypes)
+        {
+            content[alternative.Split(';')[0]] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } };
+        }
+
+        var successHeaders = new JsonObject();
+        foreach (var header in route.SuccessHeaders)
+        {
+            successHeaders[header] = new JsonObject { ["$ref"] = $"#/components/headers/{header}" };
+        }
+
+        var success = new JsonObject { ["description"] = route.Summary, ["content"] = content };
+        if (successHeaders.Count > 0)
+        {
+            success["headers"] = successHeaders;
+        }
+
+        responses[Status(route.SuccessStatus)] = success;
+        if (route.Method == "GET")
+        {
+            // GET answers carry an ETag and honour If-None-Match (CrmApi.GetAsync): 304, no body.
+            responses["304"] = new JsonObject
+            {
+                ["description"] = "If-None-Match named the current ETag: not modified, no body",
+                ["headers"] = new JsonObject { ["ETag"] = new JsonObject { ["$ref"] = "#/components/headers/ETag" } },
             };
         }
 
+        foreach (var status in route.Errors.Concat(CommonErrors(route)).Distinct().Order())
+        {
+            var problem = new JsonObject
+            {
+                ["description"] = ErrorDescription(status, allowed),
+                ["content"] = new JsonObject { ["application/problem+json"] = new JsonObject { ["schema"] = new JsonObject { ["$ref"] = "#/components/schemas/Problem" } } },
+            };
+            if (ErrorHeader(status) is { } header)
+            {
+                problem["headers"] = new JsonObject { [header] = new JsonObject { ["$ref"] = $"#/components/headers/{header}" } };
+            }
+
+            responses[Status(status)] = problem;
+        }
+
+        // Refused by the web server (Kestrel) before the API sees the request: no problem document, no body.
+        responses["414"] = new JsonObject { ["description"] = "the request line is longer than the web server accepts (answered by the server, no body)" };
+        responses["431"] = new JsonObject { ["description"] = "the request headers are larger than the web server accepts (answered by the server, no body)" };
         operation["responses"] = responses;
         return operation;
+    }
+
+    /// <summary>Every operation can answer 405 (another method on its path), 500; a POST also 503 (the contract busy throughout).</summary>
+    private static IEnumerable<int> CommonErrors(ApiRoute route) => route.Method == "POST" ? [405, 500, 503] : [405, 500];
+
+    private static string Status(int status) => status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string? ErrorHeader(int status) => status switch
+    {
+        401 => "WWW-Authenticate",
+        405 => "Allow",
+        503 => "Retry-After",
+        _ => null,
+    };
+
+    /// <summary>
+    /// A type's schema as a named component (<c>#/components/schemas/{type}</c>), referenced from the operation. The
+    /// exporter refers to a repeated type by a pointer from the root of the exported schema (<c>#/properties/keyDates/items</c>);
+    /// inside the document that root is the component, so each such pointer is rewritten to start there.
+    /// </summary>
+    private static JsonObject Component(Type type, JsonSerializerOptions options, JsonObject schemas)
+    {
+        var name = type.Name;
+        var schema = Schema(type, options);
+        RebaseReferences(schema, $"#/components/schemas/{name}");
+        if (schemas[name] is { } existing && !JsonNode.DeepEquals(existing, schema))
+        {
+            throw new InvalidOperationException($"two different schemas named {name}");
+        }
+
+        schemas[name] ??= schema;
+        return new JsonObject { ["$ref"] = $"#/components/schemas/{name}" };
+    }
+
+    private static void RebaseReferences(JsonNode? node, string root)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                if (obj["$ref"] is JsonValue reference && reference.GetValue<string>() is var target && target.StartsWith('#') && !target.StartsWith("#/components/", StringComparison.Ordinal))
+                {
+                    obj["$ref"] = root + target[1..];
+                }
+
+                foreach (var (_, child) in obj.ToList())
+                {
+                    RebaseReferences(child, root);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                {
+                    RebaseReferences(child, root);
+                }
+
+                break;
+        }
+    }
+
+    private static string PathDescription(string name) => name switch
+    {
+        "id" => "a contract id: 1–64 letters, digits, '-', '_' or '.'",
+        "number" => "an invoice number, INV-{contract id}-{yyyyMM} (optionally -P1, -L1, -C1 …)",
+        "month" => "a month, yyyy-MM",
+        _ => name,
+    };
+
+    private static JsonObject PathSchema(string name) => name switch
+    {
+        "id" => new JsonObject { ["type"] = "string", ["pattern"] = "^[A-Za-z0-9._-]{1,64}$" },
+        "number" => new JsonObject { ["type"] = "string", ["pattern"] = "^INV-[A-Za-z0-9._-]{1,64}-[0-9]{6}(-[A-Z][0-9]+)?$" },
+        "month" => new JsonObject { ["type"] = "string", ["pattern"] = "^[0-9]{4}-[0-9]{2}$" },
+        _ => new JsonObject { ["type"] = "string" },
+    };
+
+    private static JsonObject QuerySchema(QueryParameter query)
+    {
+        var schema = query.Type == "date"
+            ? new JsonObject { ["type"] = "string", ["format"] = "date" }
+            : new JsonObject { ["type"] = query.Type };
+        if (query.Values is { } values)
+        {
+            schema["enum"] = new JsonArray(values.Select(v => (JsonNode)JsonValue.Create(v)!).ToArray());
+        }
+
+        if (query.Minimum is { } minimum)
+        {
+            schema["minimum"] = minimum;
+        }
+
+        if (query.Maximum is { } maximum)
+        {
+            schema["maximum"] = maximum;
+        }
+
+        return schema;
     }
 
     /// <summary>A type's JSON Schema as the given options (de)serialise it; NodaTime and product codes as the strings they are.</summary>
@@ -140,8 +286,109 @@ public static class OpenApiDocument
         options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions
         {
             TreatNullObliviousAsNonNullable = true,
-            TransformSchemaNode = (context, schema) => StringFormat(context.TypeInfo.Type, schema),
+            TransformSchemaNode = (context, schema) =>
+            {
+                var node = StringFormat(context.TypeInfo.Type, schema);
+                if (context.PropertyInfo is { } property)
+                {
+                    node = DecimalStrings(property, node);
+                    node = Bounds(property, node, options);
+                }
+
+                OptionalWhenNullable(node);
+                return node;
+            },
         });
+
+    /// <summary>
+    /// One rule for every member that may be null: it is not required, and the API leaves it out rather than writing
+    /// null (<see cref="LifecycleJson"/> writes no null member). The exporter lists every constructor parameter as
+    /// required; a nullable one is taken off the list here.
+    /// </summary>
+    private static void OptionalWhenNullable(JsonNode schema)
+    {
+        if (schema is not JsonObject { } obj || obj["properties"] is not JsonObject properties || obj["required"] is not JsonArray required)
+        {
+            return;
+        }
+
+        var kept = required.Select(r => r!.GetValue<string>()).Where(name => !(properties[name] is JsonObject member && AllowsNull(member))).ToList();
+        if (kept.Count == 0)
+        {
+            obj.Remove("required");
+        }
+        else
+        {
+            obj["required"] = new JsonArray(kept.Select(k => (JsonNode)JsonValue.Create(k)!).ToArray());
+        }
+    }
+
+    private static bool AllowsNull(JsonObject member) => member["type"] switch
+    {
+        JsonArray types => types.Any(t => t?.GetValue<string>() == "null"),
+        JsonValue type => type.GetValue<string>() == "null",
+        _ => false,
+    };
+
+    /// <summary>Money read with <see cref="JsonNumberHandling.AllowReadingFromString"/> takes a decimal string too ("120000.50").</summary>
+    private static JsonNode DecimalStrings(JsonPropertyInfo property, JsonNode schema)
+    {
+        if (property.NumberHandling is not { } handling || !handling.HasFlag(JsonNumberHandling.AllowReadingFromString) || schema is not JsonObject obj)
+        {
+            return schema;
+        }
+
+        var types = obj["type"] switch
+        {
+            JsonArray array => array.Select(t => t!.GetValue<string>()).ToList(),
+            JsonValue value => [value.GetValue<string>()],
+            _ => [],
+        };
+        if (!types.Contains("number") && !types.Contains("integer"))
+        {
+            return schema;
+        }
+
+        var integer = types.Contains("integer");
+        obj["type"] = new JsonArray(types.Append("string").Distinct().Select(t => (JsonNode)JsonValue.Create(t)!).ToArray());
+        obj["pattern"] = integer ? "^[0-9]+(\\.0+)?$" : "^[0-9]+(\\.[0-9]+)?$";
+        obj["description"] = integer ? "an integer, or a decimal string with no fraction (\"1200\")" : "a number, or a decimal string (\"120000.50\")";
+        return obj;
+    }
+
+    /// <summary>A request member's documented bounds (<see cref="AmountBounds"/>) as minimum/maximum; dates as their range in words.</summary>
+    private static JsonNode Bounds(JsonPropertyInfo property, JsonNode schema, JsonSerializerOptions options)
+    {
+        if (!ReferenceEquals(options, ApiJson.Requests) || schema is not JsonObject obj)
+        {
+            return schema;
+        }
+
+        if (RequestBound(property.DeclaringType, property.Name) is { } bound)
+        {
+            obj[bound.MinimumExcluded ? "exclusiveMinimum" : "minimum"] = bound.Minimum;
+            obj["maximum"] = bound.Maximum;
+        }
+        else if (obj["format"]?.GetValue<string>() == "date" || obj["pattern"]?.GetValue<string>() == "^[0-9]{4}-[0-9]{2}$")
+        {
+            obj["description"] = $"{obj["description"]?.GetValue<string>() ?? "a date, yyyy-MM-dd"}; {AmountBounds.Dates.Range}".TrimStart(' ', ';');
+        }
+
+        return obj;
+    }
+
+    private static AmountBound? RequestBound(Type declaringType, string member) => member switch
+    {
+        "awsUsageUsd" => AmountBounds.UsdAmount,
+        "awsUsageJpy" or "resourceFee" or "baseFee" or "newBaseFee" or "amount" => AmountBounds.YenAmount,
+        "unitPrice" or "newUnitPrice" => AmountBounds.UnitPrice,
+        "fxRate" => AmountBounds.FxRate,
+        "quantity" when declaringType == typeof(SetupItemBody) => AmountBounds.SetupQuantity,
+        "quantity" => AmountBounds.Quantity,
+        "components" or "metricRelaxationComponents" => AmountBounds.Components,
+        "hours" => AmountBounds.OutageHours,
+        _ => null,
+    };
 
     private static JsonNode StringFormat(Type type, JsonNode schema)
     {
@@ -192,8 +439,11 @@ public static class OpenApiDocument
         ["required"] = new JsonArray("type", "title", "status", "field", "reason"),
     };
 
-    private static string ErrorDescription(int status) => status switch
+    private static string ErrorDescription(int status, string allowed) => status switch
     {
+        405 => $"another method than {allowed} on this path (Allow lists them)",
+        500 => "an unexpected failure, answered without internals; a POST may be retried with the same Idempotency-Key",
+        503 => "the contract was changed by other writers throughout; retry with the same Idempotency-Key (Retry-After)",
         400 => "malformed JSON, a missing or unknown member, a wrong type, a bad parameter or a missing Idempotency-Key",
         401 => "no or an unknown X-Api-Key",
         404 => "no such contract, invoice or run",
@@ -201,7 +451,7 @@ public static class OpenApiDocument
         412 => "If-Match does not match the contract's current ETag",
         413 => "the body is larger than accepted",
         415 => "the body is not application/json",
-        422 => "a contract rule refused it (the clause is named), or the Idempotency-Key was used for another request",
+        422 => "a contract rule refused it (the clause is named), a figure or date is outside its documented bounds (out-of-bounds), or the Idempotency-Key was used for another request",
         _ => "error",
     };
 }

@@ -13,6 +13,13 @@ namespace CloudLifecycle.Core.Contracts;
 /// </summary>
 public sealed record AmountBound(string What, decimal Minimum, decimal Maximum, string Unit, bool MinimumExcluded = false)
 {
+    /// <summary>
+    /// The clause that defines the figure, when one product's clause does (eclect-aws §13-1(1) for AWS usage in
+    /// dollars): cited when the figure is refused, so a negative usage names what it is the usage of. The bounds
+    /// themselves are our policy; the clause says what the figure is.
+    /// </summary>
+    public string? Clause { get; init; }
+
     public bool Contains(decimal value) => (MinimumExcluded ? value > Minimum : value >= Minimum) && value <= Maximum;
 
     /// <summary>The range in words: "from 0 to 10,000,000,000 USD", "more than 0 and at most 10,000 yen per USD".</summary>
@@ -25,7 +32,7 @@ public sealed record AmountBound(string What, decimal Minimum, decimal Maximum, 
     {
         if (value is { } given && !Contains(given))
         {
-            throw new ContractRuleException(field, string.Create(CultureInfo.InvariantCulture, $"{given} is out of bounds: {What} must be {Range}"));
+            throw new ContractRuleException(field, string.Create(CultureInfo.InvariantCulture, $"{given} is out of bounds: {What} must be {Range}"), Clause);
         }
     }
 }
@@ -65,19 +72,19 @@ public sealed record DateBound(string What, LocalDate First, LocalDate Last)
 public static class AmountBounds
 {
     /// <summary>A month's AWS usage in dollars (eclect-aws §13-1(1)): up to ten billion.</summary>
-    public static readonly AmountBound UsdAmount = new("a USD amount", 0m, 10_000_000_000m, "USD");
+    public static readonly AmountBound UsdAmount = new("a USD amount", 0m, 10_000_000_000m, "USD") { Clause = "§13-1(1)" };
 
     /// <summary>Any amount of yen: fees, usage in yen, resource fees, payments; up to one trillion (10^12).</summary>
     public static readonly AmountBound YenAmount = new("a yen amount", 0m, 1_000_000_000_000m, "yen");
 
     /// <summary>nec-express5800 §4-4: the price of one metered unit; up to 10^8 yen, so price × quantity stays below 10^17.</summary>
-    public static readonly AmountBound UnitPrice = new("a unit price", 0m, 100_000_000m, "yen");
+    public static readonly AmountBound UnitPrice = new("a unit price", 0m, 100_000_000m, "yen") { Clause = "§4-4" };
 
     /// <summary>eclect-aws §15: yen per US dollar, positive, up to 10,000 (the rate has been between 75 and 360 since 1971).</summary>
-    public static readonly AmountBound FxRate = new("an exchange rate", 0m, 10_000m, "yen per USD", MinimumExcluded: true);
+    public static readonly AmountBound FxRate = new("an exchange rate", 0m, 10_000m, "yen per USD", MinimumExcluded: true) { Clause = "§15" };
 
     /// <summary>nec-express5800 §4-4: metered units in a month; up to 10^9.</summary>
-    public static readonly AmountBound Quantity = new("a metered quantity", 0m, 1_000_000_000m, "units");
+    public static readonly AmountBound Quantity = new("a metered quantity", 0m, 1_000_000_000m, "units") { Clause = "§4-4" };
 
     /// <summary>ntt-east-aws-ops 別紙2 第2表, OPTAGE 別表2: components of a plan (or with an option); up to 10,000.</summary>
     public static readonly AmountBound Components = new("a component count", 0m, 10_000m, "components");

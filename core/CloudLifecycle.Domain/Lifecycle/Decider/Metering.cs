@@ -28,10 +28,40 @@ internal static class Metering
             }
         }
 
+        EnsureBillable(state.Product, usage);
         var text = new Text($"{usage.Month:uuuu-MM}の利用量を記録", $"usage recorded for {usage.Month:uuuu-MM}");
         draft.Add(new StoreUsage(usage) { ContractId = state.ContractId });
         draft.Record(new HistoryEntry($"event/usage/{usage.Month:uuuu-MM}/{draft.Today:uuuu-MM-dd}", draft.Today, "UsageRecorded", string.Empty, text));
         return (state with { Usage = [.. state.Usage.Where(u => u.Month != usage.Month), usage] }, new Consequence(text));
+    }
+
+    /// <summary>
+    /// A usage is checked against the contract's product when it is posted, not when the month is invoiced: the figures
+    /// the product's invoice is computed from must be there, or the month's run would refuse the contract weeks later.
+    /// nec-express5800 §4-4 charges the metered fee as unit price × quantity (「従量料金」), so a usage without
+    /// <c>quantity</c> cannot be invoiced; eclect-aws §13-1(1) bills the AWS usage in yen, given in yen
+    /// (<c>awsUsageJpy</c>) or in dollars with the §15 exchange rate (<c>awsUsageUsd</c> and <c>fxRate</c>).
+    /// The other products take no usage figure their invoice needs (OPTAGE's resource fee is optional).
+    /// </summary>
+    private static void EnsureBillable(ProductCode product, MonthUsage usage)
+    {
+        if (product == ProductCode.NecExpress5800 && usage.Quantity is null)
+        {
+            throw new ContractRuleException("usage.quantity", "is required for nec-express5800: the metered fee is the unit price × the month's quantity", "§4-4");
+        }
+
+        if (product == ProductCode.EclectAws && usage.AwsUsageJpy is null)
+        {
+            if (usage.AwsUsageUsd is null)
+            {
+                throw new ContractRuleException("usage.awsUsageUsd", "is required for eclect-aws (or awsUsageJpy): the month's AWS usage is billed in yen", "§13-1(1)");
+            }
+
+            if (usage.FxRate is null)
+            {
+                throw new ContractRuleException("usage.fxRate", "is required with awsUsageUsd: dollars are billed in yen at the exchange rate", "§15");
+            }
+        }
     }
 
     public static FamilyOutcome RecordOutage(DecisionDraft draft, OutageRecord outage)
