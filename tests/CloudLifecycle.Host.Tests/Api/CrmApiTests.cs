@@ -473,7 +473,9 @@ public sealed class CrmApiTests : IAsyncLifetime
             Assert.Contains(expected, operations);
         }
 
-        var register = paths.GetProperty("/api/v1/contracts").GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        // Request and response schemas are named components, referenced from the operations.
+        JsonElement Resolve(JsonElement schema) => document.GetProperty("components").GetProperty("schemas").GetProperty(schema.GetProperty("$ref").GetString()!["#/components/schemas/".Length..]);
+        var register = Resolve(paths.GetProperty("/api/v1/contracts").GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
         Assert.Equal(["contractId", "customer", "product", "startDate"], register.GetProperty("required").EnumerateArray().Select(r => r.GetString()!).Order(StringComparer.Ordinal));
         Assert.False(register.GetProperty("additionalProperties").GetBoolean());
         Assert.Equal("date", register.GetProperty("properties").GetProperty("startDate").GetProperty("format").GetString());
@@ -481,7 +483,7 @@ public sealed class CrmApiTests : IAsyncLifetime
         Assert.Equal(["volume", "graduated"], pricing.GetProperty("enum").EnumerateArray().Select(e => e.GetString()!));
         Assert.Equal("volume", pricing.GetProperty("default").GetString());
         Assert.Contains("別表2", pricing.GetProperty("description").GetString(), StringComparison.Ordinal);
-        var decision = paths.GetProperty("/api/v1/contracts/{id}/extension-decisions").GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        var decision = Resolve(paths.GetProperty("/api/v1/contracts/{id}/extension-decisions").GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
         Assert.Equal(["approved", "decidedOn"], decision.GetProperty("required").EnumerateArray().Select(r => r.GetString()!).Order(StringComparer.Ordinal));
         Assert.Equal(["approved", "decidedOn", "newBaseFee", "newEnd", "newUnitPrice"], decision.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
     }
