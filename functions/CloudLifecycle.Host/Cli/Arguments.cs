@@ -125,9 +125,16 @@ internal sealed class Arguments
             return null;
         }
 
-        return decimal.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new UsageException($"--{name}: '{text}' is not a non-negative number (digits and an optional decimal point)");
+        if (decimal.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        // Digits too many for any decimal (29 and more) are a number out of bounds, not a malformed one.
+        var largest = AmountBounds.All.Max(b => b.Bound.Maximum);
+        throw new UsageException(text.Length > 0 && text.All(c => char.IsAsciiDigit(c) || c == '.') && text.Count(c => c == '.') <= 1 && text.Any(char.IsAsciiDigit)
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--{name}: '{text}' is out of bounds: no figure may be more than {largest:#,0} (the bounds of each: README, \"Amount bounds\")")
+            : $"--{name}: '{text}' is not a non-negative number (digits and an optional decimal point)");
     }
 
     public int? OptionalInteger(string name) => Optional(name) is null ? null : Integer(name);

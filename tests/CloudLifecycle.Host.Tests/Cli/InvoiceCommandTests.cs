@@ -184,6 +184,24 @@ public sealed class InvoiceCommandTests : IDisposable
         Assert.Contains("out of bounds", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("invoice", "--aws-usage-usd", "99999999999999999999999999999")]     // 29 digits: more than decimal holds
+    [InlineData("invoice", "--aws-usage-usd", "99999999999999999999999999999999")]  // 32 digits
+    [InlineData("invoice", "--fx-rate", "123456789012345678901234567890.5")]
+    [InlineData("late-interest", "--amount", "99999999999999999999999999999")]
+    [InlineData("late-interest", "--amount", "99999999999999999999999999999999")]
+    public void AFigureTooLongForAnyBound_IsOutOfBounds_NotMalformed(string command, string option, string figure)
+    {
+        string[] other = option == "--fx-rate" ? ["--aws-usage-usd", "100"] : ["--fx-rate", "150"];
+        var (exit, _, error) = command == "invoice"
+            ? Run(["invoice", "--product", "eclect-aws", "--start", "2026-04-01", "--month", "2026-10", .. other, option, figure])
+            : Run("late-interest", "--product", "eclect-aws", "--due", "2026-12-31", "--paid", "2027-02-15", option, figure);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"{option}: '{figure}' is out of bounds", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void LateInterest_OnAnAmountOutsideItsBound_Exit2NamingTheOption()
     {
