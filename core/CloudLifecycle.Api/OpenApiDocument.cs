@@ -56,11 +56,12 @@ public static class OpenApiDocument
                 ["schemas"] = schemas,
                 ["headers"] = new JsonObject
                 {
-                    ["ETag"] = new JsonObject { ["description"] = "the representation's entity tag (a contract's: its version)", ["schema"] = new JsonObject { ["type"] = "string" } },
-                    ["Allow"] = new JsonObject { ["description"] = "the methods this path allows", ["schema"] = new JsonObject { ["type"] = "string" } },
-                    ["Location"] = new JsonObject { ["description"] = "the resource created or changed", ["schema"] = new JsonObject { ["type"] = "string" } },
-                    ["Retry-After"] = new JsonObject { ["description"] = "seconds to wait before retrying with the same Idempotency-Key", ["schema"] = new JsonObject { ["type"] = "string" } },
-                    ["WWW-Authenticate"] = new JsonObject { ["description"] = "how to authenticate: the X-Api-Key header", ["schema"] = new JsonObject { ["type"] = "string" } },
+                    ["ETag"] = Header("the representation's entity tag (a contract's: its version)", required: true),
+                    ["Allow"] = Header("the methods this path allows", required: true),
+                    ["Location"] = Header("the resource created or changed", required: true),
+                    ["Retry-After"] = Header("seconds to wait before retrying with the same Idempotency-Key", required: true),
+                    ["WWW-Authenticate"] = Header("how to authenticate: the X-Api-Key header", required: true),
+                    ["Idempotent-Replayed"] = Header("\"true\" when this is the stored first answer to an earlier request under the same Idempotency-Key", required: false),
                 },
             },
         };
@@ -140,7 +141,7 @@ public static class OpenApiDocument
         }
 
         var successHeaders = new JsonObject();
-        foreach (var header in route.SuccessHeaders)
+        foreach (var header in route.Method == "POST" ? route.SuccessHeaders.Append("Idempotent-Replayed") : route.SuccessHeaders)
         {
             successHeaders[header] = new JsonObject { ["$ref"] = $"#/components/headers/{header}" };
         }
@@ -186,6 +187,9 @@ public static class OpenApiDocument
 
     /// <summary>Every operation can answer 405 (another method on its path), 500; a POST also 503 (the contract busy throughout).</summary>
     private static IEnumerable<int> CommonErrors(ApiRoute route) => route.Method == "POST" ? [405, 500, 503] : [405, 500];
+
+    private static JsonObject Header(string description, bool required) =>
+        new() { ["description"] = description, ["required"] = required, ["schema"] = new JsonObject { ["type"] = "string" } };
 
     private static string Status(int status) => status.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

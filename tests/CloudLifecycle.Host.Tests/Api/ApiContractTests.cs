@@ -43,6 +43,19 @@ public sealed class ApiContractTests
         ["register: no Idempotency-Key"] = new("registerContract", HttpStatusCode.BadRequest, s => s.Client.SendAsync(Post("/api/v1/contracts", ApiTestServer.Smallest("E-3"), Json, idempotency: false))),
         ["register: over 64 KiB"] = new("registerContract", HttpStatusCode.RequestEntityTooLarge, s => s.PostAsync("/api/v1/contracts", ApiTestServer.Smallest("E-3").Replace("株式会社サンプル", new string('x', 70_000), StringComparison.Ordinal))),
 
+        ["register: a retry gets the first answer"] = new("registerContract", HttpStatusCode.Created, async s =>
+        {
+            await s.PostAsync("/api/v1/contracts", ApiTestServer.Smallest("E-4"), "reg-E-4");
+            var replay = await s.PostAsync("/api/v1/contracts", ApiTestServer.Smallest("E-4"), "reg-E-4");
+            Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+            return replay;
+        }),
+        ["register: an Idempotency-Key reused for another request"] = new("registerContract", HttpStatusCode.UnprocessableEntity, async s =>
+        {
+            await s.PostAsync("/api/v1/contracts", ApiTestServer.Smallest("E-4"), "reg-E-4");
+            return await s.PostAsync("/api/v1/contracts", ApiTestServer.Smallest("E-5"), "reg-E-4");
+        }, p => Problem(p, "Idempotency-Key")),
+
         // listContracts
         ["list: all"] = new("listContracts", HttpStatusCode.OK, s => s.GetAsync("/api/v1/contracts"), j => Assert.Equal(4, j.GetProperty("count").GetInt32())),
         ["list: by product and state, paged"] = new("listContracts", HttpStatusCode.OK, s => s.GetAsync("/api/v1/contracts?product=nec-express5800&state=active&limit=1&deadlineWithin=400")),
