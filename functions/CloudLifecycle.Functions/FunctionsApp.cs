@@ -25,7 +25,10 @@ public static class FunctionsApp
         services.TryAddSingleton<IContractEvents>(sp => new OrchestratedContractEvents(Stores(sp), sp.GetRequiredService<IOrchestrationClient>(), Clock(sp)));
         services.TryAddSingleton<IBillingRuns>(sp => new OrchestratedBillingRuns(Stores(sp), sp.GetRequiredService<IOrchestrationClient>(), Clock(sp)));
         services.TryAddSingleton(sp => new BillingRunActivities(Stores(sp), sp.GetRequiredService<IContractEvents>(), Clock(sp)));
-        services.TryAddSingleton(sp => new DailyJob(Stores(sp), sp.GetRequiredService<IContractEvents>(), sp.GetRequiredService<IBillingRuns>(), Clock(sp)));
+        services.TryAddSingleton(sp => new OverdueCheckActivities(Stores(sp), sp.GetRequiredService<IContractEvents>()));
+        services.TryAddSingleton(sp => new DailyJob(Stores(sp), sp.GetRequiredService<IContractEvents>(), sp.GetRequiredService<IBillingRuns>(), Clock(sp),
+            new OrchestratedOverdueChecks(sp.GetRequiredService<IOrchestrationClient>())));
+        services.TryAddSingleton(sp => new PendingCommandSweep(Stores(sp), Clock(sp)));
         services.TryAddSingleton(sp => new PendingEventReconciler(Stores(sp), sp.GetRequiredService<IOrchestrationClient>(), Clock(sp)));
         services.TryAddSingleton(sp => new StoppedContractRestarter(Stores(sp), sp.GetRequiredService<IOrchestrationClient>(), Clock(sp)));
         services.TryAddSingleton(sp => new CrmApi(

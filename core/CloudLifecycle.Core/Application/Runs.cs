@@ -29,19 +29,39 @@ public sealed record BillingRunReport(
     int Conflicts,
     IReadOnlyList<BillingRunFailure> Failures,
     int MonthInvoices = 0,
-    long MonthTotal = 0);
+    long MonthTotal = 0,
+    int UnlistedFailures = 0);
 
-/// <summary>The counts of part of a monthly run (a page locally, a batch on Azure); the parts add up to the run.</summary>
+/// <summary>
+/// The counts of part of a monthly run (a page locally, a batch on Azure); the parts add up to the run. The failures
+/// listed are bounded (<see cref="MaxListedFailures"/>), the others counted in <see cref="UnlistedFailures"/>: a tally
+/// crosses an orchestration's history, and a month where every contract fails (a store down) must not carry a million
+/// of them (each batch's failures are all in its own document, <see cref="BillingBatches.FailuresPath"/>).
+/// </summary>
 public sealed record BillingTally(int Contracts, int Invoiced, int AlreadyInvoiced, int NotBillable, long InvoicedTotal, int Conflicts, IReadOnlyList<BillingRunFailure> Failures)
 {
+    public const int MaxListedFailures = 100;
+
     public static BillingTally Empty { get; } = new(0, 0, 0, 0, 0, 0, []);
 
-    public BillingTally Add(BillingTally other) => new(
+    public int UnlistedFailures { get; init; }
+
+    public int FailureCount => Failures.Count + UnlistedFailures;
+
+    public BillingTally Add(BillingTally other) => new BillingTally(
         Contracts + other.Contracts, Invoiced + other.Invoiced, AlreadyInvoiced + other.AlreadyInvoiced, NotBillable + other.NotBillable,
-        InvoicedTotal + other.InvoicedTotal, Conflicts + other.Conflicts, [.. Failures, .. other.Failures]);
+        InvoicedTotal + other.InvoicedTotal, Conflicts + other.Conflicts, [.. Failures, .. other.Failures])
+    {
+        UnlistedFailures = UnlistedFailures + other.UnlistedFailures,
+    }.Bounded();
+
+    /// <summary>The first <see cref="MaxListedFailures"/> failures listed, the rest counted.</summary>
+    public BillingTally Bounded() => Failures.Count <= MaxListedFailures
+        ? this
+        : this with { Failures = Failures.Take(MaxListedFailures).ToList(), UnlistedFailures = UnlistedFailures + Failures.Count - MaxListedFailures };
 
     public BillingRunReport ToReport(YearMonth month, LocalDate runDate) =>
-        new(month, runDate, Contracts, Invoiced, AlreadyInvoiced, NotBillable, InvoicedTotal, Conflicts, Failures);
+        new(month, runDate, Contracts, Invoiced, AlreadyInvoiced, NotBillable, InvoicedTotal, Conflicts, Failures, UnlistedFailures: UnlistedFailures);
 }
 
 /// <summary>
@@ -357,14 +377,22 @@ public sealed class OverdueCheckRun(LifecycleStores stores, IContractEvents work
         var notices = 0;
         await foreach (var page in stores.Contracts.ScanAsync(MonthlyInvoiceRun.DefaultPageSize, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var stored in page.Where(s => s.State.OpenInvoices.Any(i => i.DueDate < today)))
+            foreach (var stored in page.Where(s => IsOverdue(s.State, today)))
             {
-                var decision = await workflow.RaiseAsync(stored.State.ContractId, new OverdueCheck { EventId = $"overdue-check/{LifecycleJson.Iso(today)}" }, null, cancellationToken).ConfigureAwait(false);
-                notices += decision.Commands.OfType<EnqueueNotice>().Count(n => n.Notice.Kind == NoticeKind.PaymentOverdue);
+                notices += await ChaseAsync(workflow, stored.State.ContractId, today, cancellationToken).ConfigureAwait(false);
             }
         }
 
         return notices;
+    }
+
+    public static bool IsOverdue(ContractState state, LocalDate today) => state.OpenInvoices.Any(i => i.DueDate < today);
+
+    /// <summary>Raises the day's check (one event id per contract and day, so a repeat is harmless); returns the overdue notices it enqueues.</summary>
+    public static async Task<int> ChaseAsync(IContractEvents events, string contractId, LocalDate today, CancellationToken cancellationToken)
+    {
+        var decision = await events.RaiseAsync(contractId, new OverdueCheck { EventId = $"overdue-check/{LifecycleJson.Iso(today)}" }, null, cancellationToken).ConfigureAwait(false);
+        return decision.Commands.OfType<EnqueueNotice>().Count(n => n.Notice.Kind == NoticeKind.PaymentOverdue);
     }
 }
 
