@@ -89,6 +89,7 @@ public sealed record LifecycleSettings(
                 StartTls: string.Equals(section["Smtp:StartTls"], "true", StringComparison.OrdinalIgnoreCase)),
             new DeliveryOptions(
                 HourlyQuota: Number(section, "Email:HourlyQuota", 100, 1, 1_000_000),
+                MinuteQuota: Number(section, "Email:MinuteQuota", 30, 1, 1_000_000),
                 MessageIdDomain: section["Email:MessageIdDomain"] is { Length: > 0 } domain ? domain : "cloudlifecycle.invalid"),
             Number(section, "Billing:RunDay", 1, 1, 28),
             List(section, "ApiKeys"),
