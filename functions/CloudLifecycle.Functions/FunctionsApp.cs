@@ -19,7 +19,10 @@ public static class FunctionsApp
 {
     public static IServiceCollection AddFunctionsApp(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddCloudLifecycle(configuration).AddOrchestratedWorkflow();
+        // Read and checked now, so that a missing or bad setting stops the app at start-up, naming it, rather than its first request.
+        var settings = LifecycleSettings.From(configuration);
+        settings.RequireIssuer();
+        services.AddCloudLifecycle(settings).AddOrchestratedWorkflow();
         services.TryAddSingleton<InvocationOrchestrationClient>();
         services.TryAddSingleton<IOrchestrationClient>(sp => sp.GetRequiredService<InvocationOrchestrationClient>());
         services.TryAddSingleton<IContractEvents>(sp => new OrchestratedContractEvents(Stores(sp), sp.GetRequiredService<IOrchestrationClient>(), Clock(sp)));
