@@ -73,7 +73,7 @@ public class ServerlessRunsTests
     [Fact]
     public void FrequentSchedules_SpreadDeliveryAndReconciliationOverTheDay()
     {
-        Assert.Equal(288, DailyCron.Parse(TimerSchedules.OutboxDelivery).TimesOfDay().Count);
+        Assert.Equal(1440, DailyCron.Parse(TimerSchedules.OutboxDelivery).TimesOfDay().Count);
         Assert.Equal(144, DailyCron.Parse(TimerSchedules.Reconcile).TimesOfDay().Count);
         Assert.Equal(24, DailyCron.Parse(TimerSchedules.RestartStopped).TimesOfDay().Count);
         Assert.Equal([new LocalTime(0, 0), new LocalTime(12, 30, 15)], DailyCron.Parse("0,15 0,30 0,12 * * *").TimesOfDay().Where(t => t is { Hour: 0, Minute: 0, Second: 0 } or { Hour: 12, Minute: 30, Second: 15 }));
