@@ -18,9 +18,27 @@ for file in $(find . -name '*.bicep' -not -path './tools/*' | sort); do
   if [ -n "$diagnostics" ]; then echo "$diagnostics"; failed=1; fi
   echo "bicep: $file built and linted"
 done
+# The parameters file reads the deployment's values from the environment; here, obviously fake ones of the right shape.
+sample=(
+  CLOUDLIFECYCLE_ISSUER_NAME='検査用サンプル株式会社'
+  CLOUDLIFECYCLE_ISSUER_REGISTRATION='T0000000000000'
+  CLOUDLIFECYCLE_SMTP_APP_CLIENT_ID='00000000-0000-0000-0000-000000000000'
+  CLOUDLIFECYCLE_SMTP_PRINCIPAL_ID='00000000-0000-0000-0000-000000000000'
+  CLOUDLIFECYCLE_CRM_API_KEY='offline-check-sample-not-a-real-key-0000'
+  CLOUDLIFECYCLE_FEED_SECRET='offline-check-sample-not-a-real-secret-00'
+  CLOUDLIFECYCLE_SMTP_PASSWORD='offline-check-sample'
+)
 for file in $(find . -name '*.bicepparam' | sort); do
-  diagnostics=$("$bicep" build-params "$file" --outfile "$out/$(basename "$file").json" 2>&1) || failed=1
+  diagnostics=$(env "${sample[@]}" "$bicep" build-params "$file" --outfile "$out/$(basename "$file").json" 2>&1) || failed=1
   if [ -n "$diagnostics" ]; then echo "$diagnostics"; failed=1; fi
   echo "bicep: $file built"
+  # An empty issuer or a short API key must be refused before anything is deployed.
+  for refused in CLOUDLIFECYCLE_ISSUER_NAME= CLOUDLIFECYCLE_CRM_API_KEY=short; do
+    if env "${sample[@]}" "$refused" "$bicep" build-params "$file" --outfile "$out/refused.json" >/dev/null 2>&1; then
+      echo "bicep: $file accepted $refused"; failed=1
+    else
+      echo "bicep: $file refuses $refused"
+    fi
+  done
 done
 exit "$failed"

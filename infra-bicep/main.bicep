@@ -10,30 +10,53 @@ param environmentName string
 
 param location string = resourceGroup().location
 
-@description('Qualified-invoice issuer printed on every invoice (適格請求書発行事業者).')
+@description('Qualified-invoice issuer printed on every invoice (適格請求書発行事業者). Required: the app does not start without it.')
+@minLength(1)
 param issuerName string
 
-@description('The issuer\'s registration number: T followed by 13 digits.')
+@description('The issuer\'s registration number: T followed by 13 digits. Required: the app does not start without it.')
+@minLength(14)
+@maxLength(14)
 param issuerRegistrationNumber string
 
-@description('SMTP user name for Azure Communication Services (<ACS resource>.<Entra app id>.<tenant id> or an SMTP username resource).')
-param smtpUserName string
+@description('Application (client) id of the Entra application ACS SMTP signs in as (infra-bicep/acs-smtp-app.sh creates it).')
+@minLength(36)
+@maxLength(36)
+param smtpAppClientId string
+
+@description('Object id of that application\'s service principal, given the SMTP sender role on the ACS resource.')
+@minLength(36)
+@maxLength(36)
+param smtpPrincipalId string
 
 @secure()
-@description('API key the sales CRM sends as X-Api-Key.')
+@minLength(32)
+@description('API key the sales CRM sends as X-Api-Key: at least 32 characters (the app refuses a shorter one).')
 param crmApiKey string
 
 @secure()
-@description('Secret that signs calendar feed links.')
+@minLength(32)
+@description('Secret that signs calendar feed links: at least 32 characters.')
 param feedSecret string
 
 @secure()
-@description('Client secret of the Entra application ACS SMTP authenticates.')
+@minLength(1)
+@description('Client secret of the Entra application ACS SMTP authenticates (acs-smtp-app.sh prints it).')
 param smtpPassword string
 
-@description('Emails per hour: ACS allows 100 by default until a quota increase.')
+@description('Emails per hour. The Azure-managed sender domain deployed here allows 10 an hour and 5 a minute by default; a custom domain 100 and 30 (raised by a support request).')
 @minValue(1)
-param emailHourlyQuota int = 100
+param emailHourlyQuota int = 10
+
+@description('Emails per minute (see emailHourlyQuota).')
+@minValue(1)
+param emailMinuteQuota int = 5
+
+@description('The address the CRM API is reached at from outside (calendar links); empty: https://<app name>.azurewebsites.net.')
+param publicBaseUrl string = ''
+
+@description('Storage and Key Vault without public network access, reached through private endpoints from a virtual network the app is integrated into.')
+param privateNetworking bool = false
 
 @description('Day of the month from which the previous month is invoiced.')
 @minValue(1)
@@ -74,6 +97,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     principalId: identity.outputs.principalId
     deploymentContainerName: deploymentContainerName
+    privateNetworking: privateNetworking
   }
 }
 
@@ -92,6 +116,7 @@ module email 'modules/email.bicep' = {
   params: {
     name: 'cloudlifecycle-${environmentName}-${token}'
     tags: tags
+    smtpPrincipalId: smtpPrincipalId
   }
 }
 
@@ -105,6 +130,18 @@ module vault 'modules/keyvault.bicep' = {
     crmApiKey: crmApiKey
     feedSecret: feedSecret
     smtpPassword: smtpPassword
+    privateNetworking: privateNetworking
+  }
+}
+
+module network 'modules/network.bicep' = if (privateNetworking) {
+  name: 'network'
+  params: {
+    name: 'vnet-cloudlifecycle-${environmentName}'
+    location: location
+    tags: tags
+    storageAccountId: storage.outputs.id
+    keyVaultId: vault.outputs.id
   }
 }
 
@@ -123,13 +160,17 @@ module app 'modules/functionapp.bicep' = {
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     appInsightsConnectionString: monitoring.outputs.connectionString
     senderAddress: email.outputs.senderAddress
-    smtpUserName: smtpUserName
+    // ACS SMTP's user name: <ACS resource name>|<Entra application id>|<tenant id>.
+    smtpUserName: '${email.outputs.communicationServiceName}|${smtpAppClientId}|${tenant().tenantId}'
     crmApiKeyUri: vault.outputs.crmApiKeyUri
     feedSecretUri: vault.outputs.feedSecretUri
     smtpCredentialUri: vault.outputs.smtpCredentialUri
     issuerName: issuerName
     issuerRegistrationNumber: issuerRegistrationNumber
     emailHourlyQuota: emailHourlyQuota
+    emailMinuteQuota: emailMinuteQuota
+    publicBaseUrl: publicBaseUrl
+    appSubnetId: privateNetworking ? network!.outputs.appSubnetId : ''
     billingRunDay: billingRunDay
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB

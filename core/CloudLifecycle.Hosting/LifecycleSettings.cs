@@ -89,11 +89,12 @@ public sealed record LifecycleSettings(
                 StartTls: string.Equals(section["Smtp:StartTls"], "true", StringComparison.OrdinalIgnoreCase)),
             new DeliveryOptions(
                 HourlyQuota: Number(section, "Email:HourlyQuota", 100, 1, 1_000_000),
+                MinuteQuota: Number(section, "Email:MinuteQuota", 30, 1, 1_000_000),
                 MessageIdDomain: section["Email:MessageIdDomain"] is { Length: > 0 } domain ? domain : "cloudlifecycle.invalid"),
             Number(section, "Billing:RunDay", 1, 1, 28),
             List(section, "ApiKeys"),
             section["FeedSecret"] is { Length: > 0 } secret ? secret : null,
-            section["Issuer:Name"] is { Length: > 0 } name && section["Issuer:RegistrationNumber"] is { Length: > 0 } registration ? new Issuer(name, registration) : null)
+            IssuerFrom(section))
         {
             PublicBaseUrl = Endpoint(section, "PublicBaseUrl"),
             CorsOrigins = List(section, "Cors:Origins"),
@@ -110,6 +111,45 @@ public sealed record LifecycleSettings(
 
         CrmApiOptions.Validate(settings.ApiKeys, settings.FeedSecret, settings.PublicBaseUrl, settings.CorsOrigins);
         return settings;
+    }
+
+    /// <summary>
+    /// The issuer every invoice names (適格請求書発行事業者: 消費税法 §57-4 requires its name and registration number on a
+    /// qualified invoice), or a start-up refusal naming the setting: for a host that issues invoices (the Functions app,
+    /// <c>serve</c>) an unset issuer must stop it before it runs, not fail its first request.
+    /// </summary>
+    public Issuer RequireIssuer() => Issuer ?? throw new InvalidOperationException(
+        $"{Section}:Issuer:Name and {Section}:Issuer:RegistrationNumber are required (app settings CloudLifecycle__Issuer__Name and " +
+        "CloudLifecycle__Issuer__RegistrationNumber: the qualified-invoice issuer, T followed by 13 digits); the app does not start without them");
+
+    /// <summary>Both issuer settings or neither; one without the other, or a malformed number, is refused by name.</summary>
+    private static Issuer? IssuerFrom(IConfigurationSection section)
+    {
+        var name = section["Issuer:Name"];
+        var registration = section["Issuer:RegistrationNumber"];
+        if (string.IsNullOrWhiteSpace(name) && string.IsNullOrWhiteSpace(registration))
+        {
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new InvalidOperationException($"{Section}:Issuer:Name is empty while {Section}:Issuer:RegistrationNumber is set: an invoice needs both");
+        }
+
+        if (string.IsNullOrWhiteSpace(registration))
+        {
+            throw new InvalidOperationException($"{Section}:Issuer:RegistrationNumber is empty while {Section}:Issuer:Name is set: an invoice needs both");
+        }
+
+        try
+        {
+            return new Issuer(name, registration);
+        }
+        catch (CloudLifecycle.Core.Contracts.ContractRuleException e)
+        {
+            throw new InvalidOperationException($"{Section}:Issuer:RegistrationNumber: {e.Reason}", e);
+        }
     }
 
     /// <summary>The CRM API's options from these settings, for <paramref name="issuer"/> (the host decides how a missing issuer is reported).</summary>

@@ -7,9 +7,10 @@ using Microsoft.Extensions.Logging;
 namespace CloudLifecycle.Functions;
 
 /// <summary>
-/// A month's invoice run (instance id <see cref="Orchestrations.BillingRunInstance"/>): core's fan-out/fan-in
-/// <see cref="BillingRunOrchestration"/> over <see cref="BillingRunActivities"/>. A batch whose contract
-/// changed meanwhile raises the invoice event to that contract's orchestration, hence the client binding.
+/// A month's invoice run (instance id <see cref="Orchestrations.BillingRunInstance"/>): core's
+/// <see cref="BillingRunOrchestration"/>, a wave of <see cref="BillingSegmentOrchestration"/> sub-orchestrations per
+/// generation (continued as new with its tally), each fanning out over <see cref="BillingRunActivities"/>' batches. A
+/// batch whose contract changed meanwhile raises the invoice event to that contract's orchestration, hence the client binding.
 /// </summary>
 public sealed class BillingFunctions(BillingRunActivities activities)
 {
@@ -19,8 +20,19 @@ public sealed class BillingFunctions(BillingRunActivities activities)
         var input = WorkflowJson.Unwrap<BillingRunInput>(context.GetInput<string>() ?? throw new InvalidOperationException("a billing run needs its month"));
         var logger = context.CreateReplaySafeLogger<BillingFunctions>();
         var report = await BillingRunOrchestration.RunAsync(new DurableWorkflowContext(context), input).ConfigureAwait(true);
-        Log.BillingRun(logger, input.Month, report.Contracts, report.Invoiced, report.InvoicedTotal);
+        if (report is not null)
+        {
+            Log.BillingRun(logger, input.Month, report.Contracts, report.Invoiced, report.InvoicedTotal);
+        }
+
         return WorkflowJson.Wrap(report);
+    }
+
+    [Function(Orchestrations.BillingSegment)]
+    public static async Task<string> RunBillingSegment([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        var input = WorkflowJson.Unwrap<BillingSegmentInput>(context.GetInput<string>() ?? throw new InvalidOperationException("a billing segment needs its batches"));
+        return WorkflowJson.Wrap(await BillingSegmentOrchestration.RunAsync(new DurableWorkflowContext(context), input).ConfigureAwait(true));
     }
 
     [Function(BillingActivityNames.PlanBillingBatches)]

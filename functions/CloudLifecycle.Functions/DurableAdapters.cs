@@ -29,6 +29,13 @@ internal sealed class DurableWorkflowContext(TaskOrchestrationContext context) :
         WorkflowJson.Unwrap<T>(await context.CallActivityAsync<string>(new TaskName(activityName), WorkflowJson.Wrap(input), ActivityOptions).ConfigureAwait(true));
 
     /// <summary>
+    /// A child orchestration (a billing segment), not retried as a whole: its activities already retry, and a segment that
+    /// fails after theirs ends the run failed, to be started again by the daily job (which invoices nothing twice).
+    /// </summary>
+    public async Task<T> CallSubOrchestrator<T>(string orchestratorName, object? input) =>
+        WorkflowJson.Unwrap<T>(await context.CallSubOrchestratorAsync<string>(new TaskName(orchestratorName), WorkflowJson.Wrap(input)).ConfigureAwait(true));
+
+    /// <summary>
     /// Events that arrived during the round stay queued for the next one: the worker (Microsoft.DurableTask.Worker
     /// 1.27, under Extensions.DurableTask 1.21.1) buffers an event that no live wait takes (the round's cancelled
     /// wait no longer consumes it) and sends it to this instance again as it continues as new.

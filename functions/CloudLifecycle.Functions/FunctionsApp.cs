@@ -19,13 +19,19 @@ public static class FunctionsApp
 {
     public static IServiceCollection AddFunctionsApp(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddCloudLifecycle(configuration).AddOrchestratedWorkflow();
+        // Read and checked now, so that a missing or bad setting stops the app at start-up, naming it, rather than its first request.
+        var settings = LifecycleSettings.From(configuration);
+        settings.RequireIssuer();
+        services.AddCloudLifecycle(settings).AddOrchestratedWorkflow();
         services.TryAddSingleton<InvocationOrchestrationClient>();
         services.TryAddSingleton<IOrchestrationClient>(sp => sp.GetRequiredService<InvocationOrchestrationClient>());
         services.TryAddSingleton<IContractEvents>(sp => new OrchestratedContractEvents(Stores(sp), sp.GetRequiredService<IOrchestrationClient>(), Clock(sp)));
         services.TryAddSingleton<IBillingRuns>(sp => new OrchestratedBillingRuns(Stores(sp), sp.GetRequiredService<IOrchestrationClient>(), Clock(sp)));
         services.TryAddSingleton(sp => new BillingRunActivities(Stores(sp), sp.GetRequiredService<IContractEvents>(), Clock(sp)));
-        services.TryAddSingleton(sp => new DailyJob(Stores(sp), sp.GetRequiredService<IContractEvents>(), sp.GetRequiredService<IBillingRuns>(), Clock(sp)));
+        services.TryAddSingleton(sp => new OverdueCheckActivities(Stores(sp), sp.GetRequiredService<IContractEvents>()));
+        services.TryAddSingleton(sp => new DailyJob(Stores(sp), sp.GetRequiredService<IContractEvents>(), sp.GetRequiredService<IBillingRuns>(), Clock(sp),
+            new OrchestratedOverdueChecks(sp.GetRequiredService<IOrchestrationClient>())));
+        services.TryAddSingleton(sp => new PendingCommandSweep(Stores(sp), Clock(sp)));
         services.TryAddSingleton(sp => new PendingEventReconciler(Stores(sp), sp.GetRequiredService<IOrchestrationClient>(), Clock(sp)));
         services.TryAddSingleton(sp => new StoppedContractRestarter(Stores(sp), sp.GetRequiredService<IOrchestrationClient>(), Clock(sp)));
         services.TryAddSingleton(sp => new CrmApi(

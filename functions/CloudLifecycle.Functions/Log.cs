@@ -26,4 +26,13 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Warning, "{Stopped} contract orchestrations found stopped; {Restarted} started again from their stored state")]
     public static partial void Restarted(ILogger logger, int stopped, int restarted);
+
+    [LoggerMessage(8, LogLevel.Information, "overdue check of {Today}: {Contracts} contracts chased, {Notices} overdue notices, {Refused} moved on since the plan")]
+    public static partial void OverdueCheck(ILogger logger, LocalDate today, int contracts, int notices, int refused);
+
+    [LoggerMessage(9, LogLevel.Warning, "{Pending} contract rows hold pending commands: {Completed} run by the sweep, {Deferred} left for the next pass")]
+    public static partial void Swept(ILogger logger, int pending, int completed, int deferred);
+
+    [LoggerMessage(10, LogLevel.Information, "daily runs for {Today}: overdue check fanned out as {Instance}")]
+    public static partial void OverdueCheckStarted(ILogger logger, LocalDate today, string instance);
 }

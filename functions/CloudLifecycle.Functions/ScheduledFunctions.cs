@@ -12,7 +12,8 @@ namespace CloudLifecycle.Functions;
 /// A late firing (<c>IsPastDue</c>) still runs: every job is idempotent and dated by when it runs.
 /// </summary>
 public sealed class ScheduledFunctions(
-    LifecycleSettings settings, DailyJob daily, OutboxDelivery delivery, PendingEventReconciler reconciler, StoppedContractRestarter restarter, ILogger<ScheduledFunctions> logger)
+    LifecycleSettings settings, DailyJob daily, OutboxDelivery delivery, PendingEventReconciler reconciler, StoppedContractRestarter restarter,
+    PendingCommandSweep sweep, ILogger<ScheduledFunctions> logger)
 {
     [Function("DailyRuns")]
     public async Task DailyRunsAsync([TimerTrigger(TimerSchedules.DailyRuns)] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
@@ -21,6 +22,10 @@ public sealed class ScheduledFunctions(
         InvocationOrchestrationClient.Bind(client);
         var report = await daily.RunAsync(settings.BillingRunDay, cancellationToken).ConfigureAwait(false);
         Log.DailyRuns(logger, report.Today, report.InvoiceRunStarted, report.OverdueNotices);
+        if (report.OverdueCheckInstance is { } instance)
+        {
+            Log.OverdueCheckStarted(logger, report.Today, instance);
+        }
     }
 
     [Function("OutboxDelivery")]
@@ -54,6 +59,21 @@ public sealed class ScheduledFunctions(
         if (report.Stopped > 0)
         {
             Log.Restarted(logger, report.Stopped, report.Restarted);
+        }
+    }
+
+    /// <summary>
+    /// Every ten minutes: contract rows whose stored decision's commands stayed pending (the host died between the save
+    /// and the commands, and no round came after) have them run once, through the round's own path.
+    /// </summary>
+    [Function("SweepPendingCommands")]
+    public async Task SweepPendingCommandsAsync([TimerTrigger(TimerSchedules.PendingCommandSweep)] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        WarnIfLate(timer, "SweepPendingCommands");
+        var report = await sweep.RunAsync(cancellationToken).ConfigureAwait(false);
+        if (report.Pending > 0)
+        {
+            Log.Swept(logger, report.Pending, report.Completed, report.Deferred);
         }
     }
 

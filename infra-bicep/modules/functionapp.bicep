@@ -20,6 +20,13 @@ param smtpCredentialUri string
 param issuerName string
 param issuerRegistrationNumber string
 param emailHourlyQuota int
+param emailMinuteQuota int
+
+@description('The address the CRM API is reached at from outside; empty: the app\'s default host name.')
+param publicBaseUrl string
+
+@description('Subnet the app is integrated into (private networking); empty: none.')
+param appSubnetId string
 param billingRunDay int
 param maximumInstanceCount int
 param instanceMemoryMB int
@@ -53,6 +60,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     keyVaultReferenceIdentity: identityId
+    virtualNetworkSubnetId: empty(appSubnetId) ? null : appSubnetId
     functionAppConfig: {
       deployment: {
         storage: {
@@ -77,6 +85,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      vnetRouteAllEnabled: !empty(appSubnetId)
       appSettings: [
         // Functions runtime and Durable task hub storage, by identity (no connection string exists).
         { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
@@ -99,12 +108,15 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'CloudLifecycle__Smtp__UserName', value: smtpUserName }
         { name: 'CloudLifecycle__Smtp__Password', value: '@Microsoft.KeyVault(SecretUri=${smtpCredentialUri})' }
         { name: 'CloudLifecycle__Email__HourlyQuota', value: string(emailHourlyQuota) }
+        { name: 'CloudLifecycle__Email__MinuteQuota', value: string(emailMinuteQuota) }
         { name: 'CloudLifecycle__Email__MessageIdDomain', value: split(senderAddress, '@')[1] }
         { name: 'CloudLifecycle__Billing__RunDay', value: string(billingRunDay) }
         { name: 'CloudLifecycle__ApiKeys__0', value: '@Microsoft.KeyVault(SecretUri=${crmApiKeyUri})' }
         { name: 'CloudLifecycle__FeedSecret', value: '@Microsoft.KeyVault(SecretUri=${feedSecretUri})' }
         { name: 'CloudLifecycle__Issuer__Name', value: issuerName }
         { name: 'CloudLifecycle__Issuer__RegistrationNumber', value: issuerRegistrationNumber }
+        // Calendar links are built from it (never from a request's Host header).
+        { name: 'CloudLifecycle__PublicBaseUrl', value: empty(publicBaseUrl) ? 'https://${name}.azurewebsites.net' : publicBaseUrl }
       ]
     }
   }

@@ -13,6 +13,9 @@ param feedSecret string
 @secure()
 param smtpPassword string
 
+@description('Refuse public network access (reached through a private endpoint: main.bicep\'s privateNetworking).')
+param privateNetworking bool = false
+
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
@@ -29,7 +32,11 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableSoftDelete: true
     softDeleteRetentionInDays: 30
     enablePurgeProtection: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
+    networkAcls: {
+      bypass: 'AzureServices'
+      defaultAction: privateNetworking ? 'Deny' : 'Allow'
+    }
   }
 }
 
@@ -66,6 +73,8 @@ resource reader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
   }
 }
+
+output id string = vault.id
 
 // Secret URIs without versions: the app follows rotations.
 output crmApiKeyUri string = apiKey.properties.secretUri

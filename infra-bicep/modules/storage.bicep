@@ -8,6 +8,9 @@ param principalId string
 @description('Blob container the Flex Consumption plan deploys the app package from.')
 param deploymentContainerName string
 
+@description('Refuse public network access (reached through private endpoints: main.bicep\'s privateNetworking).')
+param privateNetworking bool = false
+
 var roles = {
   blobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   queueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
@@ -28,7 +31,11 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     defaultToOAuthAuthentication: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
+    networkAcls: {
+      bypass: 'AzureServices'
+      defaultAction: privateNetworking ? 'Deny' : 'Allow'
+    }
   }
 }
 
@@ -52,6 +59,7 @@ resource assignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for
   }
 }]
 
+output id string = account.id
 output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 output tableEndpoint string = account.properties.primaryEndpoints.table

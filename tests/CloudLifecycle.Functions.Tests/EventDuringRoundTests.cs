@@ -76,6 +76,8 @@ public sealed class EventDuringRoundTests : IAsyncLifetime
 
         await EventuallyAsync("the cancellation is applied", () => AppliedAsync(eventId));
         Assert.Equal(ContractStatus.Ending, (await app.ContractAsync(ContractId)).State.Status);
+        // Applied means saved; the round's CompleteCommands activity enqueues the notice just after.
+        await EventuallyAsync("the round's commands run", async () => (await app.ContractAsync(ContractId)).PendingCommands.Count == 0);
         Assert.Single(await app.Stores.Outbox.ListForContractAsync(ContractId), n => n.Notice.Kind == NoticeKind.CancellationReceived);
         await EventuallyAsync("nothing is left pending", async () => (await app.Stores.PendingEvents.RaisedBeforeAsync(Instant.MaxValue, 10)).Count == 0);
     }

@@ -96,8 +96,8 @@ internal sealed class FunctionsAppHost : IAsyncDisposable
             ConfigureServices = worker => worker.ConfigureAll<GrpcDurableTaskWorkerOptions>(options => options.Interceptors.Add(responses)),
         });
         binder.Client = durable.Client;
-        Assert.Equal([Orchestrations.BillingRun, Orchestrations.Contract], binder.Orchestrators.Order(StringComparer.Ordinal));
-        Assert.Equal(11, binder.Activities.Count);
+        Assert.Equal([Orchestrations.BillingRun, Orchestrations.BillingSegment, Orchestrations.Contract, Orchestrations.OverdueCheck], binder.Orchestrators.Order(StringComparer.Ordinal));
+        Assert.Equal(13, binder.Activities.Count);
         return new FunctionsAppHost(provider, contracts, stores, clock, responses, durable);
     }
 

@@ -204,6 +204,29 @@ public sealed class WorkflowAgainstRealServicesTests(TestServices services)
     }
 
     [Fact]
+    public async Task ContractStore_ScanPending_AsksTheTableForRowsHoldingCommandsOnly()
+    {
+        var stores = await StoresAsync();
+        var day = new LocalDate(2026, 4, 1);
+        for (var i = 0; i < 5; i++)
+        {
+            var state = Nec($"IT-SWEEP-{i}").ToState();
+            IReadOnlyList<LifecycleCommand> commands = i % 2 == 0
+                ? [new RecordHistory(new HistoryEntry($"sweep/{i}", day, "Test", "§1", new Text("保留", "pending"))) { ContractId = state.ContractId }]
+                : [];
+            Assert.True(await stores.Contracts.TryCreateAsync(state, commands));
+        }
+
+        var pending = new List<string>();
+        await foreach (var page in stores.Contracts.ScanPendingAsync(2))
+        {
+            pending.AddRange(page.Select(s => s.State.ContractId));
+        }
+
+        Assert.Equal(["IT-SWEEP-0", "IT-SWEEP-2", "IT-SWEEP-4"], pending.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task MonthlyRun_RunTwice_InvoicesOnceAndWritesEntityGroupBatches()
     {
         var stores = await StoresAsync();

@@ -120,6 +120,18 @@ public sealed class TableContractStore(TableClient table) : IContractStore
         }
     }
 
+    /// <summary>Only the rows holding pending commands cross the wire (the service still reads the table to find them).</summary>
+    public async IAsyncEnumerable<IReadOnlyList<StoredContract>> ScanPendingAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var page in table.QueryAsync<TableEntity>("PendingParts gt 0", maxPerPage: pageSize, cancellationToken: cancellationToken).AsPages(pageSizeHint: pageSize).ConfigureAwait(false))
+        {
+            if (page.Values.Count > 0)
+            {
+                yield return page.Values.Select(ToStored).ToList();
+            }
+        }
+    }
+
     /// <summary>A string property holds at most 64 KiB (32K UTF-16 characters): longer pending commands span numbered properties.</summary>
     private const int PendingChunk = 30_000;
 

@@ -4,14 +4,56 @@ using NodaTime;
 
 namespace CloudLifecycle.Core.Application;
 
-/// <summary>The input of a month's billing orchestration.</summary>
-public sealed record BillingRunInput(YearMonth Month);
+/// <summary>
+/// How a month's run is cut up, chosen so that no orchestration's history grows with the number of contracts: a
+/// batch is one activity (<see cref="BatchSize"/> contracts); a segment is one sub-orchestration that invoices
+/// <see cref="BatchesPerSegment"/> batches, <see cref="ParallelBatches"/> at a time; the run itself starts
+/// <see cref="ParallelSegments"/> segments at a time and continues as new after each such wave, carrying its tally.
+/// </summary>
+public sealed record BillingRunShape(int BatchSize, int ParallelBatches, int BatchesPerSegment, int ParallelSegments)
+{
+    /// <summary>
+    /// 100 contracts a batch (one entity-group transaction), 8 batches in flight per segment, 100 batches (10,000
+    /// contracts) a segment, 4 segments at once: 32 batch activities in flight, about 200 activity events in a
+    /// segment's history and a few dozen in each generation of the run, at any number of contracts.
+    /// </summary>
+    public static BillingRunShape Default { get; } = new(MonthlyInvoiceRun.DefaultPageSize, 8, 100, 4);
+
+    public void Check()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ParallelBatches, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(BatchesPerSegment, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ParallelSegments, 1);
+    }
+}
+
+/// <summary>
+/// What a run carries from one generation to the next (<c>ContinueAsNew</c>): the run date read once, the plan, the
+/// next batch to invoice and the tally so far, whose failures list is bounded (<see cref="BillingTally.MaxListedFailures"/>).
+/// </summary>
+public sealed record BillingRunCarry(LocalDate RunDate, int Batches, int NextBatch, BillingTally Tally);
+
+/// <summary>The input of a month's billing orchestration; <see cref="Carry"/> is null for the first generation.</summary>
+public sealed record BillingRunInput(YearMonth Month)
+{
+    public BillingRunShape Shape { get; init; } = BillingRunShape.Default;
+
+    public BillingRunCarry? Carry { get; init; }
+}
 
 /// <summary>A month's contracts split into batches, each listed in a document the batch activity reads.</summary>
 public sealed record BillingBatchPlan(YearMonth Month, LocalDate RunDate, int Batches, int Contracts);
 
 /// <summary>One batch of a month's run, dated by the orchestration (every batch invoices as of the same day).</summary>
-public sealed record BillingBatchRequest(YearMonth Month, LocalDate RunDate, int Batch);
+public sealed record BillingBatchRequest(YearMonth Month, LocalDate RunDate, int Batch)
+{
+    /// <summary>Contracts per batch document (read by the plan activity only).</summary>
+    public int BatchSize { get; init; } = MonthlyInvoiceRun.DefaultPageSize;
+}
+
+/// <summary>One segment of a month's run: batches <see cref="FirstBatch"/> to <see cref="FirstBatch"/> + <see cref="Count"/> − 1.</summary>
+public sealed record BillingSegmentInput(YearMonth Month, LocalDate RunDate, int FirstBatch, int Count, int ParallelBatches);
 
 /// <summary>How far the fan-in has got, recorded after each wave.</summary>
 public sealed record BillingProgressRecord(YearMonth Month, int Contracts, int Invoiced);
@@ -35,43 +77,84 @@ public static class BillingBatches
     /// <summary>A batch is one page: as many contracts as one entity-group transaction holds.</summary>
     public const int Size = MonthlyInvoiceRun.DefaultPageSize;
 
-    /// <summary>Batches in flight at once: enough to use a few instances, few enough not to throttle one storage account.</summary>
+    /// <summary>Batches in flight at once in one segment: enough to use a few instances, few enough not to throttle one storage account.</summary>
     public const int MaxParallel = 8;
 
     public static string Path(YearMonth month, int batch) => $"reports/billing-{month:uuuu-MM}/batch-{batch:D5}.json";
 
+    /// <summary>Every failure of a batch (the run's report lists the first <see cref="BillingTally.MaxListedFailures"/> and counts the rest).</summary>
+    public static string FailuresPath(YearMonth month, int batch) => $"reports/billing-{month:uuuu-MM}/batch-{batch:D5}.failures.json";
+
     /// <summary>Batch numbers in waves of at most <paramref name="parallel"/>, in order: every batch once.</summary>
-    public static IReadOnlyList<IReadOnlyList<int>> Waves(int batches, int parallel)
+    public static IReadOnlyList<IReadOnlyList<int>> Waves(int batches, int parallel) => Waves(0, batches, parallel);
+
+    /// <summary>Batches <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1 in waves of at most <paramref name="parallel"/>.</summary>
+    public static IReadOnlyList<IReadOnlyList<int>> Waves(int first, int count, int parallel)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(batches);
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfLessThan(parallel, 1);
-        return Enumerable.Range(0, batches).Chunk(parallel).Select(wave => (IReadOnlyList<int>)wave).ToList();
+        return Enumerable.Range(first, count).Chunk(parallel).Select(wave => (IReadOnlyList<int>)wave).ToList();
+    }
+
+    /// <summary>The segments of one generation of the run: from <paramref name="nextBatch"/>, at most <see cref="BillingRunShape.ParallelSegments"/> of them.</summary>
+    public static IReadOnlyList<(int First, int Count)> SegmentWave(int nextBatch, int batches, BillingRunShape shape)
+    {
+        var wave = new List<(int, int)>(shape.ParallelSegments);
+        for (var first = nextBatch; first < batches && wave.Count < shape.ParallelSegments; first += shape.BatchesPerSegment)
+        {
+            wave.Add((first, Math.Min(shape.BatchesPerSegment, batches - first)));
+        }
+
+        return wave;
     }
 }
 
 /// <summary>
-/// A month's invoice run as a fan-out/fan-in orchestration: plan the batches, invoice them a wave at a
-/// time (each batch an activity), add their tallies up, store the report. The run date is read once
-/// from the orchestration's clock, so every batch invoices as of the same day, in every replay.
+/// A month's invoice run with a history bounded whatever the number of contracts (issue 14 point 8; Durable Functions
+/// replays an orchestration's whole history at each of its episodes, and advises splitting large fan-outs into
+/// sub-orchestrations and keeping inputs and outputs small). The first generation plans the batches; each generation
+/// starts one wave of segments (<see cref="BillingSegmentOrchestration"/>, each a sub-orchestration), adds their tallies
+/// to the one carried, records the progress and continues as new, until the last wave's generation stores the report.
+/// The run date is read once, by the first generation, and carried: every batch invoices as of the same day, in every
+/// replay. Any failure (a batch out of retries, a month not ended) is recorded as the run's status and ends the run
+/// failed; starting the month again is safe (it invoices nothing twice) and the daily job does so.
 /// </summary>
 public static class BillingRunOrchestration
 {
-    public static async Task<BillingRunReport> RunAsync(IWorkflowContext context, BillingRunInput input)
+    /// <summary>The report once the run has completed; null when this generation continued as new.</summary>
+    public static async Task<BillingRunReport?> RunAsync(IWorkflowContext context, BillingRunInput input)
     {
-        var runDate = Tokyo.Today(context.CurrentInstant);
+        var shape = input.Shape;
+        shape.Check();
         try
         {
-            var plan = await context.CallActivity<BillingBatchPlan>(BillingActivityNames.PlanBillingBatches, new BillingBatchRequest(input.Month, runDate, 0)).ConfigureAwait(true);
-            var tally = BillingTally.Empty;
-            foreach (var wave in BillingBatches.Waves(plan.Batches, BillingBatches.MaxParallel))
+            var carry = input.Carry;
+            if (carry is null)
             {
-                var tallies = await Task.WhenAll(wave.Select(batch =>
-                    context.CallActivity<BillingTally>(BillingActivityNames.InvoiceBillingBatch, new BillingBatchRequest(input.Month, runDate, batch)))).ConfigureAwait(true);
-                tally = tallies.Aggregate(tally, (sum, part) => sum.Add(part));
-                await context.CallActivity<bool>(BillingActivityNames.RecordBillingProgress, new BillingProgressRecord(input.Month, tally.Contracts, tally.Invoiced)).ConfigureAwait(true);
+                var runDate = Tokyo.Today(context.CurrentInstant);
+                var plan = await context.CallActivity<BillingBatchPlan>(BillingActivityNames.PlanBillingBatches,
+                    new BillingBatchRequest(input.Month, runDate, 0) { BatchSize = shape.BatchSize }).ConfigureAwait(true);
+                carry = new BillingRunCarry(runDate, plan.Batches, 0, BillingTally.Empty);
             }
 
-            var report = tally.ToReport(input.Month, runDate);
+            var wave = BillingBatches.SegmentWave(carry.NextBatch, carry.Batches, shape);
+            if (wave.Count > 0)
+            {
+                var tallies = await Task.WhenAll(wave.Select(segment => context.CallSubOrchestrator<BillingTally>(Orchestrations.BillingSegment,
+                    new BillingSegmentInput(input.Month, carry.RunDate, segment.First, segment.Count, shape.ParallelBatches)))).ConfigureAwait(true);
+                var (last, lastCount) = wave[^1];
+                carry = carry with { NextBatch = last + lastCount, Tally = tallies.Aggregate(carry.Tally, (sum, part) => sum.Add(part)) };
+                await context.CallActivity<bool>(BillingActivityNames.RecordBillingProgress,
+                    new BillingProgressRecord(input.Month, carry.Tally.Contracts, carry.Tally.Invoiced)).ConfigureAwait(true);
+                if (carry.NextBatch < carry.Batches)
+                {
+                    context.ContinueAsNew(input with { Carry = carry });
+                    return null;
+                }
+            }
+
+            var report = carry.Tally.ToReport(input.Month, carry.RunDate);
             await context.CallActivity<bool>(BillingActivityNames.CompleteBillingRun, report).ConfigureAwait(true);
             return report;
         }
@@ -81,6 +164,27 @@ public static class BillingRunOrchestration
             await context.CallActivity<bool>(BillingActivityNames.RecordBillingFailure, new BillingFailureRecord(input.Month, e.Message)).ConfigureAwait(true);
             throw;
         }
+    }
+}
+
+/// <summary>
+/// One segment of a month's run, a sub-orchestration: its batches invoiced a wave at a time (each an activity), their
+/// tallies added up (failures bounded) and returned. Its history holds two events per batch and two per wave, so a
+/// segment of 100 batches replays about 230 events at most.
+/// </summary>
+public static class BillingSegmentOrchestration
+{
+    public static async Task<BillingTally> RunAsync(IWorkflowContext context, BillingSegmentInput input)
+    {
+        var tally = BillingTally.Empty;
+        foreach (var wave in BillingBatches.Waves(input.FirstBatch, input.Count, input.ParallelBatches))
+        {
+            var tallies = await Task.WhenAll(wave.Select(batch =>
+                context.CallActivity<BillingTally>(BillingActivityNames.InvoiceBillingBatch, new BillingBatchRequest(input.Month, input.RunDate, batch)))).ConfigureAwait(true);
+            tally = tallies.Aggregate(tally, (sum, part) => sum.Add(part));
+        }
+
+        return tally;
     }
 }
 
@@ -109,7 +213,7 @@ public sealed class BillingRunActivities(LifecycleStores stores, IContractEvents
     {
         LifecycleDecider.EnsureMonthEnded(request.Month, request.RunDate);
         int batches = 0, contracts = 0;
-        await foreach (var page in stores.Contracts.ScanAsync(BillingBatches.Size, cancellationToken).ConfigureAwait(false))
+        await foreach (var page in stores.Contracts.ScanAsync(request.BatchSize, cancellationToken).ConfigureAwait(false))
         {
             var ids = page.Select(s => s.State.ContractId).ToList();
             await stores.Documents.PutAsync(BillingBatches.Path(request.Month, batches), "application/json", Encoding.UTF8.GetBytes(LifecycleJson.Serialize(ids)), cancellationToken).ConfigureAwait(false);
@@ -137,7 +241,15 @@ public sealed class BillingRunActivities(LifecycleStores stores, IContractEvents
             }
         }
 
-        return await new MonthlyInvoicePage(stores, events, clock).RunAsync(request.Month, request.RunDate, contracts, cancellationToken).ConfigureAwait(false);
+        var tally = await new MonthlyInvoicePage(stores, events, clock).RunAsync(request.Month, request.RunDate, contracts, cancellationToken).ConfigureAwait(false);
+        if (tally.Failures.Count > 0)
+        {
+            // Every failure is kept here; what crosses the orchestration's history is bounded.
+            await stores.Documents.PutAsync(BillingBatches.FailuresPath(request.Month, request.Batch), "application/json",
+                Encoding.UTF8.GetBytes(LifecycleJson.Serialize(tally.Failures)), cancellationToken).ConfigureAwait(false);
+        }
+
+        return tally.Bounded();
     }
 
     public async Task<bool> RecordProgressAsync(BillingProgressRecord progress, CancellationToken cancellationToken = default)

@@ -355,6 +355,9 @@ public sealed class ContractWorkflow : IContractEvents
         public async Task<T> CallActivity<T>(string activityName, object? input) =>
             (T)(await activities.RunAsync(activityName, input, cancellationToken).ConfigureAwait(false))!;
 
+        public Task<T> CallSubOrchestrator<T>(string orchestratorName, object? input) =>
+            throw new InvalidOperationException($"a contract's round starts no sub-orchestration ({orchestratorName})");
+
         public void ContinueAsNew(object? input)
         {
             // The next round starts when the due-index or an event calls for it; nothing to keep in memory.

@@ -15,10 +15,18 @@ public static class Orchestrations
     /// <summary>One per invoiced month (<see cref="BillingRunOrchestration"/>).</summary>
     public const string BillingRun = "BillingRunOrchestrator";
 
+    /// <summary>A segment of a month's run, a sub-orchestration of it (<see cref="BillingSegmentOrchestration"/>).</summary>
+    public const string BillingSegment = "BillingSegmentOrchestrator";
+
+    /// <summary>One per Tokyo day: the daily overdue check fanned out over batches (<see cref="OverdueCheckOrchestration"/>).</summary>
+    public const string OverdueCheck = "OverdueCheckOrchestrator";
+
     /// <summary>What every contract's instance id starts with, and no other instance's.</summary>
     public const string ContractPrefix = "contract-";
 
     private const string BillingRunPrefix = "billing-run-";
+
+    private const string OverdueCheckPrefix = "overdue-check-";
 
     /// <summary>
     /// A contract's instance id. Contract ids are letters, digits, '-', '_' and '.' (at most 64), all
@@ -33,6 +41,9 @@ public static class Orchestrations
 
     /// <summary>A month's run: starting the same month twice finds the running instance.</summary>
     public static string BillingRunInstance(YearMonth month) => $"{BillingRunPrefix}{month:uuuu-MM}";
+
+    /// <summary>A day's overdue check: a second firing on the same day finds the running (or completed) instance.</summary>
+    public static string OverdueCheckInstance(LocalDate today) => $"{OverdueCheckPrefix}{LifecycleJson.Iso(today)}";
 }
 
 /// <summary>

@@ -20,6 +20,9 @@ public interface IWorkflowContext
 
     Task<T> CallActivity<T>(string activityName, object? input);
 
+    /// <summary>Runs another orchestration as a child of this one and returns its result (its history is its own).</summary>
+    Task<T> CallSubOrchestrator<T>(string orchestratorName, object? input);
+
     /// <summary>Ends this round and starts the next with <paramref name="input"/>.</summary>
     void ContinueAsNew(object? input);
 }

@@ -48,6 +48,22 @@ public interface IContractStore
 
     /// <summary>Every contract, a page at a time, so that a run over all of them holds one page in memory.</summary>
     IAsyncEnumerable<IReadOnlyList<StoredContract>> ScanAsync(int pageSize, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The contracts whose row holds pending commands, a page at a time. By default the full scan filtered here; a store
+    /// that can filter on its side (Table Storage: <c>PendingParts gt 0</c>) sends only those rows.
+    /// </summary>
+    async IAsyncEnumerable<IReadOnlyList<StoredContract>> ScanPendingAsync(int pageSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var page in ScanAsync(pageSize, cancellationToken).ConfigureAwait(false))
+        {
+            var pending = page.Where(s => s.PendingCommands.Count > 0).ToList();
+            if (pending.Count > 0)
+            {
+                yield return pending;
+            }
+        }
+    }
 }
 
 /// <summary>Writes of a state with nothing pending (a new contract nobody decided on yet, a cleared outbox, a test's fixture).</summary>

@@ -29,19 +29,39 @@ public sealed record BillingRunReport(
     int Conflicts,
     IReadOnlyList<BillingRunFailure> Failures,
     int MonthInvoices = 0,
-    long MonthTotal = 0);
+    long MonthTotal = 0,
+    int UnlistedFailures = 0);
 
-/// <summary>The counts of part of a monthly run (a page locally, a batch on Azure); the parts add up to the run.</summary>
+/// <summary>
+/// The counts of part of a monthly run (a page locally, a batch on Azure); the parts add up to the run. The failures
+/// listed are bounded (<see cref="MaxListedFailures"/>), the others counted in <see cref="UnlistedFailures"/>: a tally
+/// crosses an orchestration's history, and a month where every contract fails (a store down) must not carry a million
+/// of them (each batch's failures are all in its own document, <see cref="BillingBatches.FailuresPath"/>).
+/// </summary>
 public sealed record BillingTally(int Contracts, int Invoiced, int AlreadyInvoiced, int NotBillable, long InvoicedTotal, int Conflicts, IReadOnlyList<BillingRunFailure> Failures)
 {
+    public const int MaxListedFailures = 100;
+
     public static BillingTally Empty { get; } = new(0, 0, 0, 0, 0, 0, []);
 
-    public BillingTally Add(BillingTally other) => new(
+    public int UnlistedFailures { get; init; }
+
+    public int FailureCount => Failures.Count + UnlistedFailures;
+
+    public BillingTally Add(BillingTally other) => new BillingTally(
         Contracts + other.Contracts, Invoiced + other.Invoiced, AlreadyInvoiced + other.AlreadyInvoiced, NotBillable + other.NotBillable,
-        InvoicedTotal + other.InvoicedTotal, Conflicts + other.Conflicts, [.. Failures, .. other.Failures]);
+        InvoicedTotal + other.InvoicedTotal, Conflicts + other.Conflicts, [.. Failures, .. other.Failures])
+    {
+        UnlistedFailures = UnlistedFailures + other.UnlistedFailures,
+    }.Bounded();
+
+    /// <summary>The first <see cref="MaxListedFailures"/> failures listed, the rest counted.</summary>
+    public BillingTally Bounded() => Failures.Count <= MaxListedFailures
+        ? this
+        : this with { Failures = Failures.Take(MaxListedFailures).ToList(), UnlistedFailures = UnlistedFailures + Failures.Count - MaxListedFailures };
 
     public BillingRunReport ToReport(YearMonth month, LocalDate runDate) =>
-        new(month, runDate, Contracts, Invoiced, AlreadyInvoiced, NotBillable, InvoicedTotal, Conflicts, Failures);
+        new(month, runDate, Contracts, Invoiced, AlreadyInvoiced, NotBillable, InvoicedTotal, Conflicts, Failures, UnlistedFailures: UnlistedFailures);
 }
 
 /// <summary>
@@ -357,29 +377,45 @@ public sealed class OverdueCheckRun(LifecycleStores stores, IContractEvents work
         var notices = 0;
         await foreach (var page in stores.Contracts.ScanAsync(MonthlyInvoiceRun.DefaultPageSize, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var stored in page.Where(s => s.State.OpenInvoices.Any(i => i.DueDate < today)))
+            foreach (var stored in page.Where(s => IsOverdue(s.State, today)))
             {
-                var decision = await workflow.RaiseAsync(stored.State.ContractId, new OverdueCheck { EventId = $"overdue-check/{LifecycleJson.Iso(today)}" }, null, cancellationToken).ConfigureAwait(false);
-                notices += decision.Commands.OfType<EnqueueNotice>().Count(n => n.Notice.Kind == NoticeKind.PaymentOverdue);
+                notices += await ChaseAsync(workflow, stored.State.ContractId, today, cancellationToken).ConfigureAwait(false);
             }
         }
 
         return notices;
     }
+
+    public static bool IsOverdue(ContractState state, LocalDate today) => state.OpenInvoices.Any(i => i.DueDate < today);
+
+    /// <summary>Raises the day's check (one event id per contract and day, so a repeat is harmless); returns the overdue notices it enqueues.</summary>
+    public static async Task<int> ChaseAsync(IContractEvents events, string contractId, LocalDate today, CancellationToken cancellationToken)
+    {
+        var decision = await events.RaiseAsync(contractId, new OverdueCheck { EventId = $"overdue-check/{LifecycleJson.Iso(today)}" }, null, cancellationToken).ConfigureAwait(false);
+        return decision.Commands.OfType<EnqueueNotice>().Count(n => n.Notice.Kind == NoticeKind.PaymentOverdue);
+    }
 }
 
 /// <summary>
-/// Delivery settings: the hourly quota (Azure Communication Services allows 100 emails an hour by default), retries,
-/// the message-id domain, and the lease a deliverer holds on a claimed notice while it sends (another deliverer
-/// takes the notice only once the lease has expired without "sent").
+/// Delivery settings: the pace (at most <see cref="HourlyQuota"/> emails in any hour and <see cref="MinuteQuota"/> in any
+/// minute: Azure Communication Services' default sending limits for a custom domain, 30 a minute and 100 an hour, per
+/// learn.microsoft.com/azure/communication-services/concepts/email/sdk-features, "API throttling and timeouts"; an
+/// Azure-managed domain allows 5 and 10, per the service-limits page), retries, the message-id domain, and the lease a
+/// deliverer holds on a claimed notice while it sends (another deliverer takes the notice only once the lease has
+/// expired without "sent").
 /// </summary>
-public sealed record DeliveryOptions(int HourlyQuota = 100, int MaxAttempts = 8, string MessageIdDomain = "cloudlifecycle.invalid", int LeaseMinutes = 10);
+public sealed record DeliveryOptions(int HourlyQuota = 100, int MaxAttempts = 8, string MessageIdDomain = "cloudlifecycle.invalid", int LeaseMinutes = 10, int MinuteQuota = 30);
 
 /// <summary>What one delivery pass did; <see cref="ClaimedElsewhere"/> counts notices another deliverer claimed first.</summary>
 public sealed record DeliveryReport(int Sent, int Retrying, int GaveUp, bool QuotaReached, int ClaimedElsewhere = 0);
 
 /// <summary>
-/// Delivers the outbox: due notices, oldest first, within the hourly quota. Each notice is first claimed with a
+/// Delivers the outbox: due notices, oldest first, at the configured pace. A pass sends at most what both windows still
+/// allow: <see cref="DeliveryOptions.HourlyQuota"/> less what the outbox records as sent in the last hour, and
+/// <see cref="DeliveryOptions.MinuteQuota"/> less what it records as sent in the last minute. The budget is read from the
+/// store, not kept in memory, so any number of passes, hosts and Function instances share one pace, and what a pass
+/// leaves waits, still pending, for the next: a month's invoice emails spread over as many passes as the pace needs,
+/// none dropped, none sent twice. Each notice is first claimed with a
 /// conditional update (the row's ETag) to "sending" under a lease, so of any number of deliverers (hosts, Function
 /// instances) sharing the outbox exactly one sends it; it is then rendered and sent under a message id derived from
 /// the notice id (the same on every attempt), and the server's acceptance is recorded with the time ("sent").
@@ -393,7 +429,7 @@ public sealed class OutboxDelivery(IOutbox outbox, INoticeRenderer renderer, IEm
     public async Task<DeliveryReport> DeliverAsync(CancellationToken cancellationToken = default)
     {
         var now = clock.GetCurrentInstant();
-        var budget = options.HourlyQuota - await outbox.CountSentSinceAsync(now - Duration.FromHours(1), cancellationToken).ConfigureAwait(false);
+        var budget = await BudgetAsync(now, cancellationToken).ConfigureAwait(false);
         if (budget <= 0)
         {
             return new DeliveryReport(0, 0, 0, QuotaReached: true);
@@ -446,6 +482,14 @@ public sealed class OutboxDelivery(IOutbox outbox, INoticeRenderer renderer, IEm
         }
 
         return new DeliveryReport(sent, retrying, gaveUp, QuotaReached: due.Count == budget, claimedElsewhere);
+    }
+
+    /// <summary>How many emails this pass may send now: what is left of the hour's quota and of the minute's, whichever is less.</summary>
+    public async Task<int> BudgetAsync(Instant now, CancellationToken cancellationToken = default)
+    {
+        var hour = options.HourlyQuota - await outbox.CountSentSinceAsync(now - Duration.FromHours(1), cancellationToken).ConfigureAwait(false);
+        var minute = options.MinuteQuota - await outbox.CountSentSinceAsync(now - Duration.FromMinutes(1), cancellationToken).ConfigureAwait(false);
+        return Math.Max(0, Math.Min(hour, minute));
     }
 
     /// <summary>

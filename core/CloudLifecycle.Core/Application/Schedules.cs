@@ -13,8 +13,12 @@ public static class TimerSchedules
     /// <summary>00:00 UTC is 09:00 in Tokyo (UTC+9 all year, no daylight saving): <see cref="Tokyo.WakeTime"/>, the contracts' own hour.</summary>
     public const string DailyRuns = "0 0 0 * * *";
 
-    /// <summary>Every five minutes: the hourly email quota is spent across the hour rather than at its top.</summary>
-    public const string OutboxDelivery = "0 */5 * * * *";
+    /// <summary>
+    /// Every minute: a pass sends at most the minute's quota (<see cref="DeliveryOptions.MinuteQuota"/>), so passes a
+    /// minute apart are what lets delivery reach the hourly quota when it is more than twelve minutes' worth (a raised
+    /// ACS quota); with the defaults, 30 a minute and 100 an hour, the hour's emails go in its first four passes.
+    /// </summary>
+    public const string OutboxDelivery = "0 * * * * *";
 
     /// <summary>Every ten minutes: twice <see cref="PendingEventReconciler.Grace"/>, so an unacknowledged event waits at most fifteen.</summary>
     public const string Reconcile = "0 */10 * * * *";
@@ -27,6 +31,12 @@ public static class TimerSchedules
     /// this pass is for contracts no event reaches, whose timer then fires at most an hour late.
     /// </summary>
     public const string RestartStopped = "0 30 * * * *";
+
+    /// <summary>
+    /// Every ten minutes, at 5, 15, 25 … (clear of the reconciler's): rows holding commands pending for at least
+    /// <see cref="PendingCommandSweep.MinimumAge"/> (seen by two passes) have them run, 10–20 minutes after the crash.
+    /// </summary>
+    public const string PendingCommandSweep = "0 5-59/10 * * * *";
 }
 
 /// <summary>
@@ -121,15 +131,21 @@ public static class DailyRuns
     public static bool NeedsStart(BillingRunStatus? status) => status is not { State: BillingRunState.Completed };
 }
 
-/// <summary>What one daily firing did.</summary>
-public sealed record DailyRunReport(LocalDate Today, YearMonth? InvoiceRunStarted, int OverdueNotices);
+/// <summary>
+/// What one daily firing did. On Azure the overdue check runs as the day's orchestration (<see cref="OverdueCheckInstance"/>)
+/// and counts its notices there, so <see cref="OverdueNotices"/> is 0.
+/// </summary>
+public sealed record DailyRunReport(LocalDate Today, YearMonth? InvoiceRunStarted, int OverdueNotices, string? OverdueCheckInstance = null);
 
 /// <summary>
 /// The daily job of the Azure timer: start the owed month's invoice run unless it is running or done,
-/// then chase overdue invoices. Both steps are idempotent, so a repeated or late firing is harmless.
+/// then chase overdue invoices (in this process, or fanned out by the day's orchestration: <see cref="IOverdueChecks"/>).
+/// Both steps are idempotent, so a repeated or late firing is harmless.
 /// </summary>
-public sealed class DailyJob(LifecycleStores stores, IContractEvents events, IBillingRuns billingRuns, IClock clock)
+public sealed class DailyJob(LifecycleStores stores, IContractEvents events, IBillingRuns billingRuns, IClock clock, IOverdueChecks? overdueChecks = null)
 {
+    private readonly IOverdueChecks overdueChecks = overdueChecks ?? new InlineOverdueChecks(stores, events);
+
     public async Task<DailyRunReport> RunAsync(int billingRunDay, CancellationToken cancellationToken = default)
     {
         var plan = DailyRuns.Plan(clock.GetCurrentInstant(), billingRunDay);
@@ -143,7 +159,7 @@ public sealed class DailyJob(LifecycleStores stores, IContractEvents events, IBi
             }
         }
 
-        var overdue = await new OverdueCheckRun(stores, events).RunAsync(cancellationToken).ConfigureAwait(false);
-        return new DailyRunReport(plan.Today, started, overdue);
+        var (overdue, instance) = await overdueChecks.RunAsync(plan.Today, cancellationToken).ConfigureAwait(false);
+        return new DailyRunReport(plan.Today, started, overdue, instance);
     }
 }

@@ -66,7 +66,7 @@ internal sealed class BenchMonthCommand(TextWriter progress) : ICommand
         watch.Stop();
         var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
         return string.Create(CultureInfo.InvariantCulture,
-            $"in-memory: {count:N0} contracts → {report.Invoiced:N0} invoices (¥{report.InvoicedTotal:N0}), {report.Failures.Count} failed, in {watch.Elapsed.TotalSeconds:0.00} s = {count / watch.Elapsed.TotalSeconds:N0} contracts/s; " +
+            $"in-memory: {count:N0} contracts → {report.Invoiced:N0} invoices (¥{report.InvoicedTotal:N0}), {report.Failures.Count + report.UnlistedFailures} failed, in {watch.Elapsed.TotalSeconds:0.00} s = {count / watch.Elapsed.TotalSeconds:N0} contracts/s; " +
             $"{documents.Count:N0} documents ({documents.Bytes / 1_048_576.0:0.0} MiB rendered, not kept); heap {heapBefore / 1_048_576.0:0} → {heapAfter / 1_048_576.0:0} MiB (the stores keep every state and invoice), peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1_048_576.0:0} MiB");
     }
 

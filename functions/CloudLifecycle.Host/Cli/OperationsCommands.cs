@@ -56,10 +56,16 @@ internal sealed class RunMonthCommand : ICommand
     internal static IEnumerable<string> Lines(BillingRunReport report, TimeSpan elapsed)
     {
         yield return string.Create(CultureInfo.InvariantCulture,
-            $"billing run {report.Month:uuuu-MM} on {report.RunDate:uuuu-MM-dd}: {report.Contracts} contracts, {report.Invoiced} invoiced (¥{report.InvoicedTotal:N0}), {report.AlreadyInvoiced} already invoiced, {report.NotBillable} not billable, {report.Failures.Count} failed, {elapsed.TotalSeconds:0.0} s");
+            $"billing run {report.Month:uuuu-MM} on {report.RunDate:uuuu-MM-dd}: {report.Contracts} contracts, {report.Invoiced} invoiced (¥{report.InvoicedTotal:N0}), {report.AlreadyInvoiced} already invoiced, {report.NotBillable} not billable, {report.Failures.Count + report.UnlistedFailures} failed, {elapsed.TotalSeconds:0.0} s");
         foreach (var failure in report.Failures)
         {
             yield return $"  {failure.ContractId}: {failure.Field}: {failure.Reason}" + (failure.Clause is null ? string.Empty : $" ({failure.Clause})");
+        }
+
+        if (report.UnlistedFailures > 0)
+        {
+            // The report lists the first failures only (BillingTally.MaxListedFailures): a run's report must stay small.
+            yield return string.Create(CultureInfo.InvariantCulture, $"  … and {report.UnlistedFailures} more, not listed");
         }
     }
 }

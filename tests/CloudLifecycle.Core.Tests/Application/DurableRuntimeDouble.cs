@@ -126,6 +126,9 @@ internal sealed class DurableRuntimeDouble(ContractActivities activities, IClock
         public async Task<T> CallActivity<T>(string activityName, object? input) =>
             WorkflowJson.Unwrap<T>(await activities.RunJsonAsync(activityName, WorkflowJson.Wrap(input)));
 
+        public Task<T> CallSubOrchestrator<T>(string orchestratorName, object? input) =>
+            throw new InvalidOperationException($"a contract's round starts no sub-orchestration ({orchestratorName})");
+
         public void ContinueAsNew(object? input) => NextInput = WorkflowJson.Wrap(input);
     }
 }

@@ -73,7 +73,7 @@ public class ServerlessRunsTests
     [Fact]
     public void FrequentSchedules_SpreadDeliveryAndReconciliationOverTheDay()
     {
-        Assert.Equal(288, DailyCron.Parse(TimerSchedules.OutboxDelivery).TimesOfDay().Count);
+        Assert.Equal(1440, DailyCron.Parse(TimerSchedules.OutboxDelivery).TimesOfDay().Count);
         Assert.Equal(144, DailyCron.Parse(TimerSchedules.Reconcile).TimesOfDay().Count);
         Assert.Equal(24, DailyCron.Parse(TimerSchedules.RestartStopped).TimesOfDay().Count);
         Assert.Equal([new LocalTime(0, 0), new LocalTime(12, 30, 15)], DailyCron.Parse("0,15 0,30 0,12 * * *").TimesOfDay().Where(t => t is { Hour: 0, Minute: 0, Second: 0 } or { Hour: 12, Minute: 30, Second: 15 }));
@@ -136,7 +136,7 @@ public class ServerlessRunsTests
         var local = await SeededAsync(contracts, clock);
         var calls = new List<string>();
 
-        var report = await BillingRunOrchestration.RunAsync(new ImmediateBillingContext(fanned, clock, calls), new BillingRunInput(YM("2026-05")));
+        var report = await ImmediateBillingContext.RunToEndAsync(fanned, clock, calls, new BillingRunInput(YM("2026-05")));
         var expected = await new MonthlyInvoiceRun(local, new ContractWorkflow(local, clock)).RunAsync(YM("2026-05"));
 
         Assert.Equal(contracts, report.Contracts);
@@ -150,23 +150,93 @@ public class ServerlessRunsTests
         Assert.Single(await fanned.Invoices.ListByContractAsync("N-000"), i => i.Month == YM("2026-05"));
         Assert.Single(await fanned.Invoices.ListByContractAsync("N-249"), i => i.Month == YM("2026-05"));
 
-        var again = await BillingRunOrchestration.RunAsync(new ImmediateBillingContext(fanned, clock, []), new BillingRunInput(YM("2026-05")));
+        var again = await ImmediateBillingContext.RunToEndAsync(fanned, clock, [], new BillingRunInput(YM("2026-05")));
         Assert.Equal(0, again.Invoiced);
         Assert.Equal(contracts, again.AlreadyInvoiced);
     }
 
     [Fact]
-    public async Task BillingOrchestration_FansOutAtMostMaxParallelBatchesBetweenProgressRecords()
+    public async Task BillingOrchestration_FansOutAtMostMaxParallelBatchesPerWave_InSegmentsOfOneGenerationEach()
     {
         var clock = new FakeClock(Tokyo.WakeInstant(D("2026-06-02")));
         var stores = await SeededAsync(BillingBatches.Size * BillingBatches.MaxParallel + 1, clock);
         var calls = new List<string>();
 
-        await BillingRunOrchestration.RunAsync(new ImmediateBillingContext(stores, clock, calls), new BillingRunInput(YM("2026-05")));
+        await ImmediateBillingContext.RunToEndAsync(stores, clock, calls, new BillingRunInput(YM("2026-05")));
 
-        var waves = string.Join(",", calls).Split(BillingActivityNames.RecordBillingProgress)
-            .Select(segment => segment.Split(',').Count(c => c == BillingActivityNames.InvoiceBillingBatch)).Where(n => n > 0).ToList();
-        Assert.Equal([BillingBatches.MaxParallel, 1], waves);
+        // 9 batches: one segment (at most 100 batches), one generation; the segment's waves: 8, then 1.
+        Assert.Equal(1, calls.Count(c => c == Orchestrations.BillingSegment));
+        Assert.Equal(BillingBatches.MaxParallel + 1, calls.Count(c => c == BillingActivityNames.InvoiceBillingBatch));
+        Assert.Equal(1, calls.Count(c => c == BillingActivityNames.RecordBillingProgress));
+    }
+
+    [Fact]
+    public async Task BillingOrchestration_WithSmallSegments_ContinuesAsNewPerWaveOfSegments_AndInvoicesEveryContractOnce()
+    {
+        const int contracts = 23;
+        var clock = new FakeClock(Tokyo.WakeInstant(D("2026-06-02")));
+        var stores = await SeededAsync(contracts, clock);
+        var calls = new List<string>();
+        var shape = new BillingRunShape(BatchSize: 2, ParallelBatches: 2, BatchesPerSegment: 3, ParallelSegments: 2);
+
+        var report = await ImmediateBillingContext.RunToEndAsync(stores, clock, calls, new BillingRunInput(YM("2026-05")) { Shape = shape });
+
+        // 12 batches of 2 (the last of 1), segments of 3 batches, 2 segments a generation: 4 segments, 2 generations.
+        Assert.Equal((contracts, contracts), (report.Contracts, report.Invoiced));
+        Assert.Equal(12, calls.Count(c => c == BillingActivityNames.InvoiceBillingBatch));
+        Assert.Equal(4, calls.Count(c => c == Orchestrations.BillingSegment));
+        Assert.Equal(2, calls.Count(c => c == ImmediateBillingContext.ContinuedAsNew) + 1);
+        for (var i = 0; i < contracts; i++)
+        {
+            Assert.Single(await stores.Invoices.ListByContractAsync($"N-{i:000}"), invoice => invoice.Month == YM("2026-05"));
+        }
+    }
+
+    [Fact]
+    public async Task BillingOrchestration_ASegmentFailing_EndsTheRunFailed_AndARunAgainInvoicesTheRestOnce()
+    {
+        const int contracts = 10;
+        var clock = new FakeClock(Tokyo.WakeInstant(D("2026-06-02")));
+        var stores = await SeededAsync(contracts, clock);
+        var shape = new BillingRunShape(BatchSize: 1, ParallelBatches: 2, BatchesPerSegment: 2, ParallelSegments: 2);
+        var failing = new ImmediateBillingContext(stores, clock, []) { FailBatch = 6 };
+
+        // Generation 1 invoices batches 0–3; generation 2's second segment (batches 6, 7) fails.
+        var input = new BillingRunInput(YM("2026-05")) { Shape = shape };
+        var first = await BillingRunOrchestration.RunAsync(failing, input);
+        Assert.Null(first);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => BillingRunOrchestration.RunAsync(new ImmediateBillingContext(stores, clock, []) { FailBatch = 6 }, failing.Continued!));
+        var status = await new BillingRunStatuses(stores.Documents).GetAsync(YM("2026-05"));
+        Assert.Equal(BillingRunState.Failed, status!.State);
+        Assert.True(DailyRuns.NeedsStart(status));
+        var invoicedBefore = 0;
+        for (var i = 0; i < contracts; i++)
+        {
+            invoicedBefore += (await stores.Invoices.ListByContractAsync($"N-{i:000}")).Count;
+        }
+
+        Assert.InRange(invoicedBefore, 4, contracts - 1);
+
+        var again = await ImmediateBillingContext.RunToEndAsync(stores, clock, [], input);
+
+        Assert.Equal((contracts, contracts - invoicedBefore, invoicedBefore), (again.Contracts, again.Invoiced, again.AlreadyInvoiced));
+        for (var i = 0; i < contracts; i++)
+        {
+            Assert.Single(await stores.Invoices.ListByContractAsync($"N-{i:000}"), invoice => invoice.Month == YM("2026-05"));
+        }
+    }
+
+    [Fact]
+    public void BillingTally_ListsAtMostAHundredFailures_AndCountsTheRest()
+    {
+        Gen.Int[0, 400].Array[1, 20].Sample(parts =>
+        {
+            var tally = parts.Select(n => (BillingTally.Empty with { Failures = Enumerable.Range(0, n).Select(i => new BillingRunFailure($"C-{i}", "contract", "x", null)).ToList() }).Bounded())
+                .Aggregate(BillingTally.Empty, (sum, part) => sum.Add(part));
+            Assert.Equal(parts.Sum(), tally.FailureCount);
+            Assert.Equal(Math.Min(parts.Sum(), BillingTally.MaxListedFailures), tally.Failures.Count);
+            Assert.Equal(tally.UnlistedFailures, tally.ToReport(YM("2026-05"), D("2026-06-02")).UnlistedFailures);
+        });
     }
 
     [Fact]
@@ -175,7 +245,7 @@ public class ServerlessRunsTests
         var clock = new FakeClock(Tokyo.WakeInstant(D("2026-05-20")));
         var stores = await SeededAsync(3, clock);
 
-        await Assert.ThrowsAsync<ContractRuleException>(() => BillingRunOrchestration.RunAsync(new ImmediateBillingContext(stores, clock, []), new BillingRunInput(YM("2026-05"))));
+        await Assert.ThrowsAsync<ContractRuleException>(() => ImmediateBillingContext.RunToEndAsync(stores, clock, [], new BillingRunInput(YM("2026-05"))));
 
         var status = await new BillingRunStatuses(stores.Documents).GetAsync(YM("2026-05"));
         Assert.Equal(BillingRunState.Failed, status!.State);
@@ -227,12 +297,38 @@ public class ServerlessRunsTests
         return stores;
     }
 
-    /// <summary>The billing orchestration with its activities run at once, through their JSON as on Azure.</summary>
+    /// <summary>
+    /// The billing orchestration with its activities and segments run at once, through their JSON as on Azure; a
+    /// generation that continues as new leaves its input in <see cref="Continued"/> (<see cref="RunToEndAsync"/> runs the next).
+    /// </summary>
     private sealed class ImmediateBillingContext(LifecycleStores stores, IClock clock, List<string> calls) : IWorkflowContext
     {
+        public const string ContinuedAsNew = "(continued as new)";
+
         private readonly BillingRunActivities activities = new(stores, new ContractWorkflow(stores, clock), clock);
 
+        /// <summary>A batch whose activity fails (as one out of retries).</summary>
+        public int? FailBatch { get; init; }
+
+        public BillingRunInput? Continued { get; private set; }
+
         public Instant CurrentInstant => clock.GetCurrentInstant();
+
+        public static async Task<BillingRunReport> RunToEndAsync(LifecycleStores stores, IClock clock, List<string> calls, BillingRunInput input)
+        {
+            for (var generation = 0; generation < 1_000; generation++)
+            {
+                var context = new ImmediateBillingContext(stores, clock, calls);
+                if (await BillingRunOrchestration.RunAsync(context, input) is { } report)
+                {
+                    return report;
+                }
+
+                input = context.Continued ?? throw new InvalidOperationException("a generation returned no report and did not continue as new");
+            }
+
+            throw new InvalidOperationException("the run did not end");
+        }
 
         public Task CreateTimer(Instant fireAt, CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -241,9 +337,26 @@ public class ServerlessRunsTests
         public async Task<T> CallActivity<T>(string activityName, object? input)
         {
             calls.Add(activityName);
+            if (input is BillingBatchRequest { Batch: var batch } && batch == FailBatch && activityName == BillingActivityNames.InvoiceBillingBatch)
+            {
+                throw new InvalidOperationException($"batch {batch} failed after its retries");
+            }
+
             return WorkflowJson.Unwrap<T>(await activities.RunJsonAsync(activityName, WorkflowJson.Wrap(input)));
         }
 
-        public void ContinueAsNew(object? input) => throw new InvalidOperationException("billing runs do not continue as new");
+        public async Task<T> CallSubOrchestrator<T>(string orchestratorName, object? input)
+        {
+            Assert.Equal(Orchestrations.BillingSegment, orchestratorName);
+            calls.Add(orchestratorName);
+            var segment = WorkflowJson.Unwrap<BillingSegmentInput>(WorkflowJson.Wrap(input));
+            return WorkflowJson.Unwrap<T>(WorkflowJson.Wrap(await BillingSegmentOrchestration.RunAsync(this, segment)));
+        }
+
+        public void ContinueAsNew(object? input)
+        {
+            calls.Add(ContinuedAsNew);
+            Continued = WorkflowJson.Unwrap<BillingRunInput>(WorkflowJson.Wrap(input));
+        }
     }
 }

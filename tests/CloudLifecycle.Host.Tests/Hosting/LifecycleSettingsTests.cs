@@ -20,7 +20,7 @@ public class LifecycleSettingsTests
         Assert.False(settings.Storage.UsesIdentity);
         Assert.Equal("UseDevelopmentStorage=true", settings.Storage.Account().ConnectionString);
         Assert.Equal(("127.0.0.1", 1025, false), (settings.Smtp.Host, settings.Smtp.Port, settings.Smtp.StartTls));
-        Assert.Equal(100, settings.Delivery.HourlyQuota);
+        Assert.Equal((100, 30), (settings.Delivery.HourlyQuota, settings.Delivery.MinuteQuota));
         Assert.Equal(1, settings.BillingRunDay);
         Assert.Empty(settings.ApiKeys);
         Assert.Null(settings.Issuer);
@@ -54,6 +54,9 @@ public class LifecycleSettingsTests
     [InlineData("Smtp:Port", "70000", "Smtp:Port")]
     [InlineData("Billing:RunDay", "29", "Billing:RunDay")]
     [InlineData("Email:HourlyQuota", "0", "Email:HourlyQuota")]
+    [InlineData("Email:MinuteQuota", "0", "Email:MinuteQuota")]
+    [InlineData("Issuer:Name", "株式会社サンプル", "Issuer:RegistrationNumber")]
+    [InlineData("Issuer:RegistrationNumber", "T1234567890123", "Issuer:Name")]
     [InlineData("Storage:TableEndpoint", "stcl.table", "Storage:TableEndpoint")]
     [InlineData("ApiKeys:0", "x", "ApiKeys:0")]
     [InlineData("ApiKeys:0", "dev-key-change-me", "ApiKeys:0")]
