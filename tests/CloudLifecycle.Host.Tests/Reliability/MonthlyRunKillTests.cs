@@ -114,6 +114,48 @@ public sealed class MonthlyRunKillTests(TestServices services, ITestOutputHelper
         Assert.True(midRun >= Math.Min(1, kills), $"no kill landed mid-run ({landed} landed, {beforeAnyWrite} before any write)");
     }
 
+    /// <summary>
+    /// Two hosts run the same month over one storage account at once (a second <c>serve</c>, an operator's
+    /// <c>run-month</c> beside the scheduler's): the ETags make the second harmless — every contract invoiced once,
+    /// and the stored report, whichever run wrote it last, counts every invoice of the month.
+    /// </summary>
+    [Fact]
+    public async Task TwoHostsRunningOneMonthAtOnce_InvoiceEachContractOnce()
+    {
+        var real = RealServices.Create(services);
+        var stores = await real.StoresAsync();
+        var ids = Enumerable.Range(0, Contracts).Select(i => string.Create(CultureInfo.InvariantCulture, $"R2-{i:D4}")).ToList();
+        await SeedAsync(stores, ids);
+
+        string outputA, outputB;
+        await using (var a = StartRun(real, FirstMonth, "--json"))
+        await using (var b = StartRun(real, FirstMonth, "--json"))
+        {
+            var exits = await Task.WhenAll(a.WaitAsync(), b.WaitAsync());
+            (outputA, outputB) = (a.Output.Trim(), b.Output.Trim());
+            Assert.True(exits.All(e => e == 0), $"exits {string.Join(", ", exits)}:\n{outputA}\n{outputB}");
+        }
+
+        // Each run's own figures: what it issued. Together they are the month's invoices, not more.
+        var (reportA, reportB) = (RealServices.Json(System.Text.Encoding.UTF8.GetBytes(outputA)), RealServices.Json(System.Text.Encoding.UTF8.GetBytes(outputB)));
+        var (invoicedA, invoicedB) = (reportA.GetProperty("invoiced").GetInt32(), reportB.GetProperty("invoiced").GetInt32());
+        var runsTotal = reportA.GetProperty("invoicedTotal").GetInt64() + reportB.GetProperty("invoicedTotal").GetInt64();
+        var monthTotal = (await stores.Invoices.ListByMonthAsync(FirstMonth)).Sum(i => i.Total);
+
+        var check = await CheckMonthAsync(stores, ids, FirstMonth);
+        var notices = (await RealServices.OutboxAsync(stores)).Count(i => i.Notice.Kind == NoticeKind.InvoiceIssued);
+        ReliabilityFigures.Write(output, string.Create(CultureInfo.InvariantCulture,
+            $"two hosts running one month at once (run-month ×2 over Azurite): {ids.Count} contracts; invoiced by host A {invoicedA}, by host B {invoicedB} (together ¥{runsTotal:N0} against ¥{monthTotal:N0} stored); " +
+            $"invoices expected {check.Expected}, found {check.Found}, duplicates {check.Duplicates}, lost {check.Lost}; invoice notices {notices}; documents missing {check.DocumentsMissing}; stored report counts every invoice: {check.ReportCountsEveryInvoice}"));
+
+        Assert.Equal((check.Expected, 0, 0), (check.Found, check.Duplicates, check.Lost));
+        Assert.Equal((ids.Count, monthTotal), (invoicedA + invoicedB, runsTotal));
+        Assert.Equal(0, check.DocumentsMissing);
+        Assert.True(check.ReportCountsEveryInvoice);
+        Assert.Equal(ids.Count, notices);
+        Assert.DoesNotContain(await RealServices.ContractsAsync(stores), c => c.PendingCommands.Count > 0);
+    }
+
     private static async Task SeedAsync(LifecycleStores stores, IReadOnlyList<string> ids)
     {
         var usage = Enumerable.Range(0, 36).Select(m => FirstMonth.PlusMonths(m)).ToList();
@@ -130,8 +172,8 @@ public sealed class MonthlyRunKillTests(TestServices services, ITestOutputHelper
         });
     }
 
-    private static HostProcess StartRun(RealServices real, YearMonth month) =>
-        HostProcess.Start(["run-month", month.ToString("uuuu-MM", CultureInfo.InvariantCulture), "--as-of", LocalDatePattern(month.PlusMonths(1).OnDayOfMonth(2))], real.Environment());
+    private static HostProcess StartRun(RealServices real, YearMonth month, params string[] more) =>
+        HostProcess.Start(["run-month", month.ToString("uuuu-MM", CultureInfo.InvariantCulture), "--as-of", LocalDatePattern(month.PlusMonths(1).OnDayOfMonth(2)), .. more], real.Environment());
 
     private static async Task<TimeSpan> RunToEndAsync(RealServices real, YearMonth month)
     {
