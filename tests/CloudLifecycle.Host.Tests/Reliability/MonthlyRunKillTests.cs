@@ -58,7 +58,7 @@ public sealed class MonthlyRunKillTests(TestServices services, ITestOutputHelper
                         await Task.Delay(20);
                     }
 
-                    await Task.Delay(TimeSpan.FromMilliseconds(random.NextDouble() * baseline.TotalMilliseconds / 4));
+                    await Task.Delay(TimeSpan.FromMilliseconds(random.NextDouble() * baseline.TotalMilliseconds / 8));
                 }
                 else
                 {

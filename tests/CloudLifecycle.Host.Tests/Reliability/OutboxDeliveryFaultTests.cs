@@ -176,6 +176,73 @@ public sealed class OutboxDeliveryFaultTests(TestServices services, ITestOutputH
         Assert.All(rows, r => Assert.Equal((DeliveryStatus.Sent, 2), (r.Status, r.Attempts)));
     }
 
+    /// <summary>
+    /// The SMTP server goes away in the middle of a delivery (connections in flight cut, new ones refused) and comes
+    /// back on the same port: no row is marked sent without the server having the message, the rest are kept for a
+    /// retry, and once it is back each notice arrives — twice only if the cut fell between the server's acceptance and
+    /// the host reading it (the message in flight), and then under its one Message-ID.
+    /// </summary>
+    [Fact]
+    public async Task SmtpGoingAwayDuringDelivery_MarksNothingSentItDidNotAccept_ThenEachNoticeArrives()
+    {
+        var real = RealServices.Create(services);
+        var stores = await real.StoresAsync();
+        var notices = await real.EnqueueNoticesAsync(stores, Math.Max(100, 25 * ReliabilityFigures.Kills));
+        var since = SystemClock.Instance.GetCurrentInstant() - Duration.FromHours(1);
+        var random = new Random(ReliabilityFigures.Seed);
+        var cutAfter = random.Next(notices.Count / 4, notices.Count / 2);
+        await using var smtp = new SmtpSwitch(services.SmtpPort);
+
+        await using (var serve = HostProcess.Start(["serve", "--once"], real.Environment(smtpPort: smtp.Port)))
+        {
+            var deadline = Stopwatch.StartNew();
+            while (!serve.HasExited && deadline.Elapsed < TimeSpan.FromMinutes(2) && await stores.Outbox.CountSentSinceAsync(since) < cutAfter)
+            {
+                await Task.Delay(10);
+            }
+
+            smtp.Off();
+            Assert.True(await serve.WaitAsync() == 0, serve.Output);
+        }
+
+        var afterCut = await RealServices.OutboxAsync(stores);
+        var receivedBefore = await real.ReceivedAsync();
+        var sentRows = afterCut.Where(r => r.Status == DeliveryStatus.Sent).ToList();
+        var sentWithoutMessage = sentRows.Count(r => !receivedBefore.ContainsKey(r.Notice.To.Email));
+        var kept = afterCut.Count(r => r.Status == DeliveryStatus.Pending && r.SentAt is null && r.LastError is not null);
+        var acceptedUnrecorded = afterCut.Count(r => r.Status != DeliveryStatus.Sent && receivedBefore.ContainsKey(r.Notice.To.Email));
+        foreach (var row in afterCut.Where(r => r.Status != DeliveryStatus.Sent))
+        {
+            // The back-off (a minute) passes: the test moves the next attempt to now rather than wait.
+            Assert.NotNull(await stores.Outbox.TryUpdateAsync(row with { NextAttemptAt = SystemClock.Instance.GetCurrentInstant() - Duration.FromSeconds(1) }));
+        }
+
+        smtp.On();
+        var passes = 0;
+        for (; passes < 5 && (await stores.Outbox.DueAsync(SystemClock.Instance.GetCurrentInstant(), 1)).Count > 0; passes++)
+        {
+            await using var serve = HostProcess.Start(["serve", "--once"], real.Environment(smtpPort: smtp.Port));
+            Assert.True(await serve.WaitAsync() == 0, serve.Output);
+        }
+
+        var received = await real.ReceivedAsync();
+        var copies = notices.Select((n, i) => (Notice: n, Ids: received.GetValueOrDefault(real.Address(i)) ?? [])).ToList();
+        var rows = await RealServices.OutboxAsync(stores);
+        var duplicates = copies.Sum(c => Math.Max(0, c.Ids.Count - 1));
+        ReliabilityFigures.Write(output, string.Create(CultureInfo.InvariantCulture,
+            $"SMTP gone during delivery, then back: {notices.Count} notices, cut after {sentRows.Count} sent (connections refused while off {smtp.Refused}); while off: marked sent without the server having it {sentWithoutMessage}, kept for retry {kept}, accepted but not recorded {acceptedUnrecorded}; " +
+            $"back: delivered {copies.Count(c => c.Ids.Count > 0)}, lost {copies.Count(c => c.Ids.Count == 0)}, duplicates {duplicates}, passes {passes}"));
+
+        Assert.Equal(0, sentWithoutMessage);
+        Assert.Equal(notices.Count, sentRows.Count + kept);
+        Assert.True(kept > 0, "the server went away after the last notice: nothing was left to retry");
+        Assert.All(rows, r => Assert.Equal(DeliveryStatus.Sent, r.Status));
+        Assert.All(copies, c => Assert.NotEmpty(c.Ids));
+        Assert.True(duplicates <= acceptedUnrecorded, $"{duplicates} duplicates, {acceptedUnrecorded} accepted but unrecorded at the cut");
+        Assert.True(acceptedUnrecorded <= 1, $"{acceptedUnrecorded} messages accepted but not recorded: only the one in flight can be");
+        Assert.All(copies, c => Assert.All(c.Ids, id => Assert.Equal(OutboxDelivery.MessageId(c.Notice.Id, RealServices.MessageIdDomain), id)));
+    }
+
     /// <summary><c>serve --once</c> until nothing is due (a pass ends at the hourly quota); returns the passes it took.</summary>
     private static async Task<int> DeliverToTheEndAsync(RealServices real, LifecycleStores stores)
     {
