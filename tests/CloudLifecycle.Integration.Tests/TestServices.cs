@@ -29,7 +29,13 @@ public sealed class TestServices : IAsyncLifetime
         var bin = Path.Combine(root, "node_modules", ".bin");
         if (!File.Exists(Path.Combine(bin, "azurite")) || !File.Exists(Path.Combine(bin, "maildev")))
         {
-            await RunToEndAsync("npm", "ci --no-audit --no-fund", root);
+            // Two test assemblies start this fixture (the integration tests, the host's reliability suite), in parallel:
+            // one installs, the other waits for it and finds the tools there.
+            using var installing = await LockAsync(Path.Combine(Path.GetTempPath(), "cloudlifecycle-npm-ci.lock"));
+            if (!File.Exists(Path.Combine(bin, "azurite")) || !File.Exists(Path.Combine(bin, "maildev")))
+            {
+                await RunToEndAsync("npm", "ci --no-audit --no-fund", root);
+            }
         }
 
         var ports = FreePorts(5);
@@ -91,6 +97,23 @@ public sealed class TestServices : IAsyncLifetime
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{program} {arguments} exited with {process.ExitCode}");
+        }
+    }
+
+    /// <summary>An exclusive lock on <paramref name="path"/> across processes, waited for (within 10 minutes: an install's time).</summary>
+    private static async Task<FileStream> LockAsync(string path)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(10);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+            }
         }
     }
 

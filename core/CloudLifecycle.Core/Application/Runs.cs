@@ -146,13 +146,14 @@ public sealed class MonthlyInvoicePage(LifecycleStores stores, IContractEvents e
         }
 
         var raised = new List<(StoredContract Stored, Decision Decision)>(lost.Count);
-        foreach (var (stored, decision) in lost)
+        foreach (var (stored, _) in lost)
         {
             try
             {
-                // Changed by its own round meanwhile: invoice it through the round, from the fresh state.
-                await events.RaiseAsync(stored.State.ContractId, trigger, null, cancellationToken).ConfigureAwait(false);
-                raised.Add((stored, decision));
+                // Changed by its own round meanwhile: invoice it through the round, from the fresh state. What the run
+                // issued is what the round decided (nothing when another run invoiced the month first), never the decision that lost.
+                var round = await events.RaiseAsync(stored.State.ContractId, trigger, null, cancellationToken).ConfigureAwait(false);
+                raised.Add((stored, round));
             }
             catch (ContractRuleException e)
             {

@@ -57,4 +57,34 @@ public class MonthlyReportTests
         // The run's own figures stay the run's: the second issued two.
         Assert.Equal((2, 3), (stored.Invoiced, stored.AlreadyInvoiced));
     }
+
+    /// <summary>
+    /// Two runs of one month at once (two hosts): the run whose save loses goes through the contract's round, which
+    /// finds the month invoiced by the other. That run issued nothing for the contract, and its figures say so; they
+    /// counted the decision that lost (two runs reported 507 invoices and ¥69.4M for 300 invoices of ¥41M).
+    /// </summary>
+    [Fact]
+    public async Task ARunWhoseSaveLosesToAnotherRun_DoesNotCountTheOthersInvoiceAsItsOwn()
+    {
+        var shared = InMemoryStores.Create();
+        var october = new ContractWorkflow(shared, new FakeClock(Tokyo.WakeInstant(D("2026-10-31"))));
+        foreach (var id in new[] { "C-1", "C-2" })
+        {
+            await october.RegisterAsync(Eclect(id, "2026-04-01"));
+            await october.RaiseAsync(id, new UsageRecorded(new MonthUsage(Month, AwsUsageUsd: 1_000m, FxRate: 150m)));
+        }
+
+        var otherHost = new ContractWorkflow(shared, new FakeClock(Tokyo.WakeInstant(D("2026-11-02"))));
+        BillingRunReport? other = null;
+        var runStores = shared with { Contracts = new AnotherWriterFirst(shared.Contracts, "C-1", async () => other = await new MonthlyInvoiceRun(shared, otherHost).RunAsync(Month)) };
+        var thisHost = new ContractWorkflow(runStores, new FakeClock(Tokyo.WakeInstant(D("2026-11-02"))));
+
+        var report = await new MonthlyInvoiceRun(runStores, thisHost).RunAsync(Month);
+
+        var invoices = await shared.Invoices.ListByMonthAsync(Month);
+        Assert.Equal(2, invoices.Count);
+        Assert.Equal((2, invoices.Sum(i => i.Total)), (other!.Invoiced, other.InvoicedTotal));
+        Assert.Equal((0, 0L, 2), (report.Invoiced, report.InvoicedTotal, report.Conflicts));
+        Assert.Equal(invoices.Count, report.Invoiced + other.Invoiced);
+    }
 }

@@ -127,7 +127,7 @@ internal sealed class ServeProcess : IAsyncDisposable
         }
     }
 
-    private static ProcessStartInfo Info(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment)
+    internal static ProcessStartInfo Info(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment)
     {
         // The host program is copied beside the tests (a referenced Exe project brings its runtimeconfig and deps).
         var info = new ProcessStartInfo(DotnetHost())
@@ -160,7 +160,7 @@ internal sealed class ServeProcess : IAsyncDisposable
     private static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
