@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using CloudLifecycle.Core.Application;
 using MimeKit;
 
@@ -6,12 +8,50 @@ namespace CloudLifecycle.Adapters.Email;
 /// <summary>Builds the MIME message of a rendered notice: HTML and text alternatives, the stable message id.</summary>
 public static class MimeNotices
 {
+    /// <summary>Japan Standard Time, the offset a Japanese reader expects in the <c>Date:</c> header.</summary>
+    private static readonly TimeSpan Tokyo = TimeSpan.FromHours(9);
+
     public static MimeMessage Build(EmailMessage message, MailboxAddress from)
     {
         var mime = new MimeMessage { Subject = message.Subject, MessageId = message.MessageId };
         mime.From.Add(from);
         mime.To.Add(new MailboxAddress(message.ToName, message.To));
         mime.Body = new BodyBuilder { HtmlBody = message.Html, TextBody = message.Text }.ToMessageBody();
+        if (message.SentAt is { } sentAt)
+        {
+            // The time the deliverer sends it (simulated in the demo), not the machine's clock: the same message
+            // written twice is the same bytes.
+            mime.Date = sentAt.ToDateTimeOffset().ToOffset(Tokyo);
+        }
+
+        StableBoundaries(mime.Body, message.MessageId);
         return mime;
+    }
+
+    /// <summary>
+    /// MIME boundaries derived from the message id (MimeKit draws random ones): a message rendered twice — a resend
+    /// under the same Message-ID, a second demo run — is byte-identical. A boundary only has to be absent from the
+    /// parts it separates; a 128-bit hash prefixed with "=_" (which quoted-printable and base64 bodies never contain
+    /// at a line start) keeps that.
+    /// </summary>
+    private static void StableBoundaries(MimeEntity? entity, string messageId)
+    {
+        var index = 0;
+        Visit(entity);
+
+        void Visit(MimeEntity? part)
+        {
+            if (part is not Multipart multipart)
+            {
+                return;
+            }
+
+            var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{messageId}/{index++}"));
+            multipart.Boundary = $"=_{Convert.ToHexStringLower(hash)[..32]}";
+            foreach (var child in multipart)
+            {
+                Visit(child);
+            }
+        }
     }
 }

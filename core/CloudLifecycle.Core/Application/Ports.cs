@@ -156,7 +156,11 @@ public interface IDocumentStore
 }
 
 /// <summary>A rendered email; <see cref="MessageId"/> is stable per notice, so a resend is recognisable.</summary>
-public sealed record EmailMessage(string MessageId, string To, string ToName, string Subject, string Html, string Text);
+public sealed record EmailMessage(string MessageId, string To, string ToName, string Subject, string Html, string Text)
+{
+    /// <summary>When the message is handed to the server (its <c>Date:</c> header): the deliverer's clock, simulated in the demo. Null: the sender's own clock.</summary>
+    public Instant? SentAt { get; init; }
+}
 
 /// <summary>Sends one email (SMTP with MailKit; Azure Communication Services where that package exists).</summary>
 public interface IEmailSender

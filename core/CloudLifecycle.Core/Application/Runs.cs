@@ -416,7 +416,7 @@ public sealed class OutboxDelivery(IOutbox outbox, INoticeRenderer renderer, IEm
                 continue;
             }
 
-            var message = renderer.Render(item.Notice, MessageId(item.Notice.Id, options.MessageIdDomain));
+            var message = renderer.Render(item.Notice, MessageId(item.Notice.Id, options.MessageIdDomain)) with { SentAt = now };
             string acceptance;
             try
             {

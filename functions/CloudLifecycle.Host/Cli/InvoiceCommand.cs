@@ -14,7 +14,7 @@ internal sealed class InvoiceCommand : ICommand
     public string Name => "invoice";
 
     public string Synopsis =>
-        "--product CODE --start DATE --month YYYY-MM [--end DATE] [--contract-id ID] [--customer NAME] " +
+        "--product CODE --start DATE --month YYYY-MM [--issued DATE] [--end DATE] [--contract-id ID] [--customer NAME] " +
         "[--aws-usage-usd N --fx-rate N | --aws-usage-jpy N] [--base-fee N --unit-price N --quantity N] " +
         "[--plan P --components N [--windows] [--component-pricing volume|graduated] [--resource-fee N] [--qualified-invoice]] " +
         "[--contract FILE] [--usage FILE] [--issuer-name NAME --issuer-registration T...] [--format text|json|html|csv] [--document NUMBER] [--lang ja|en] [--json]";
@@ -119,6 +119,8 @@ internal sealed class InvoiceCommand : ICommand
             Start = start,
             End = a.OptionalDate("end") ?? contract.EndDate,
             Month = month,
+            // Without --issued the invoice is a quote dated the day a monthly run would issue it (ProductBilling.ScheduledIssueDate).
+            IssuedOn = a.OptionalDate("issued"),
             Issuer = HostSettings.Issuer(a.Optional("issuer-name") ?? contract.Issuer?.Name, a.Optional("issuer-registration") ?? contract.Issuer?.RegistrationNumber),
             Recipient = a.Optional("customer") ?? contract.Customer?.Name ?? contractId,
             AwsUsageUsd = a.OptionalDecimal("aws-usage-usd") ?? usage.AwsUsageUsd,
