@@ -162,6 +162,15 @@ public sealed record EmailMessage(string MessageId, string To, string ToName, st
     public Instant? SentAt { get; init; }
 }
 
+/// <summary>
+/// Lays out an issued document as a PDF (A4, the Japanese font embedded, text selectable) with the content of its HTML
+/// page (<see cref="Billing.Rendering.InvoicePage"/>). An adapter (PDFsharp) implements it; the same document gives the same bytes.
+/// </summary>
+public interface IInvoicePdfRenderer
+{
+    byte[] Render(Invoice invoice, Contracts.Language language);
+}
+
 /// <summary>Sends one email (SMTP with MailKit; Azure Communication Services where that package exists).</summary>
 public interface IEmailSender
 {

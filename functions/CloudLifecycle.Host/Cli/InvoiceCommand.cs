@@ -1,3 +1,4 @@
+using CloudLifecycle.Adapters.Pdf;
 using CloudLifecycle.Core.Billing;
 using CloudLifecycle.Core.Billing.Rendering;
 using CloudLifecycle.Core.Contracts;
@@ -17,7 +18,7 @@ internal sealed class InvoiceCommand : ICommand
         "--product CODE --start DATE --month YYYY-MM [--issued DATE] [--end DATE] [--contract-id ID] [--customer NAME] " +
         "[--aws-usage-usd N --fx-rate N | --aws-usage-jpy N] [--base-fee N --unit-price N --quantity N] " +
         "[--plan P --components N [--windows] [--component-pricing volume|graduated] [--resource-fee N] [--qualified-invoice]] " +
-        "[--contract FILE] [--usage FILE] [--issuer-name NAME --issuer-registration T...] [--format text|json|html|csv] [--document NUMBER] [--lang ja|en] [--json]";
+        "[--contract FILE] [--usage FILE] [--issuer-name NAME --issuer-registration T...] [--format text|json|html|csv|pdf] [--out FILE] [--document NUMBER] [--lang ja|en] [--json]";
 
     public void Run(Arguments arguments, TextWriter stdout)
     {
@@ -32,7 +33,12 @@ internal sealed class InvoiceCommand : ICommand
             var other => throw new UsageException($"--lang: '{other}' is not ja or en"),
         };
         var documentNumber = arguments.Optional("document");
+        var outFile = arguments.Optional("out");
         arguments.EnsureAllUsed(Name);
+        if (format == "pdf" && outFile is null)
+        {
+            throw new UsageException("--format pdf writes a file: --out FILE is required");
+        }
         CheckBounds(input);
 
         // The documents the system issues for the month: the month's invoice, and beside it the amounts a
@@ -53,6 +59,9 @@ internal sealed class InvoiceCommand : ICommand
             case "csv":
                 stdout.Write(InvoiceCsv.Render(selected ?? documents[0]));
                 break;
+            case "pdf":
+                WriteFile(stdout, outFile!, new PdfSharpInvoiceRenderer().Render(selected ?? documents[0], language), selected ?? documents[0]);
+                break;
             default:
                 foreach (var document in selected is null ? documents : [selected])
                 {
@@ -61,6 +70,19 @@ internal sealed class InvoiceCommand : ICommand
 
                 break;
         }
+    }
+
+    /// <summary>Writes a binary document to <c>--out</c> and says where, with its number and total.</summary>
+    private static void WriteFile(TextWriter stdout, string path, byte[] content, Invoice invoice)
+    {
+        var full = Path.GetFullPath(path);
+        if (Path.GetDirectoryName(full) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        File.WriteAllBytes(full, content);
+        stdout.WriteLine($"{invoice.Number}: {content.Length:N0} bytes written to {full} (total ¥{invoice.Total:N0})");
     }
 
     /// <summary><c>--document NUMBER</c>: one of the month's documents; html and csv show the month's invoice without it.</summary>
@@ -101,9 +123,9 @@ internal sealed class InvoiceCommand : ICommand
         }
 
         var chosen = json ? "json" : format ?? "text";
-        return chosen is "text" or "json" or "html" or "csv"
+        return chosen is "text" or "json" or "html" or "csv" or "pdf"
             ? chosen
-            : throw new UsageException($"--format: '{chosen}' is not text, json, html or csv");
+            : throw new UsageException($"--format: '{chosen}' is not text, json, html, csv or pdf");
     }
 
     private static BillingInput Input(Arguments a, ContractFile contract, UsageFile usage)

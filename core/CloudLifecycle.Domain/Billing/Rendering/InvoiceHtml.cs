@@ -11,7 +11,7 @@ namespace CloudLifecycle.Core.Billing.Rendering;
 /// </summary>
 public static class InvoiceHtml
 {
-    private sealed record Labels(
+    internal sealed record Labels(
         string Title, string Number, string Issued, string Due, string Month, string Registration, string Recipient,
         string Item, string Quantity, string UnitPrice, string Amount, string Clause, string Subtotal, string TaxAt,
         string OutOfScope, string Total, string TaxNote, string Honorific, string IssuerLabel);
@@ -23,7 +23,7 @@ public static class InvoiceHtml
         "Item", "Qty", "Unit price", "Amount", "Clause", "Subtotal", "Taxable at {0:0.##}%", "Outside the scope of tax", "Total (tax included)", "Tax is computed once per rate on the total at that rate ({0}).", string.Empty, "Issuer");
 
     /// <summary>The labels of a document of <paramref name="kind"/>: a late-interest invoice and a payout statement say what they are.</summary>
-    private static Labels For(InvoiceKind kind, Language language)
+    internal static Labels For(InvoiceKind kind, Language language)
     {
         var en = language == Language.En;
         var l = en ? En : Ja;
@@ -115,7 +115,7 @@ public static class InvoiceHtml
     public static string Yen(long amount) =>
         amount < 0 ? $"-¥{-amount:N0}" : $"¥{amount:N0}";
 
-    private static string UnitPrice(decimal unit) =>
+    internal static string UnitPrice(decimal unit) =>
         unit == decimal.Truncate(unit) ? Yen((long)unit) : $"¥{unit:N2}";
 
     /// <summary>Escapes the five characters HTML gives meaning to; Japanese text and § stay readable in the source.</summary>
