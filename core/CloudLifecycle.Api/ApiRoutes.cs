@@ -23,6 +23,9 @@ public sealed record ApiRoute(
     /// <summary>The calendar feed also accepts the contract's feed token in the query, for calendar apps that cannot send headers.</summary>
     public bool AcceptsFeedToken { get; init; }
 
+    /// <summary>Other media types the operation answers by content negotiation (Accept or <c>?format=</c>), documented beside the main one.</summary>
+    public IReadOnlyList<string> AlsoAnswers { get; init; } = [];
+
     /// <summary>Contract-rule field names as this operation's members name them (the terms say "notice", the body "noticeDate").</summary>
     public IReadOnlyDictionary<string, string> FieldNames { get; init; } = new Dictionary<string, string>();
 

@@ -122,6 +122,13 @@ public static class OpenApiDocument
             ["description"] = route.Summary,
             ["content"] = new JsonObject { [route.SuccessContentType.Split(';')[0]] = success },
         };
+        foreach (var mediaType in route.AlsoAnswers)
+        {
+            // A document the operation also answers (the invoice's HTML page, its PDF): the body is the document itself.
+            var format = mediaType.StartsWith("text/", StringComparison.Ordinal) || mediaType.EndsWith("xml", StringComparison.Ordinal) ? null : "binary";
+            ((JsonObject)responses[route.SuccessStatus.ToString(System.Globalization.CultureInfo.InvariantCulture)]!["content"]!)[mediaType] =
+                new JsonObject { ["schema"] = format is null ? new JsonObject { ["type"] = "string" } : new JsonObject { ["type"] = "string", ["format"] = format } };
+        }
         foreach (var status in route.Errors)
         {
             responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject
@@ -202,6 +209,7 @@ public static class OpenApiDocument
         413 => "the body is larger than accepted",
         415 => "the body is not application/json",
         422 => "a contract rule refused it (the clause is named), or the Idempotency-Key was used for another request",
+        406 => "the document cannot be answered in the media type asked for",
         _ => "error",
     };
 }

@@ -1,3 +1,4 @@
+using CloudLifecycle.Adapters.Pdf;
 using System.Globalization;
 using Azure.Core;
 using Azure.Identity;
@@ -121,6 +122,7 @@ public sealed record LifecycleSettings(
         UidDomain = Delivery.MessageIdDomain,
         PublicBaseUrl = PublicBaseUrl,
         CorsOrigins = CorsOrigins,
+        InvoicePdf = new PdfSharpInvoiceRenderer(),
     };
 
     /// <summary>The configuration of a local process: appsettings.json beside the program, then the environment.</summary>
