@@ -23,6 +23,9 @@ public sealed record ApiRoute(
     /// <summary>The calendar feed also accepts the contract's feed token in the query, for calendar apps that cannot send headers.</summary>
     public bool AcceptsFeedToken { get; init; }
 
+    /// <summary>The document also opens with a signed, expiring link (<c>expires</c> and <c>sig</c> in the query, <see cref="Core.Application.DocumentLinks"/>) instead of the API key.</summary>
+    public bool AcceptsDocumentLink { get; init; }
+
     /// <summary>Other media types the operation answers by content negotiation (Accept or <c>?format=</c>), documented beside the main one.</summary>
     public IReadOnlyList<string> AlsoAnswers { get; init; } = [];
 

@@ -42,6 +42,12 @@ public sealed record CrmApiOptions
     /// </summary>
     public Uri? PublicBaseUrl { get; init; }
 
+    /// <summary>Checks the clock for a document link's expiry.</summary>
+    public NodaTime.IClock Clock { get; init; } = NodaTime.SystemClock.Instance;
+
+    /// <summary>The signed document links this API opens: the same key and address the invoice emails are sent with.</summary>
+    public DocumentLinks? DocumentLinks() => Core.Application.DocumentLinks.From(FeedSecret, ApiKeys, PublicBaseUrl, BasePath);
+
     /// <summary>Lays out an invoice as a PDF (<c>Accept: application/pdf</c>, <c>?format=pdf</c>); without one, a PDF is answered 406.</summary>
     public IInvoicePdfRenderer? InvoicePdf { get; init; }
 

@@ -65,6 +65,7 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
             [new("format", "string", false, "json (default), html or pdf")], 200, typeof(Invoice), ApiResponse.Json, [.. ReadErrors, 406], GetInvoiceAsync)
         {
             AlsoAnswers = ["text/html", "application/pdf"],
+            AcceptsDocumentLink = true,
         },
         new("GET", "contracts/{id}/calendar.ics", "contractCalendar", "The contract's milestones as an iCalendar feed (subscribe with the contract's calendarSubscription link)", null,
             [new("lang", "string", false, "ja or en (default: the customer's language)")], 200, null, "text/calendar; charset=utf-8", ReadErrors, CalendarAsync)

@@ -125,6 +125,9 @@ public sealed record LifecycleSettings(
         InvoicePdf = new PdfSharpInvoiceRenderer(),
     };
 
+    /// <summary>The signed links an invoice email carries, keyed and addressed as the CRM API checks them (<see cref="CrmApiOptions.DocumentLinks"/>).</summary>
+    public DocumentLinks? DocumentLinks() => Core.Application.DocumentLinks.From(FeedSecret, ApiKeys, PublicBaseUrl, CrmApiOptions.BasePath);
+
     /// <summary>The configuration of a local process: appsettings.json beside the program, then the environment.</summary>
     public static IConfiguration LocalConfiguration() => new ConfigurationBuilder()
         .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)

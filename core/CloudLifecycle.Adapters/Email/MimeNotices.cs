@@ -16,7 +16,14 @@ public static class MimeNotices
         var mime = new MimeMessage { Subject = message.Subject, MessageId = message.MessageId };
         mime.From.Add(from);
         mime.To.Add(new MailboxAddress(message.ToName, message.To));
-        mime.Body = new BodyBuilder { HtmlBody = message.Html, TextBody = message.Text }.ToMessageBody();
+        var body = new BodyBuilder { HtmlBody = message.Html, TextBody = message.Text };
+        foreach (var attachment in message.Attachments)
+        {
+            // base64, with the file name in Content-Disposition (RFC 2231-encoded by MimeKit where it needs to be).
+            body.Attachments.Add(attachment.FileName, attachment.Content, ContentType.Parse(attachment.ContentType));
+        }
+
+        mime.Body = body.ToMessageBody();
         if (message.SentAt is { } sentAt)
         {
             // The time the deliverer sends it (simulated in the demo), not the machine's clock: the same message

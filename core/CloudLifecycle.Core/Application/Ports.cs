@@ -160,7 +160,13 @@ public sealed record EmailMessage(string MessageId, string To, string ToName, st
 {
     /// <summary>When the message is handed to the server (its <c>Date:</c> header): the deliverer's clock, simulated in the demo. Null: the sender's own clock.</summary>
     public Instant? SentAt { get; init; }
+
+    /// <summary>Files sent with the message (an issued document's PDF).</summary>
+    public IReadOnlyList<EmailAttachment> Attachments { get; init; } = [];
 }
+
+/// <summary>A file attached to an email.</summary>
+public sealed record EmailAttachment(string FileName, string ContentType, byte[] Content);
 
 /// <summary>
 /// Lays out an issued document as a PDF (A4, the Japanese font embedded, text selectable) with the content of its HTML
