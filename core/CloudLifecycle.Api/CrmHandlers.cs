@@ -61,10 +61,10 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
                 new("requested", "date", true, "the end the customer asks for (yyyy-MM-dd)"),
             ], 200, typeof(CancellationQuoteView), ApiResponse.Json, [400, 401, 404, 409, 422], QuoteCancellationAsync),
         new("GET", "contracts/{id}/invoices", "listInvoices", "A contract's invoices with what is still owed", null, [], 200, typeof(InvoiceList), ApiResponse.Json, ReadErrors, ListInvoicesAsync),
-        new("GET", "invoices/{number}", "getInvoice", "An invoice: JSON, or the issued HTML with Accept: text/html or ?format=html, or its PDF (A4) with Accept: application/pdf or ?format=pdf", null,
-            [new("format", "string", false, "json (default), html or pdf")], 200, typeof(Invoice), ApiResponse.Json, [.. ReadErrors, 406], GetInvoiceAsync)
+        new("GET", "invoices/{number}", "getInvoice", "An invoice: JSON, or the issued HTML with Accept: text/html or ?format=html, its PDF (A4) with Accept: application/pdf or ?format=pdf, its JP PINT e-invoice (UBL 2.1) with Accept: application/xml or ?format=ubl", null,
+            [new("format", "string", false, "json (default), html, pdf or ubl")], 200, typeof(Invoice), ApiResponse.Json, [.. ReadErrors, 406], GetInvoiceAsync)
         {
-            AlsoAnswers = ["text/html", "application/pdf"],
+            AlsoAnswers = ["text/html", "application/pdf", "application/xml"],
             AcceptsDocumentLink = true,
         },
         new("GET", "contracts/{id}/calendar.ics", "contractCalendar", "The contract's milestones as an iCalendar feed (subscribe with the contract's calendarSubscription link)", null,
@@ -241,9 +241,9 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
     {
         var number = call.Value("number");
         var format = call.Query.TryGetValue("format", out var f) ? f.ToString() : null;
-        if (format is not null and not "json" and not "html" and not "pdf")
+        if (format is not null and not "json" and not "html" and not "pdf" and not "ubl")
         {
-            throw ApiException.BadRequest("format", "expected json, html or pdf");
+            throw ApiException.BadRequest("format", "expected json, html, pdf or ubl");
         }
 
         var invoice = await stores.Invoices.GetAsync(number, call.CancellationToken).ConfigureAwait(false)
@@ -255,6 +255,13 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
             var customerLanguage = (await stores.Contracts.GetAsync(invoice.ContractId, call.CancellationToken).ConfigureAwait(false))?.State.Customer.Language ?? Core.Contracts.Language.Ja;
             return new ApiResponse(200, "application/pdf", renderer.Render(invoice, customerLanguage),
                 new Dictionary<string, string> { ["Content-Disposition"] = $"inline; filename=\"{invoice.Number}.pdf\"" });
+        }
+
+        if (format == "ubl" || (format is null && Prefers(accept, "application/xml")))
+        {
+            var buyer = (await stores.Contracts.GetAsync(invoice.ContractId, call.CancellationToken).ConfigureAwait(false))?.State.Customer.Email;
+            return ApiResponse.Text(200, "application/xml; charset=utf-8", InvoiceUbl.Render(invoice, buyer),
+                new Dictionary<string, string> { ["Content-Disposition"] = $"inline; filename=\"{invoice.Number}.xml\"" });
         }
 
         var html = format == "html" || (format is null && PrefersHtml(accept));

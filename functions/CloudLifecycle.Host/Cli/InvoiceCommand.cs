@@ -18,7 +18,7 @@ internal sealed class InvoiceCommand : ICommand
         "--product CODE --start DATE --month YYYY-MM [--issued DATE] [--end DATE] [--contract-id ID] [--customer NAME] " +
         "[--aws-usage-usd N --fx-rate N | --aws-usage-jpy N] [--base-fee N --unit-price N --quantity N] " +
         "[--plan P --components N [--windows] [--component-pricing volume|graduated] [--resource-fee N] [--qualified-invoice]] " +
-        "[--contract FILE] [--usage FILE] [--issuer-name NAME --issuer-registration T...] [--format text|json|html|csv|pdf] [--out FILE] [--document NUMBER] [--lang ja|en] [--json]";
+        "[--contract FILE] [--usage FILE] [--issuer-name NAME --issuer-registration T...] [--format text|json|html|csv|pdf|ubl] [--out FILE] [--document NUMBER] [--lang ja|en] [--json]";
 
     public void Run(Arguments arguments, TextWriter stdout)
     {
@@ -61,6 +61,13 @@ internal sealed class InvoiceCommand : ICommand
                 break;
             case "pdf":
                 WriteFile(stdout, outFile!, new PdfSharpInvoiceRenderer().Render(selected ?? documents[0], language), selected ?? documents[0]);
+                break;
+            case "ubl" when outFile is not null:
+                WriteFile(stdout, outFile, System.Text.Encoding.UTF8.GetBytes(InvoiceUbl.Render(selected ?? documents[0], contract.Customer?.Email)), selected ?? documents[0]);
+                break;
+            case "ubl":
+                // JP PINT (UBL 2.1); the buyer's electronic address is the contract file's customer e-mail, when it has one.
+                stdout.Write(InvoiceUbl.Render(selected ?? documents[0], contract.Customer?.Email));
                 break;
             default:
                 foreach (var document in selected is null ? documents : [selected])
@@ -123,9 +130,9 @@ internal sealed class InvoiceCommand : ICommand
         }
 
         var chosen = json ? "json" : format ?? "text";
-        return chosen is "text" or "json" or "html" or "csv" or "pdf"
+        return chosen is "text" or "json" or "html" or "csv" or "pdf" or "ubl"
             ? chosen
-            : throw new UsageException($"--format: '{chosen}' is not text, json, html, csv or pdf");
+            : throw new UsageException($"--format: '{chosen}' is not text, json, html, csv, pdf or ubl");
     }
 
     private static BillingInput Input(Arguments a, ContractFile contract, UsageFile usage)

@@ -45,6 +45,25 @@ public sealed class InvoiceDocumentApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invoice_IsAnsweredAsJpPintUbl_ByAcceptAndByFormat_WithTheCustomersAddress()
+    {
+        var total = await InvoicedAsync(server, "UBL-1");
+
+        var byAccept = await server.GetAsync("/api/v1/invoices/INV-UBL-1-202605", r => r.Headers.Accept.ParseAdd("application/xml"));
+        var byFormat = await server.GetAsync("/api/v1/invoices/INV-UBL-1-202605?format=ubl");
+
+        Assert.Equal(HttpStatusCode.OK, byAccept.StatusCode);
+        Assert.Equal("application/xml", ApiTestServer.ContentType(byAccept)!.MediaType);
+        var xml = await byAccept.Content.ReadAsStringAsync();
+        Assert.Equal(xml, await byFormat.Content.ReadAsStringAsync());
+        var root = System.Xml.Linq.XDocument.Parse(xml).Root!;
+        var cbc = Core.Billing.Rendering.InvoiceUbl.Cbc;
+        Assert.Equal("urn:peppol:pint:billing-1@jp-1", root.Element(cbc + "CustomizationID")!.Value);
+        Assert.Contains(root.Descendants(cbc + "EndpointID"), e => e.Value == "ops@example.jp" && e.Attribute("schemeID")!.Value == "EM");
+        Assert.Contains(root.Descendants(cbc + "PayableAmount"), e => e.Value == total.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task UnknownFormat_Is400NamingFormat_AndAHostWithoutARenderer_Answers406()
     {
         await InvoicedAsync(server, "PDF-2");

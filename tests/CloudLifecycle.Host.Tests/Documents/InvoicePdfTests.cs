@@ -119,6 +119,19 @@ public class InvoicePdfTests
     }
 
     [Fact]
+    public void Cli_FormatUbl_PrintsTheJpPintInvoice()
+    {
+        var (exit, output, error) = CliRunner.Run("invoice", "--product", "optage-storage", "--start", "2026-04-01", "--month", "2026-10", "--plan", "standard", "--components", "6",
+            "--issuer-name", "クラウド販売株式会社", "--issuer-registration", "T1234567890123", "--format", "ubl");
+
+        Assert.True(exit == 0, error);
+        var root = System.Xml.Linq.XDocument.Parse(output).Root!;
+        Assert.Equal("urn:peppol:pint:billing-1@jp-1", root.Element(InvoiceUbl.Cbc + "CustomizationID")!.Value);
+        Assert.Equal("380", root.Element(InvoiceUbl.Cbc + "InvoiceTypeCode")!.Value);
+        Assert.Contains(root.Descendants(InvoiceUbl.Cbc + "CompanyID"), e => e.Value == "T1234567890123");
+    }
+
+    [Fact]
     public void Cli_FormatPdf_WritesTheFile_AndRefusesWithoutOut()
     {
         var path = Path.Combine(Path.GetTempPath(), $"cl-invoice-{Guid.NewGuid():N}.pdf");
