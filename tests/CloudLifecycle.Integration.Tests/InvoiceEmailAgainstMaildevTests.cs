@@ -14,7 +14,7 @@ namespace CloudLifecycle.Integration.Tests;
 
 /// <summary>
 /// Issue 15 point 2, end to end: for each product, a registered contract's invoice arrives in maildev (a real SMTP
-/// server) with its PDF attached (application/pdf, named by the invoice number, text with the total and the T-number)
+/// server) with its PDF and its JP PINT e-invoice attached (application/pdf, named by the invoice number, text with the total and the T-number)
 /// and a signed link, built from PublicBaseUrl, that opens the same PDF without an API key and refuses a forged one.
 /// </summary>
 [Collection(ServicesFixtureGroup.Name)]
@@ -58,7 +58,14 @@ public sealed partial class InvoiceEmailAgainstMaildevTests(TestServices service
         await delivery.DeliverAsync();
 
         var mail = (await services.EmailsAsync()).Single(m => m.GetProperty("to")[0].GetProperty("address").GetString() == email && m.GetProperty("subject").GetString()!.Contains(number, StringComparison.Ordinal));
-        var attachment = Assert.Single(mail.GetProperty("attachments").EnumerateArray());
+        var attachments = mail.GetProperty("attachments").EnumerateArray().ToList();
+        Assert.Equal(2, attachments.Count);
+        var attachment = attachments.Single(a => a.GetProperty("contentType").GetString() == "application/pdf");
+        var eInvoice = attachments.Single(a => a.GetProperty("contentType").GetString() == "application/xml");
+        Assert.Equal($"{number}.xml", eInvoice.GetProperty("filename").GetString());
+        var xml = await services.MailApi.GetStringAsync($"api/email/{mail.GetProperty("id").GetString()}/attachment/{eInvoice.GetProperty("generatedFileName").GetString()}");
+        Assert.Contains("<cbc:CustomizationID>urn:peppol:pint:billing-1@jp-1</cbc:CustomizationID>", xml, StringComparison.Ordinal);
+        Assert.Contains($"<cbc:PayableAmount currencyID=\"JPY\">{total}</cbc:PayableAmount>", xml, StringComparison.Ordinal);
         Assert.Equal("application/pdf", attachment.GetProperty("contentType").GetString());
         Assert.Equal($"{number}.pdf", attachment.GetProperty("filename").GetString());
         var pdf = await services.MailApi.GetByteArrayAsync($"api/email/{mail.GetProperty("id").GetString()}/attachment/{attachment.GetProperty("generatedFileName").GetString()}");
