@@ -279,6 +279,12 @@ public sealed partial class PdfSharpInvoiceRenderer : IInvoicePdfRenderer
 
             var space = rest.LastIndexOf(' ', fit - 1, fit);
             var cut = space > 0 && IsLatin(rest[fit]) && IsLatin(rest[fit - 1]) ? space : fit;
+            // 禁則: a closing bracket or punctuation never starts a line; the character before it goes down with it.
+            while (cut > 1 && NoLineStart.Contains(rest[cut]))
+            {
+                cut--;
+            }
+
             lines.Add(rest[..cut].TrimEnd());
             rest = rest[cut..].TrimStart();
         }
@@ -287,6 +293,8 @@ public sealed partial class PdfSharpInvoiceRenderer : IInvoicePdfRenderer
     }
 
     private static bool IsLatin(char c) => c < 0x2E80;
+
+    private const string NoLineStart = "）」』】〕〉》、。，．・：；？！ー)]},.:;";
 }
 
 /// <summary>
