@@ -36,4 +36,15 @@ public class NoticeRendererTests
         Assert.Contains("Dear &lt;Example&gt; &amp; Co.,", message.Html, StringComparison.Ordinal);
         Assert.Contains("Dear <Example> & Co.,", message.Text, StringComparison.Ordinal);
     }
+
+    /// <summary>Issue 15 point 7: the page's language is set (it was <c>lang=""</c> in every email).</summary>
+    [Theory]
+    [InlineData(Language.Ja, "ja")]
+    [InlineData(Language.En, "en")]
+    public void Render_SetsTheHtmlLanguage_ToTheFirstSectionsLanguage(Language language, string lang)
+    {
+        var message = new FluidNoticeRenderer().Render(Notice(language), "id@test");
+
+        Assert.Contains($"<html lang=\"{lang}\">", message.Html, StringComparison.Ordinal);
+    }
 }

@@ -8,6 +8,9 @@ namespace CloudLifecycle.Adapters.Email;
 /// <summary>Builds the MIME message of a rendered notice: HTML and text alternatives, the stable message id.</summary>
 public static class MimeNotices
 {
+    /// <summary>How a message is written to a file: CRLF line ends, as on the wire (RFC 5322 §2.1).</summary>
+    public static readonly FormatOptions Wire = CreateWire();
+
     /// <summary>Japan Standard Time, the offset a Japanese reader expects in the <c>Date:</c> header.</summary>
     private static readonly TimeSpan Tokyo = TimeSpan.FromHours(9);
 
@@ -24,6 +27,13 @@ public static class MimeNotices
         }
 
         mime.Body = body.ToMessageBody();
+        foreach (var text in mime.BodyParts.OfType<TextPart>())
+        {
+            // Japanese UTF-8 text as base64: every text part states its transfer encoding and stays 7-bit, whatever
+            // relay carries it (an unlabelled 8-bit body is what some clients showed as mojibake).
+            text.ContentTransferEncoding = ContentEncoding.Base64;
+        }
+
         if (message.SentAt is { } sentAt)
         {
             // The time the deliverer sends it (simulated in the demo), not the machine's clock: the same message
@@ -33,6 +43,13 @@ public static class MimeNotices
 
         StableBoundaries(mime.Body, message.MessageId);
         return mime;
+    }
+
+    private static FormatOptions CreateWire()
+    {
+        var options = FormatOptions.Default.Clone();
+        options.NewLineFormat = NewLineFormat.Dos;
+        return options;
     }
 
     /// <summary>

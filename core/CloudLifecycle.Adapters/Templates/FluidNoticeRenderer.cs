@@ -26,7 +26,8 @@ public sealed class FluidNoticeRenderer : INoticeRenderer
     {
         var model = NoticeView.From(notice);
         var subject = notice.To.Language == Language.En ? $"{notice.Subject.En} / {notice.Subject.Ja}" : notice.Subject.Ja;
-        var context = new TemplateContext(new { subject, sections = model.Sections, contractId = notice.ContractId, noticeId = notice.Id }, options);
+        // primary: the first section's language is the page's (<html lang>); the translation section carries its own.
+        var context = new TemplateContext(new { subject, primary = model.Sections[0], sections = model.Sections, contractId = notice.ContractId, noticeId = notice.Id }, options);
         return new EmailMessage(
             messageId,
             notice.To.Email,

@@ -71,8 +71,11 @@ public class DemoCommandTests
 
             using var october = JsonDocument.Parse(File.ReadAllText(Path.Combine(first, "invoices", "2026-10", "INV-DEMO-ECL-202610.json")));
             Assert.Equal("2026-11-01", october.RootElement.GetProperty("issueDate").GetString());
-            var invoiceMail = Directory.GetFiles(Path.Combine(first, "emails"), "*.eml").Select(File.ReadAllText).Single(m => m.Contains("INV-DEMO-ECL-202610", StringComparison.Ordinal));
-            Assert.Contains("Date: Sun, 01 Nov 2026 09:00:00 +0900", invoiceMail, StringComparison.Ordinal);
+            var invoiceMail = Directory.GetFiles(Path.Combine(first, "emails"), "*.eml").Select(File.ReadAllText).Single(m => m.Contains("filename=INV-DEMO-ECL-202610.pdf", StringComparison.Ordinal));
+            Assert.Contains("Date: Sun, 01 Nov 2026 09:00:00 +0900\r\n", invoiceMail, StringComparison.Ordinal);
+            // Issue 15 point 7: CRLF line ends only, and every text part says how it is encoded.
+            Assert.DoesNotContain("\n", invoiceMail.Replace("\r\n", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+            Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(invoiceMail, "Content-Type: text/(plain|html); charset=utf-8\r\nContent-Transfer-Encoding: base64"));
         }
         finally
         {
