@@ -58,6 +58,7 @@ public sealed partial class InvoiceEmailAgainstMaildevTests(TestServices service
         await delivery.DeliverAsync();
 
         var mail = (await services.EmailsAsync()).Single(m => m.GetProperty("to")[0].GetProperty("address").GetString() == email && m.GetProperty("subject").GetString()!.Contains(number, StringComparison.Ordinal));
+        Assert.Equal(ApiTestServer.Issuer.Name, mail.GetProperty("from")[0].GetProperty("name").GetString()); // the issuer's company name (point 7)
         var attachments = mail.GetProperty("attachments").EnumerateArray().ToList();
         Assert.Equal(2, attachments.Count);
         var attachment = attachments.Single(a => a.GetProperty("contentType").GetString() == "application/pdf");

@@ -17,7 +17,8 @@ public static class MimeNotices
     public static MimeMessage Build(EmailMessage message, MailboxAddress from)
     {
         var mime = new MimeMessage { Subject = message.Subject, MessageId = message.MessageId };
-        mime.From.Add(from);
+        // The issuer's company name, at the configured sending address (the address must stay the one the relay accepts).
+        mime.From.Add(message.FromName is { Length: > 0 } name ? new MailboxAddress(name, from.Address) : from);
         mime.To.Add(new MailboxAddress(message.ToName, message.To));
         var body = new BodyBuilder { HtmlBody = message.Html, TextBody = message.Text };
         foreach (var attachment in message.Attachments)

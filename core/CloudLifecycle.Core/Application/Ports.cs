@@ -161,6 +161,9 @@ public sealed record EmailMessage(string MessageId, string To, string ToName, st
     /// <summary>When the message is handed to the server (its <c>Date:</c> header): the deliverer's clock, simulated in the demo. Null: the sender's own clock.</summary>
     public Instant? SentAt { get; init; }
 
+    /// <summary>The From display name (the issuer's company name); null: the configured sender name.</summary>
+    public string? FromName { get; init; }
+
     /// <summary>Files sent with the message (an issued document's PDF).</summary>
     public IReadOnlyList<EmailAttachment> Attachments { get; init; } = [];
 }
