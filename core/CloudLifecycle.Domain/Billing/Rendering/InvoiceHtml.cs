@@ -65,6 +65,7 @@ public static class InvoiceHtml
             .head td { border: none; padding: 0.1em 0.6em 0.1em 0; }
             .total { font-size: 1.3em; font-weight: bold; }
             .clause { color: #555; font-size: 0.9em; }
+            @page { size: A4; margin: 15mm; }
             @media print { body { margin: 0; } }
             </style>
             </head>
@@ -80,7 +81,7 @@ public static class InvoiceHtml
             </table>
             <p class="total">{{Escape(l.Total)}}: {{Yen(shownTotal)}}</p>
             <table>
-            <tr><th>{{Escape(l.Item)}}</th><th>{{Escape(l.Quantity)}}</th><th>{{Escape(l.UnitPrice)}}</th><th>{{Escape(l.Amount)}}</th><th>{{Escape(l.Clause)}}</th></tr>
+            <tr><th scope="col">{{Escape(l.Item)}}</th><th scope="col">{{Escape(l.Quantity)}}</th><th scope="col">{{Escape(l.UnitPrice)}}</th><th scope="col">{{Escape(l.Amount)}}</th><th scope="col">{{Escape(l.Clause)}}</th></tr>
 
             """);
         foreach (var line in invoice.Lines)
@@ -90,16 +91,16 @@ public static class InvoiceHtml
                 $"<tr><td>{Escape(line.Description.In(language) + rate)}</td><td class=\"n\">{line.Quantity:0.####}</td><td class=\"n\">{(line.UnitPrice is { } unit ? UnitPrice(unit) : string.Empty)}</td><td class=\"n\">{Yen(sign * line.Amount)}</td><td class=\"clause\">{Escape(line.Clause)}</td></tr>\n");
         }
 
-        html.Append(CultureInfo.InvariantCulture, $"<tr><th colspan=\"3\">{Escape(l.Subtotal)}</th><td class=\"n\">{Yen(sign * invoice.Subtotal)}</td><td></td></tr>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\" colspan=\"3\">{Escape(l.Subtotal)}</th><td class=\"n\">{Yen(sign * invoice.Subtotal)}</td><td></td></tr>\n");
         foreach (var summary in invoice.TaxSummaries)
         {
             var label = summary.Rate == 0 ? l.OutOfScope : string.Format(CultureInfo.InvariantCulture, l.TaxAt, summary.Rate * 100);
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr><th colspan=\"3\">{Escape(label)}</th><td class=\"n\">{Yen(sign * summary.TaxableAmount)} / {(language == Language.En ? "tax" : "消費税")} {Yen(summary.Tax)}</td><td class=\"clause\">{Escape(invoice.TaxClause)}</td></tr>\n");
+                $"<tr><th scope=\"row\" colspan=\"3\">{Escape(label)}</th><td class=\"n\">{Yen(sign * summary.TaxableAmount)} / {(language == Language.En ? "tax" : "消費税")} {Yen(summary.Tax)}</td><td class=\"clause\">{Escape(invoice.TaxClause)}</td></tr>\n");
         }
 
         html.Append(CultureInfo.InvariantCulture, $$"""
-            <tr><th colspan="3">{{Escape(l.Total)}}</th><td class="n total">{{Yen(shownTotal)}}</td><td></td></tr>
+            <tr><th scope="row" colspan="3">{{Escape(l.Total)}}</th><td class="n total">{{Yen(shownTotal)}}</td><td></td></tr>
             </table>
             {{(invoice.TaxSummaries.Any(t => t.Rate > 0)
                 ? $"<p class=\"clause\">{Escape(string.Format(CultureInfo.InvariantCulture, l.TaxNote, invoice.TaxClause))}</p>"
