@@ -37,6 +37,9 @@ public sealed record ApiRoute(
     /// <summary>Headers the success answer carries (<c>Location</c>, <c>ETag</c>), as the document lists them.</summary>
     public IReadOnlyList<string> SuccessHeaders { get; init; } = [];
 
+    /// <summary>The document also opens with a signed, expiring link (<c>expires</c> and <c>sig</c> in the query, <see cref="Core.Application.DocumentLinks"/>) instead of the API key.</summary>
+    public bool AcceptsDocumentLink { get; init; }
+
     /// <summary>Contract-rule field names as this operation's members name them (the terms say "notice", the body "noticeDate").</summary>
     public IReadOnlyDictionary<string, string> FieldNames { get; init; } = new Dictionary<string, string>();
 

@@ -42,6 +42,7 @@ public sealed partial class CrmApi : IDisposable
     private readonly SemaphoreSlim[] keyLocks = Enumerable.Range(0, KeyLockStripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
     private readonly Lazy<byte[]> openApi;
     private readonly CorsPolicy cors;
+    private readonly DocumentLinks? documentLinks;
 
     public CrmApi(CrmApiOptions options, LifecycleStores stores, IContractEvents events, IBillingRuns billingRuns, ILogger? logger = null)
     {
@@ -49,6 +50,7 @@ public sealed partial class CrmApi : IDisposable
         Options = options;
         keys = new ApiKeyCheck(options);
         cors = new CorsPolicy(options.CorsOrigins);
+        documentLinks = options.DocumentLinks();
         idempotency = stores.Idempotency;
         this.logger = logger ?? NullLogger.Instance;
         Handlers = new CrmHandlers(options, stores, events, billingRuns, keys);
@@ -167,6 +169,14 @@ public sealed partial class CrmApi : IDisposable
                     headers: new Dictionary<string, string> { ["WWW-Authenticate"] = "ApiKey header=\"X-Api-Key\"" });
         }
 
+        if (route.AcceptsDocumentLink && request.Query.ContainsKey("sig") && values.TryGetValue("number", out var number))
+        {
+            var problem = documentLinks is null
+                ? "this host signs no document links"
+                : documentLinks.Problem(number, request.Query["expires"].ToString() is { Length: > 0 } e ? e : null, request.Query["sig"].ToString(), Options.Clock.GetCurrentInstant());
+            return problem is null ? "document-link" : throw new ApiException(401, "unauthorized", "sig", problem);
+        }
+
         var presented = request.Headers[ApiKeyHeader].ToString();
         return keys.Identify(presented) ?? throw new ApiException(401, "unauthorized", ApiKeyHeader,
             presented.Length == 0 ? "the X-Api-Key header is required" : "is not a valid API key",
@@ -202,7 +212,7 @@ public sealed partial class CrmApi : IDisposable
     {
         foreach (var (name, value) in query)
         {
-            if (name == "token" && route.AcceptsFeedToken)
+            if ((name == "token" && route.AcceptsFeedToken) || (name is "expires" or "sig" && route.AcceptsDocumentLink))
             {
                 continue;
             }

@@ -1,3 +1,4 @@
+using CloudLifecycle.Core.Application;
 using System.Security.Cryptography;
 using System.Text;
 using CloudLifecycle.Core.Billing;
@@ -40,6 +41,15 @@ public sealed record CrmApiOptions
     /// request's Host header, which the caller controls. Unset: the link is relative to the API's own address.
     /// </summary>
     public Uri? PublicBaseUrl { get; init; }
+
+    /// <summary>Checks the clock for a document link's expiry.</summary>
+    public NodaTime.IClock Clock { get; init; } = NodaTime.SystemClock.Instance;
+
+    /// <summary>The signed document links this API opens: the same key and address the invoice emails are sent with.</summary>
+    public DocumentLinks? DocumentLinks() => Core.Application.DocumentLinks.From(FeedSecret, ApiKeys, PublicBaseUrl, BasePath);
+
+    /// <summary>Lays out an invoice as a PDF (<c>Accept: application/pdf</c>, <c>?format=pdf</c>); without one, a PDF is answered 406.</summary>
+    public IInvoicePdfRenderer? InvoicePdf { get; init; }
 
     /// <summary>Browser origins allowed to call the API (<c>CloudLifecycle:Cors:Origins</c>, e.g. <c>https://crm.example.jp</c>); none: CORS is off.</summary>
     public IReadOnlyList<string> CorsOrigins { get; init; } = [];

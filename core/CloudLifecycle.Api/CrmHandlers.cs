@@ -65,10 +65,11 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
                 new("requested", "date", true, "the end the customer asks for (yyyy-MM-dd)"),
             ], 200, typeof(CancellationQuoteView), ApiResponse.Json, [400, 401, 404, 409, 422], QuoteCancellationAsync),
         new("GET", "contracts/{id}/invoices", "listInvoices", "A contract's invoices with what is still owed", null, [], 200, typeof(InvoiceList), ApiResponse.Json, ReadErrors, ListInvoicesAsync),
-        new("GET", "invoices/{number}", "getInvoice", "An invoice: JSON, or the issued HTML with Accept: text/html or ?format=html", null,
-            [new("format", "string", false, "json (default) or html") { Values = ["json", "html"] }], 200, typeof(Invoice), ApiResponse.Json, ReadErrors, GetInvoiceAsync)
+        new("GET", "invoices/{number}", "getInvoice", "An invoice: JSON, or the issued HTML with Accept: text/html or ?format=html, its PDF (A4) with Accept: application/pdf or ?format=pdf, its JP PINT e-invoice (UBL 2.1) with Accept: application/xml or ?format=ubl", null,
+            [new("format", "string", false, "json (default), html, pdf or ubl") { Values = ["json", "html", "pdf", "ubl"] }], 200, typeof(Invoice), ApiResponse.Json, [.. ReadErrors, 406], GetInvoiceAsync)
         {
-            AlternativeContentTypes = ["text/html; charset=utf-8"],
+            AlternativeContentTypes = ["text/html; charset=utf-8", "application/pdf", "application/xml"],
+            AcceptsDocumentLink = true,
         },
         new("GET", "contracts/{id}/calendar.ics", "contractCalendar", "The contract's milestones as an iCalendar feed (subscribe with the contract's calendarSubscription link)", null,
             [new("lang", "string", false, "ja or en (default: the customer's language)") { Values = ["ja", "en"] }], 200, null, "text/calendar; charset=utf-8", ReadErrors, CalendarAsync)
@@ -251,14 +252,30 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
     {
         var number = call.Value("number");
         var format = call.Query.TryGetValue("format", out var f) ? f.ToString() : null;
-        if (format is not null and not "json" and not "html")
+        if (format is not null and not "json" and not "html" and not "pdf" and not "ubl")
         {
-            throw ApiException.BadRequest("format", "expected json or html");
+            throw ApiException.BadRequest("format", "expected json, html, pdf or ubl");
         }
 
         var invoice = await stores.Invoices.GetAsync(number, call.CancellationToken).ConfigureAwait(false)
             ?? throw new ApiException(404, "not-found", "number", $"no invoice {number}");
-        var html = format == "html" || (format is null && PrefersHtml(call.Request.Headers.Accept.ToString()));
+        var accept = call.Request.Headers.Accept.ToString();
+        if (format == "pdf" || (format is null && Prefers(accept, "application/pdf")))
+        {
+            var renderer = options.InvoicePdf ?? throw new ApiException(406, "not-acceptable", format is null ? "Accept" : "format", "this host renders no PDF");
+            var customerLanguage = (await stores.Contracts.GetAsync(invoice.ContractId, call.CancellationToken).ConfigureAwait(false))?.State.Customer.Language ?? Core.Contracts.Language.Ja;
+            return new ApiResponse(200, "application/pdf", renderer.Render(invoice, customerLanguage),
+                new Dictionary<string, string> { ["Content-Disposition"] = $"inline; filename=\"{invoice.Number}.pdf\"" });
+        }
+
+        if (format == "ubl" || (format is null && Prefers(accept, "application/xml")))
+        {
+            var buyer = (await stores.Contracts.GetAsync(invoice.ContractId, call.CancellationToken).ConfigureAwait(false))?.State.Customer.Email;
+            return ApiResponse.Text(200, "application/xml; charset=utf-8", InvoiceUbl.Render(invoice, buyer),
+                new Dictionary<string, string> { ["Content-Disposition"] = $"inline; filename=\"{invoice.Number}.xml\"" });
+        }
+
+        var html = format == "html" || (format is null && PrefersHtml(accept));
         if (!html)
         {
             return ApiResponse.Of(200, invoice);
@@ -414,6 +431,10 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
                 var other => throw ApiException.BadRequest("lang", $"'{other}' is not a language; expected ja or en"),
             }
             : state.Customer.Language;
+
+    /// <summary>The Accept header names <paramref name="mediaType"/> and not JSON (a client asking for both gets JSON).</summary>
+    private static bool Prefers(string accept, string mediaType) =>
+        accept.Contains(mediaType, StringComparison.OrdinalIgnoreCase) && !accept.Contains("application/json", StringComparison.OrdinalIgnoreCase);
 
     private static bool PrefersHtml(string accept) =>
         accept.Contains("text/html", StringComparison.OrdinalIgnoreCase) && !accept.Contains("application/json", StringComparison.OrdinalIgnoreCase);

@@ -456,6 +456,7 @@ public static class OpenApiDocument
         413 => "the body is larger than accepted",
         415 => "the body is not application/json",
         422 => "a contract rule refused it (the clause is named), a figure or date is outside its documented bounds (out-of-bounds), or the Idempotency-Key was used for another request",
+        406 => "the document cannot be answered in the media type asked for",
         _ => "error",
     };
 }

@@ -1,4 +1,5 @@
 using CloudLifecycle.Adapters.Email;
+using CloudLifecycle.Adapters.Pdf;
 using CloudLifecycle.Adapters.Tables;
 using CloudLifecycle.Adapters.Templates;
 using CloudLifecycle.Api;
@@ -33,7 +34,8 @@ public static class LifecycleServices
         services.TryAddSingleton(settings.Delivery);
         services.TryAddSingleton(sp => new OutboxDelivery(
             sp.GetRequiredService<LifecycleStores>().Outbox, sp.GetRequiredService<INoticeRenderer>(), sp.GetRequiredService<IEmailSender>(),
-            sp.GetRequiredService<LifecycleStores>().Documents, sp.GetRequiredService<IClock>(), settings.Delivery));
+            sp.GetRequiredService<LifecycleStores>().Documents, sp.GetRequiredService<IClock>(), settings.Delivery,
+            new InvoiceMail(sp.GetRequiredService<LifecycleStores>().Invoices, new PdfSharpInvoiceRenderer(), settings.DocumentLinks())));
         services.TryAddSingleton(_ => settings.ApiOptions(settings.Issuer ?? throw new InvalidOperationException(
             "no invoice issuer configured: set CloudLifecycle__Issuer__Name and CloudLifecycle__Issuer__RegistrationNumber")));
         return services;

@@ -1,3 +1,4 @@
+using CloudLifecycle.Adapters.Pdf;
 using System.Globalization;
 using Azure.Core;
 using Azure.Identity;
@@ -161,7 +162,11 @@ public sealed record LifecycleSettings(
         UidDomain = Delivery.MessageIdDomain,
         PublicBaseUrl = PublicBaseUrl,
         CorsOrigins = CorsOrigins,
+        InvoicePdf = new PdfSharpInvoiceRenderer(),
     };
+
+    /// <summary>The signed links an invoice email carries, keyed and addressed as the CRM API checks them (<see cref="CrmApiOptions.DocumentLinks"/>).</summary>
+    public DocumentLinks? DocumentLinks() => Core.Application.DocumentLinks.From(FeedSecret, ApiKeys, PublicBaseUrl, CrmApiOptions.BasePath);
 
     /// <summary>The configuration of a local process: appsettings.json beside the program, then the environment.</summary>
     public static IConfiguration LocalConfiguration() => new ConfigurationBuilder()

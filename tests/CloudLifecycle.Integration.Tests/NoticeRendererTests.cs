@@ -36,4 +36,29 @@ public class NoticeRendererTests
         Assert.Contains("Dear &lt;Example&gt; &amp; Co.,", message.Html, StringComparison.Ordinal);
         Assert.Contains("Dear <Example> & Co.,", message.Text, StringComparison.Ordinal);
     }
+
+    /// <summary>Issue 15 point 7: the page's language is set (it was <c>lang=""</c> in every email).</summary>
+    [Theory]
+    [InlineData(Language.Ja, "ja")]
+    [InlineData(Language.En, "en")]
+    public void Render_SetsTheHtmlLanguage_ToTheFirstSectionsLanguage(Language language, string lang)
+    {
+        var message = new FluidNoticeRenderer().Render(Notice(language), "id@test");
+
+        Assert.Contains($"<html lang=\"{lang}\">", message.Html, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 15 point 7: the mail ends with the issuer (name and registration number), not the notice's internal ids.</summary>
+    [Fact]
+    public void Render_EndsWithTheIssuer_NotInternalIds_AndNamesItAsSender()
+    {
+        var notice = Notice(Language.Ja) with { From = new Core.Billing.Issuer("クラウド販売株式会社", "T1234567890123") };
+
+        var message = new FluidNoticeRenderer().Render(notice, "id@test");
+
+        Assert.Equal("クラウド販売株式会社", message.FromName);
+        Assert.EndsWith("クラウド販売株式会社（登録番号 T1234567890123）", message.Text.TrimEnd(), StringComparison.Ordinal);
+        Assert.Contains("<footer>クラウド販売株式会社（登録番号 T1234567890123）</footer>", message.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain(notice.Id, message.Text, StringComparison.Ordinal);
+    }
 }

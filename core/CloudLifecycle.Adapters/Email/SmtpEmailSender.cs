@@ -62,7 +62,7 @@ public sealed class EmlFileEmailSender(string directory, string fromAddress) : I
         Directory.CreateDirectory(directory);
         var mime = MimeNotices.Build(message, new MailboxAddress("CloudLifecycle", fromAddress));
         var path = Path.Combine(directory, message.MessageId.Split('@')[0] + ".eml");
-        await mime.WriteToAsync(path, cancellationToken).ConfigureAwait(false);
+        await mime.WriteToAsync(MimeNotices.Wire, path, cancellationToken).ConfigureAwait(false);
         return $"written to {path}";
     }
 }

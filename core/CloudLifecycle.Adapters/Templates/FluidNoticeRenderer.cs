@@ -26,14 +26,21 @@ public sealed class FluidNoticeRenderer : INoticeRenderer
     {
         var model = NoticeView.From(notice);
         var subject = notice.To.Language == Language.En ? $"{notice.Subject.En} / {notice.Subject.Ja}" : notice.Subject.Ja;
-        var context = new TemplateContext(new { subject, sections = model.Sections, contractId = notice.ContractId, noticeId = notice.Id }, options);
+        // primary: the first section's language is the page's (<html lang>); the translation section carries its own.
+        // The mail ends with who sends it (the issuer and its registration number), not internal ids; a notice stored before
+        // it carried its issuer names the contract.
+        var sender = notice.From is { } issuer ? $"{issuer.Name}（登録番号 {issuer.RegistrationNumber}）" : notice.ContractId;
+        var context = new TemplateContext(new { subject, primary = model.Sections[0], sections = model.Sections, sender }, options);
         return new EmailMessage(
             messageId,
             notice.To.Email,
             notice.To.Name,
             subject,
             html.Render(context, Html),
-            text.Render(context, NullEncoder.Default));
+            text.Render(context, NullEncoder.Default))
+        {
+            FromName = notice.From?.Name,
+        };
     }
 
     private static TemplateOptions CreateOptions()

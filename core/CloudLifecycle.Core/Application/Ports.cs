@@ -172,7 +172,29 @@ public interface IDocumentStore
 }
 
 /// <summary>A rendered email; <see cref="MessageId"/> is stable per notice, so a resend is recognisable.</summary>
-public sealed record EmailMessage(string MessageId, string To, string ToName, string Subject, string Html, string Text);
+public sealed record EmailMessage(string MessageId, string To, string ToName, string Subject, string Html, string Text)
+{
+    /// <summary>When the message is handed to the server (its <c>Date:</c> header): the deliverer's clock, simulated in the demo. Null: the sender's own clock.</summary>
+    public Instant? SentAt { get; init; }
+
+    /// <summary>The From display name (the issuer's company name); null: the configured sender name.</summary>
+    public string? FromName { get; init; }
+
+    /// <summary>Files sent with the message (an issued document's PDF).</summary>
+    public IReadOnlyList<EmailAttachment> Attachments { get; init; } = [];
+}
+
+/// <summary>A file attached to an email.</summary>
+public sealed record EmailAttachment(string FileName, string ContentType, byte[] Content);
+
+/// <summary>
+/// Lays out an issued document as a PDF (A4, the Japanese font embedded, text selectable) with the content of its HTML
+/// page (<see cref="Billing.Rendering.InvoicePage"/>). An adapter (PDFsharp) implements it; the same document gives the same bytes.
+/// </summary>
+public interface IInvoicePdfRenderer
+{
+    byte[] Render(Invoice invoice, Contracts.Language language);
+}
 
 /// <summary>Sends one email (SMTP with MailKit; Azure Communication Services where that package exists).</summary>
 public interface IEmailSender

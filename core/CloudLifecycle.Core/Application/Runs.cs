@@ -425,7 +425,7 @@ public sealed record DeliveryReport(int Sent, int Retrying, int GaveUp, bool Quo
 /// the server's acceptance and recording it leaves a claim whose lease expires: the notice is then sent again under
 /// the same Message-ID (at least once, never twice within a lease; the receiving side can drop the repeat by its id).
 /// </summary>
-public sealed class OutboxDelivery(IOutbox outbox, INoticeRenderer renderer, IEmailSender sender, IDocumentStore documents, IClock clock, DeliveryOptions options)
+public sealed class OutboxDelivery(IOutbox outbox, INoticeRenderer renderer, IEmailSender sender, IDocumentStore documents, IClock clock, DeliveryOptions options, InvoiceMail? invoiceMail = null)
 {
     public async Task<DeliveryReport> DeliverAsync(CancellationToken cancellationToken = default)
     {
@@ -453,10 +453,13 @@ public sealed class OutboxDelivery(IOutbox outbox, INoticeRenderer renderer, IEm
                 continue;
             }
 
-            var message = renderer.Render(item.Notice, MessageId(item.Notice.Id, options.MessageIdDomain));
+            EmailMessage message;
             string acceptance;
             try
             {
+                // An issued document's email carries it (attached, and a signed link); the notice's id and Message-ID stay the same.
+                var (notice, attachments) = invoiceMail is null ? (item.Notice, Array.Empty<EmailAttachment>()) : await invoiceMail.PrepareAsync(item.Notice, now, cancellationToken).ConfigureAwait(false);
+                message = renderer.Render(notice, MessageId(item.Notice.Id, options.MessageIdDomain)) with { SentAt = now, Attachments = attachments };
                 acceptance = await sender.SendAsync(message, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)

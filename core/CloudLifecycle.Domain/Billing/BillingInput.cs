@@ -24,6 +24,14 @@ public sealed record BillingInput
 
     public required YearMonth Month { get; init; }
 
+    /// <summary>
+    /// The day the document is actually issued (発行日): the day of the round or run that issues it, never
+    /// before the contract was registered. Null for a quote (the CLI's <c>invoice</c> without <c>--issued</c>):
+    /// dated on the provider's first business day of the next month, the day a monthly run would issue it.
+    /// Due dates the clause counts from the issue (nec-express5800 §5-1, ntt-east-aws-ops 別紙2 第2表 備考) follow it.
+    /// </summary>
+    public LocalDate? IssuedOn { get; init; }
+
     public required Issuer Issuer { get; init; }
 
     public required string Recipient { get; init; }

@@ -29,9 +29,9 @@ public sealed class EclectAwsBilling : ProductBilling
 
     protected override string PaymentClause => EclectAwsTerms.PaymentClause;
 
-    /// <summary>§16: invoiced by the end of the month after usage, due by the end of the month after that.</summary>
-    protected override (LocalDate Issue, LocalDate Due, string Clause) Dates(BillingInput input) =>
-        (input.Month.PlusMonths(1).EndOfMonth(), Terms.PaymentDueDate(input.Month), "§16");
+    // §16-1 「利用月の翌月末日までに…請求する」 is a deadline for invoicing (a milestone of the plan), not the
+    // invoice's date: the invoice is dated the day it is issued (ProductBilling.Dates). §16-2 「利用月の翌々月末日
+    // までに」 counts the due date from the usage month, whatever day the invoice was issued.
 
     protected override IEnumerable<InvoiceLine> Lines(BillingInput input)
     {

@@ -16,9 +16,13 @@ public static class LateInterestInvoice
     public static string Number(string contractId, YearMonth month, int sequence) =>
         $"{InvoiceAssembler.Number(contractId, month)}-L{sequence}";
 
-    public static Invoice Build(ProductBilling billing, string contractId, Issuer issuer, string recipient, string latePaidInvoice, LateInterest interest, int sequence)
+    /// <summary>
+    /// The document, numbered by the month the payment was made in and dated <paramref name="issuedOn"/>, the day it is
+    /// actually issued (a payment recorded days after it was made is billed on the day it is recorded, not before).
+    /// </summary>
+    public static Invoice Build(ProductBilling billing, string contractId, Issuer issuer, string recipient, string latePaidInvoice, LateInterest interest, int sequence, LocalDate issuedOn)
     {
-        var dates = billing.SupplementaryDates(interest.PaidOn);
+        var dates = billing.SupplementaryDates(issuedOn < interest.PaidOn ? interest.PaidOn : issuedOn);
         var month = interest.PaidOn.ToYearMonth();
         var line = InvoiceAssembler.Line(
             "late-interest",

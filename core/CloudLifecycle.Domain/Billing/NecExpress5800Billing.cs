@@ -29,6 +29,14 @@ public sealed class NecExpress5800Billing : ProductBilling
     /// <summary>"§5-1, policy: truncate": §5-1 bills the tax, our policy rounds it.</summary>
     protected override string TaxClause => $"{NecExpress5800Terms.PaymentClause}, {TaxRounding.Cite()}";
 
+    /// <summary>
+    /// §5-1 「翌月に契約者に対して請求し、契約者は当該請求書発行月の翌月末日までに…支払う」: the due date counts from the
+    /// month the invoice is issued in, not the usage month — the end of the month after the issue month. Issued in
+    /// the next month as §5-1 says, that is the end of the second month after usage (the plan's milestone); an
+    /// invoice issued later (a contract registered after its first months) is due a month after its issue month.
+    /// </summary>
+    protected override LocalDate StatedDueDate(BillingInput input, LocalDate issued) => issued.ToYearMonth().PlusMonths(1).EndOfMonth();
+
     /// <summary>Charges run through the usage period, or the month of an early termination; a delayed removal bills its own month.</summary>
     protected override YearMonth? LastBillableMonth(BillingInput input)
     {

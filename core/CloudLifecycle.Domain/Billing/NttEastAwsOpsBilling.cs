@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
 using CloudLifecycle.Core.Contracts;
 using CloudLifecycle.Core.Terms;
+using CloudLifecycle.Core.Time;
+using NodaTime;
 
 namespace CloudLifecycle.Core.Billing;
 
@@ -46,6 +48,13 @@ public sealed class NttEastAwsOpsBilling : ProductBilling
         new(AnnualRate: 0.145m, CountsPaymentDay: false, WaiverDays: 15, RoundingRule.ByClause(RoundingPolicy.Truncate, "§21"), "§19");
 
     protected override string PaymentClause => NttEastAwsOpsTerms.PaymentClause;
+
+    /// <summary>
+    /// 別紙2 第2表 備考 「月額料金が発生した月の翌月に当社から契約者へ請求書を発行し、契約者請求書発行日の月末までにこれを
+    /// 支払う」: the due date is the end of the month the invoice is issued in. Issued in the month after the charge month
+    /// as the clause says, that is the plan's milestone; an invoice issued later is due at the end of its own issue month.
+    /// </summary>
+    protected override LocalDate StatedDueDate(BillingInput input, LocalDate issued) => issued.ToYearMonth().EndOfMonth();
 
     /// <summary>The month's charges: setup items and, from the first charged month, operations and their outage credit.</summary>
     private IEnumerable<InvoiceLine> Charges(BillingInput input)

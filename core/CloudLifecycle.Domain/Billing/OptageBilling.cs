@@ -72,8 +72,14 @@ public sealed class OptageBilling : ProductBilling
         return plan.BaseFee + plan.ComponentPrices(selection.Windows, pricing).Price(selection.Components).Amount;
     }
 
-    /// <summary>別表3-3 leaves the due date to OPTAGE: by default the end of the month after the charge month.</summary>
-    protected override (LocalDate Issue, LocalDate Due, string Clause) Dates(BillingInput input)
+    /// <summary>
+    /// 別表3-3 「当社が指定する期日までに」 leaves the due date to OPTAGE: by default the end of the month after the charge
+    /// month (<see cref="BillingInput.DueMonthsAfter"/> months). Our policy for an invoice issued later than the month
+    /// after its charge month (a contract registered after its first months): the months count from the month before
+    /// the issue month, so a late invoice leaves the customer the span an on-time one does (for one month: the end of
+    /// the issue month) and is never due before it is issued. Moved off bank holidays like every due date (民法 §142).
+    /// </summary>
+    protected override LocalDate StatedDueDate(BillingInput input, LocalDate issued)
     {
         var monthsAfter = input.DueMonthsAfter ?? 1;
         if (monthsAfter is < 1 or > 3)
@@ -81,8 +87,9 @@ public sealed class OptageBilling : ProductBilling
             throw new ContractRuleException("dueMonthsAfter", $"{monthsAfter}: the due date must be 1 to 3 months after the charge month", PaymentClause);
         }
 
-        // 別表3-3: the end of the month the contract names, moved off bank holidays like every due date (民法 §142, PaymentDays).
-        return base.Dates(input) with { Due = OptageTerms.PaymentDueDate(input.Month, monthsAfter) };
+        var onTimeIssueMonth = input.Month.PlusMonths(1);
+        var countedFrom = issued.ToYearMonth() > onTimeIssueMonth ? issued.ToYearMonth().PlusMonths(-1) : input.Month;
+        return countedFrom.PlusMonths(monthsAfter).EndOfMonth();
     }
 
     protected override IEnumerable<InvoiceLine> Lines(BillingInput input)

@@ -84,9 +84,25 @@ public abstract class ProductBilling
     /// <summary>The last month that can carry charges (the end's month by default).</summary>
     protected virtual YearMonth? LastBillableMonth(BillingInput input) => input.End?.ToYearMonth();
 
-    /// <summary>Issued on the provider's first business day of the next month; due as the terms say.</summary>
-    protected virtual (LocalDate Issue, LocalDate Due, string Clause) Dates(BillingInput input) =>
-        (Terms.Calendar.OnOrAfter(input.Month.PlusMonths(1).FirstOfMonth()), Terms.PaymentDueDate(input.Month), PaymentClause);
+    /// <summary>
+    /// Issued the day it is actually issued (<see cref="BillingInput.IssuedOn"/>; a quote: the provider's first
+    /// business day of the next month, <see cref="ScheduledIssueDate"/>); due on the day the payment clause
+    /// counts (<see cref="StatedDueDate"/>), moved off a bank holiday (民法 §142, <see cref="PaymentDays"/>).
+    /// A sum is never due before it was asked for: a document issued after the day its clause states
+    /// (a contract registered late) is due on the day it is issued, moved off a bank holiday.
+    /// </summary>
+    protected (LocalDate Issue, LocalDate Due, string Clause) Dates(BillingInput input)
+    {
+        var issue = input.IssuedOn ?? ScheduledIssueDate(input.Month);
+        var stated = StatedDueDate(input, issue);
+        return (issue, PaymentDays.DueDate(stated < issue ? issue : stated), PaymentClause);
+    }
+
+    /// <summary>The day a monthly run issues the month's invoice: the provider's first business day of the next month.</summary>
+    public LocalDate ScheduledIssueDate(YearMonth month) => Terms.Calendar.OnOrAfter(month.PlusMonths(1).FirstOfMonth());
+
+    /// <summary>The due date the payment clause states for the month's charges issued on <paramref name="issued"/> (before the bank-holiday move).</summary>
+    protected virtual LocalDate StatedDueDate(BillingInput input, LocalDate issued) => Terms.StatedPaymentDueDate(input.Month);
 
     protected abstract string PaymentClause { get; }
 
@@ -107,6 +123,11 @@ public abstract class ProductBilling
         if (input.Month < input.Start.ToYearMonth())
         {
             throw new ContractRuleException("month", $"{input.Month:uuuu-MM} is before the contract starts ({input.Start:uuuu-MM-dd})");
+        }
+
+        if (input.IssuedOn is { } issued && issued < input.Month.PlusMonths(1).FirstOfMonth())
+        {
+            throw new ContractRuleException("issuedOn", $"{issued:uuuu-MM-dd}: an invoice for {input.Month:uuuu-MM} is issued after the month ends");
         }
 
         if (LastBillableMonth(input) is { } last && input.Month > last)

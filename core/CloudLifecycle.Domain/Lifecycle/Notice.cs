@@ -41,4 +41,11 @@ public sealed record Notice(
     IReadOnlyList<Text> Paragraphs,
     IReadOnlyList<NoticeFact> Facts,
     string Clause,
-    string? InvoiceNumber = null);
+    string? InvoiceNumber = null)
+{
+    /// <summary>
+    /// Who sends it: the issuer's name and registration number (the contract's 適格請求書発行事業者), shown as the mail's
+    /// From name and at its end. Null in a notice stored before it was kept (the mail then names the configured sender).
+    /// </summary>
+    public Billing.Issuer? From { get; init; }
+}

@@ -187,18 +187,34 @@ public static class NoticeComposer
             ],
             invoice.DueDateClause, invoice.Number);
 
-    public static Notice PaymentOverdue(ContractState state, OpenInvoice invoice, LateInterest interest, int stage, LocalDate today) =>
-        Compose(state, $"overdue/{invoice.Number}/{stage}", NoticeKind.PaymentOverdue, today,
+    /// <summary>
+    /// The overdue reminder. The day after the due date no interest has run yet where the clause counts to the day before
+    /// payment (eclect-aws §17, NTT §19, OPTAGE §27): the notice then says so and when it starts, instead of
+    /// "¥… × 0日 … ¥0"; a late-interest amount of ¥0 is not listed.
+    /// </summary>
+    public static Notice PaymentOverdue(ContractState state, OpenInvoice invoice, LateInterest interest, int stage, LocalDate today)
+    {
+        var noInterestYet = invoice.BearsInterest && !interest.Waived && interest.Days == 0;
+        var rate = (interest.Rate * 100).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        var explanation = noInterestYet
+            ? new Text($"本日（{Iso(today)}）のお支払いであれば遅延損害金はかかりません。翌日以降のお支払いには年{rate}%の遅延損害金がかかります（{interest.Clause}）。",
+                $"Paid today ({Iso(today)}), no late interest is owed; paid later, late interest of {rate}% a year runs ({interest.Clause}).")
+            : interest.Explanation;
+        List<NoticeFact> facts = [new(new Text("未払額", "outstanding"), InvoiceHtml.Yen(invoice.Outstanding), interest.Clause)];
+        if (interest.Interest > 0)
+        {
+            facts.Add(new(new Text($"{Iso(today)}にお支払いの場合の遅延損害金", $"late interest if paid on {Iso(today)}"), InvoiceHtml.Yen(interest.Interest), interest.Clause));
+        }
+
+        return Compose(state, $"overdue/{invoice.Number}/{stage}", NoticeKind.PaymentOverdue, today,
             new Text($"【{state.Product}】お支払期日を過ぎています（{invoice.Number}）", $"[{state.Product}] Payment overdue: {invoice.Number}"),
             [
                 new Text($"{invoice.Number}（お支払期日 {Iso(invoice.DueDate)}）のお支払いが確認できていません。", $"We have not received payment of {invoice.Number}, due on {Iso(invoice.DueDate)}."),
-                interest.Explanation,
+                explanation,
             ],
-            [
-                new(new Text("未払額", "outstanding"), InvoiceHtml.Yen(invoice.Outstanding), interest.Clause),
-                new(new Text($"{Iso(today)}にお支払いの場合の遅延損害金", $"late interest if paid on {Iso(today)}"), InvoiceHtml.Yen(interest.Interest), interest.Clause),
-            ],
+            facts,
             interest.Clause, invoice.Number);
+    }
 
     public static Notice ProviderTermination(ContractState state, DeadlineQuote quote, LocalDate end, LocalDate today) =>
         Compose(state, $"provider/{quote.Rule}/{Iso(quote.From)}", NoticeKind.ProviderTermination, today,
@@ -318,5 +334,5 @@ public static class NoticeComposer
     private static string Capitalise(string text) => string.Concat(char.ToUpperInvariant(text[0]).ToString(), text.AsSpan(1));
 
     private static Notice Compose(ContractState state, string what, NoticeKind kind, LocalDate today, Text subject, IReadOnlyList<Text> paragraphs, IReadOnlyList<NoticeFact> facts, string clause, string? invoiceNumber = null) =>
-        new($"{state.ContractId}/{what}", state.ContractId, kind, today, state.Customer, subject, paragraphs, facts, clause, invoiceNumber);
+        new($"{state.ContractId}/{what}", state.ContractId, kind, today, state.Customer, subject, paragraphs, facts, clause, invoiceNumber) { From = state.Issuer };
 }

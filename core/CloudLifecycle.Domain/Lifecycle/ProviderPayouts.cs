@@ -22,8 +22,11 @@ public static class ProviderPayouts
     public static string Number(string contractId, YearMonth month, int sequence) =>
         $"{InvoiceAssembler.Number(contractId, month)}-C{sequence}";
 
-    /// <summary>The credit document for a provider's notice under <paramref name="rule"/>, or null when the rule pays nothing.</summary>
-    public static Invoice? For(ContractState state, DeadlineRule rule, LocalDate noticeDate, LocalDate end, int sequence)
+    /// <summary>
+    /// The credit document for a provider's notice under <paramref name="rule"/>, or null when the rule pays nothing;
+    /// dated <paramref name="issuedOn"/>, the day it is issued (a notice told days after it was given is documented then).
+    /// </summary>
+    public static Invoice? For(ContractState state, DeadlineRule rule, LocalDate noticeDate, LocalDate end, int sequence, LocalDate issuedOn)
     {
         if (rule.PayoutMonths <= 0)
         {
@@ -44,7 +47,7 @@ public static class ProviderPayouts
             taxRate: InvoiceAssembler.OutOfScope);
         var input = preview with { Month = month };
         // 「支払うことにより…解除することができる」: the payment is the condition of the termination, so it is due by the end.
-        return InvoiceAssembler.Assemble(input, [line], (noticeDate, end, rule.Clause), RoundingRule.OurPolicy, rule.Clause) with
+        return InvoiceAssembler.Assemble(input, [line], (issuedOn, end < issuedOn ? issuedOn : end, rule.Clause), RoundingRule.OurPolicy, rule.Clause) with
         {
             Number = Number(state.ContractId, month, sequence),
             Kind = InvoiceKind.ProviderPayout,

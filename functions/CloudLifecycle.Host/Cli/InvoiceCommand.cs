@@ -1,3 +1,4 @@
+using CloudLifecycle.Adapters.Pdf;
 using CloudLifecycle.Core.Billing;
 using CloudLifecycle.Core.Billing.Rendering;
 using CloudLifecycle.Core.Contracts;
@@ -14,10 +15,10 @@ internal sealed class InvoiceCommand : ICommand
     public string Name => "invoice";
 
     public string Synopsis =>
-        "--product CODE --start DATE --month YYYY-MM [--end DATE] [--contract-id ID] [--customer NAME] " +
+        "--product CODE --start DATE --month YYYY-MM [--issued DATE] [--end DATE] [--contract-id ID] [--customer NAME] " +
         "[--aws-usage-usd N --fx-rate N | --aws-usage-jpy N] [--base-fee N --unit-price N --quantity N] " +
         "[--plan P --components N [--windows] [--component-pricing volume|graduated] [--resource-fee N] [--qualified-invoice]] " +
-        "[--contract FILE] [--usage FILE] [--issuer-name NAME --issuer-registration T...] [--format text|json|html|csv] [--document NUMBER] [--lang ja|en] [--json]";
+        "[--contract FILE] [--usage FILE] [--issuer-name NAME --issuer-registration T...] [--format text|json|html|csv|pdf|ubl] [--out FILE] [--document NUMBER] [--lang ja|en] [--json]";
 
     public void Run(Arguments arguments, TextWriter stdout)
     {
@@ -32,7 +33,12 @@ internal sealed class InvoiceCommand : ICommand
             var other => throw new UsageException($"--lang: '{other}' is not ja or en"),
         };
         var documentNumber = arguments.Optional("document");
+        var outFile = arguments.Optional("out");
         arguments.EnsureAllUsed(Name);
+        if (format == "pdf" && outFile is null)
+        {
+            throw new UsageException("--format pdf writes a file: --out FILE is required");
+        }
         CheckBounds(input);
 
         // The documents the system issues for the month: the month's invoice, and beside it the amounts a
@@ -53,6 +59,16 @@ internal sealed class InvoiceCommand : ICommand
             case "csv":
                 stdout.Write(InvoiceCsv.Render(selected ?? documents[0]));
                 break;
+            case "pdf":
+                WriteFile(stdout, outFile!, new PdfSharpInvoiceRenderer().Render(selected ?? documents[0], language), selected ?? documents[0]);
+                break;
+            case "ubl" when outFile is not null:
+                WriteFile(stdout, outFile, System.Text.Encoding.UTF8.GetBytes(InvoiceUbl.Render(selected ?? documents[0], contract.Customer?.Email)), selected ?? documents[0]);
+                break;
+            case "ubl":
+                // JP PINT (UBL 2.1); the buyer's electronic address is the contract file's customer e-mail, when it has one.
+                stdout.Write(InvoiceUbl.Render(selected ?? documents[0], contract.Customer?.Email));
+                break;
             default:
                 foreach (var document in selected is null ? documents : [selected])
                 {
@@ -61,6 +77,19 @@ internal sealed class InvoiceCommand : ICommand
 
                 break;
         }
+    }
+
+    /// <summary>Writes a binary document to <c>--out</c> and says where, with its number and total.</summary>
+    private static void WriteFile(TextWriter stdout, string path, byte[] content, Invoice invoice)
+    {
+        var full = Path.GetFullPath(path);
+        if (Path.GetDirectoryName(full) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        File.WriteAllBytes(full, content);
+        stdout.WriteLine($"{invoice.Number}: {content.Length:N0} bytes written to {full} (total ¥{invoice.Total:N0})");
     }
 
     /// <summary><c>--document NUMBER</c>: one of the month's documents; html and csv show the month's invoice without it.</summary>
@@ -101,9 +130,9 @@ internal sealed class InvoiceCommand : ICommand
         }
 
         var chosen = json ? "json" : format ?? "text";
-        return chosen is "text" or "json" or "html" or "csv"
+        return chosen is "text" or "json" or "html" or "csv" or "pdf" or "ubl"
             ? chosen
-            : throw new UsageException($"--format: '{chosen}' is not text, json, html or csv");
+            : throw new UsageException($"--format: '{chosen}' is not text, json, html, csv, pdf or ubl");
     }
 
     private static BillingInput Input(Arguments a, ContractFile contract, UsageFile usage)
@@ -119,6 +148,8 @@ internal sealed class InvoiceCommand : ICommand
             Start = start,
             End = a.OptionalDate("end") ?? contract.EndDate,
             Month = month,
+            // Without --issued the invoice is a quote dated the day a monthly run would issue it (ProductBilling.ScheduledIssueDate).
+            IssuedOn = a.OptionalDate("issued"),
             Issuer = HostSettings.Issuer(a.Optional("issuer-name") ?? contract.Issuer?.Name, a.Optional("issuer-registration") ?? contract.Issuer?.RegistrationNumber),
             Recipient = a.Optional("customer") ?? contract.Customer?.Name ?? contractId,
             AwsUsageUsd = a.OptionalDecimal("aws-usage-usd") ?? usage.AwsUsageUsd,

@@ -1,3 +1,4 @@
+using CloudLifecycle.Adapters.Pdf;
 using System.Globalization;
 using CloudLifecycle.Adapters.Email;
 using CloudLifecycle.Adapters.Files;
@@ -35,7 +36,8 @@ internal sealed class DemoCommand(TextWriter progress) : ICommand
         Directory.CreateDirectory(outDir);
         var stores = InMemoryStores.Create(new FileDocumentStore(outDir));
         var clock = new VirtualClock(Tokyo.WakeInstant(DemoScenario.From));
-        var delivery = new OutboxDelivery(stores.Outbox, new FluidNoticeRenderer(), new EmlFileEmailSender(Path.Combine(outDir, "emails"), Composition.FromAddress()), stores.Documents, clock, Composition.Delivery());
+        var delivery = new OutboxDelivery(stores.Outbox, new FluidNoticeRenderer(), new EmlFileEmailSender(Path.Combine(outDir, "emails"), Composition.FromAddress()), stores.Documents, clock, Composition.Delivery(),
+            new InvoiceMail(stores.Invoices, new PdfSharpInvoiceRenderer(), links: null));
         var simulation = new LifecycleSimulation(stores, clock, delivery, Composition.BillingRunDay());
         var bar = new ProgressBar(progress, DemoScenario.From, DemoScenario.Through);
         var refusals = new List<string>();

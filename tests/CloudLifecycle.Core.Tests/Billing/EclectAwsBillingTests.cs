@@ -17,7 +17,7 @@ public class EclectAwsBillingTests
         Assert.Equal(226_121, invoice.Subtotal);
         Assert.Equal(22_612, invoice.Tax);                        // 22,612.1 → down (§19)
         Assert.Equal(248_733, invoice.Total);
-        Assert.Equal(D("2026-11-30"), invoice.IssueDate);         // §16-1
+        Assert.Equal(D("2026-11-02"), invoice.IssueDate);         // a quote: the day a monthly run issues it (11-01 is a Sunday); §16-1 is a deadline, not a date
         Assert.Equal(D("2027-01-04"), invoice.DueDate);           // §16-2: 12-31, a bank holiday → the next bank business day (民法 §142)
         Assert.Equal("INV-C-ECL-202610", invoice.Number);
     }

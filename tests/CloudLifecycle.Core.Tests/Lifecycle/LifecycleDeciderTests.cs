@@ -132,6 +132,24 @@ public class LifecycleDeciderTests
         Assert.Equal("awsUsageUsd", refused.Field);
     }
 
+    /// <summary>
+    /// Issue 15 point 7: the day after the due date no interest has run yet (OPTAGE §27 counts to the day before payment):
+    /// the overdue notice says when it starts instead of "× 0日 … ¥0", and lists no ¥0 interest.
+    /// </summary>
+    [Fact]
+    public void Decide_OverdueCheck_TheDayAfterTheDueDate_SaysNoInterestYet_NotZeroDays()
+    {
+        var state = Registered(Neutrix(), "2026-04-01");
+        state = LifecycleDecider.Decide(state, new UsageRecorded(new MonthUsage(YM("2026-11"), ResourceFee: 100_000m)), D("2026-11-30")).State;
+        state = LifecycleDecider.Decide(state, new InvoiceMonth(YM("2026-11")), D("2026-12-01")).State;
+
+        var notice = LifecycleDecider.Decide(state, new OverdueCheck(), D("2027-01-05")).Commands.OfType<EnqueueNotice>().Single(n => n.Notice.Kind == NoticeKind.PaymentOverdue).Notice;
+
+        Assert.DoesNotContain(notice.Paragraphs, p => p.Ja.Contains("× 0日", StringComparison.Ordinal) || p.En.Contains("× 0 days", StringComparison.Ordinal));
+        Assert.Contains(notice.Paragraphs, p => p.Ja.Contains("遅延損害金はかかりません", StringComparison.Ordinal) && p.Ja.Contains("§27", StringComparison.Ordinal));
+        Assert.DoesNotContain(notice.Facts, f => f.Value == "¥0");
+    }
+
     [Theory]
     // The month's due date 2026-12-31 is a bank holiday: it moves to Monday 2027-01-04 (民法 §142, PaymentDays).
     [InlineData("2027-01-04", 0)]

@@ -36,7 +36,8 @@ internal sealed class ApiTestServer : IAsyncDisposable
         Clock = clock;
         Workflow = new ContractWorkflow(stores, clock);
         Runs = new BackgroundBillingRuns(stores, Workflow, clock, ThreadPoolBackgroundWork.Instance);
-        var options = new CrmApiOptions { ApiKeys = [Key, SecondKey], DefaultIssuer = Issuer, MaxBodyBytes = maxBodyBytes };
+        // As both hosts configure it (LifecycleSettings.ApiOptions): invoices are also answered as PDF.
+        var options = new CrmApiOptions { ApiKeys = [Key, SecondKey], DefaultIssuer = Issuer, MaxBodyBytes = maxBodyBytes, InvoicePdf = new CloudLifecycle.Adapters.Pdf.PdfSharpInvoiceRenderer(), Clock = clock };
         api = new CrmApi(configure?.Invoke(options) ?? options, stores, Workflow, Runs, logger);
         app = ApiHost.Build(api, ["http://127.0.0.1:0"], builder => builder.WebHost.UseTestServer());
         Client = null!;

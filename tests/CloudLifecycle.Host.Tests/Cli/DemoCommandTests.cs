@@ -46,6 +46,49 @@ public class DemoCommandTests
         }
     }
 
+    /// <summary>
+    /// Issue 15 point 6: the demo follows its simulated clock — invoices are dated the day the run issued them (the eclect-aws
+    /// October invoice on 11-01, not its §16-1 deadline 11-30), every email's <c>Date:</c> is a simulated 09:00 Tokyo, and
+    /// the MIME boundaries come from the message id — so two runs write byte-identical files.
+    /// </summary>
+    [Fact]
+    public void Demo_TwoRuns_WriteByteIdenticalFiles_DatedByTheSimulatedClock()
+    {
+        var first = Path.Combine(Path.GetTempPath(), "cl-demo-" + Guid.NewGuid().ToString("N"));
+        var second = Path.Combine(Path.GetTempPath(), "cl-demo-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            foreach (var outDir in new[] { first, second })
+            {
+                using var stdout = new StringWriter();
+                using var stderr = new StringWriter();
+                Assert.Equal(0, CommandLineApp.Run(["demo", "--out", outDir], stdout, stderr));
+            }
+
+            var files = Directory.GetFiles(first, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(first, f)).Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(files, Directory.GetFiles(second, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(second, f)).Order(StringComparer.Ordinal).ToList());
+            Assert.All(files, f => Assert.True(File.ReadAllBytes(Path.Combine(first, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(second, f))), $"{f} differs between two demo runs"));
+
+            using var october = JsonDocument.Parse(File.ReadAllText(Path.Combine(first, "invoices", "2026-10", "INV-DEMO-ECL-202610.json")));
+            Assert.Equal("2026-11-01", october.RootElement.GetProperty("issueDate").GetString());
+            var invoiceMail = Directory.GetFiles(Path.Combine(first, "emails"), "*.eml").Select(File.ReadAllText).Single(m => m.Contains("filename=INV-DEMO-ECL-202610.pdf", StringComparison.Ordinal));
+            Assert.Contains("Date: Sun, 01 Nov 2026 09:00:00 +0900\r\n", invoiceMail, StringComparison.Ordinal);
+            // Issue 15 point 7: CRLF line ends only, and every text part says how it is encoded.
+            Assert.DoesNotContain("\n", invoiceMail.Replace("\r\n", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+            Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(invoiceMail, "Content-Type: text/(plain|html); charset=utf-8\r\nContent-Transfer-Encoding: base64"));
+        }
+        finally
+        {
+            foreach (var outDir in new[] { first, second })
+            {
+                if (Directory.Exists(outDir))
+                {
+                    Directory.Delete(outDir, recursive: true);
+                }
+            }
+        }
+    }
+
     /// <summary>The base-fee line of DEMO-NEC's invoice for <paramref name="month"/> (yyyy-MM), as written under the invoices folder.</summary>
     private static long NecBaseFee(string outDir, string month)
     {

@@ -21,7 +21,7 @@ public sealed class InvoiceCommandTests : IDisposable
     {
         var invoice = Json("invoice", "--product", "eclect-aws", "--start", "2026-03-25", "--month", "2026-10", "--aws-usage-usd", "1234.56", "--fx-rate", "151.37", "--json");
 
-        Assert.Equal("2026-11-30", invoice.GetProperty("issueDate").GetString());
+        Assert.Equal("2026-11-02", invoice.GetProperty("issueDate").GetString()); // a quote: the day a monthly run issues it, not the §16-1 deadline
         Assert.Equal("2027-01-04", invoice.GetProperty("dueDate").GetString()); // §16-2 12-31, a bank holiday (民法 §142)
         Assert.Equal(3, invoice.GetProperty("lines").GetArrayLength());
         Assert.Equal("§13-1(1), §15", invoice.GetProperty("lines")[0].GetProperty("clause").GetString());
@@ -30,6 +30,17 @@ public sealed class InvoiceCommandTests : IDisposable
         Assert.Equal(22_612, invoice.GetProperty("tax").GetInt64());
         Assert.Equal(248_733, invoice.GetProperty("total").GetInt64());
         Assert.StartsWith("INV-", invoice.GetProperty("invoiceNumber").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Issued_DatesTheInvoice_AndADueDateCountedFromTheIssueFollowsIt()
+    {
+        // nec-express5800 §5-1 「当該請求書発行月の翌月末日までに」: issued 2026-12-10 → due the end of January 2027.
+        var invoice = Json("invoice", "--product", "nec-express5800", "--start", "2026-04-01", "--end", "2031-03-31", "--month", "2026-10",
+            "--base-fee", "120000", "--unit-price", "180", "--quantity", "350", "--issued", "2026-12-10", "--json");
+
+        Assert.Equal("2026-12-10", invoice.GetProperty("issueDate").GetString());
+        Assert.Equal("2027-02-01", invoice.GetProperty("dueDate").GetString()); // 01-31 is a Sunday (民法 §142)
     }
 
     [Theory]

@@ -11,7 +11,7 @@ namespace CloudLifecycle.Core.Billing.Rendering;
 /// </summary>
 public static class InvoiceHtml
 {
-    private sealed record Labels(
+    internal sealed record Labels(
         string Title, string Number, string Issued, string Due, string Month, string Registration, string Recipient,
         string Item, string Quantity, string UnitPrice, string Amount, string Clause, string Subtotal, string TaxAt,
         string OutOfScope, string Total, string TaxNote, string Honorific, string IssuerLabel);
@@ -23,7 +23,7 @@ public static class InvoiceHtml
         "Item", "Qty", "Unit price", "Amount", "Clause", "Subtotal", "Taxable at {0:0.##}%", "Outside the scope of tax", "Total (tax included)", "Tax is computed once per rate on the total at that rate ({0}).", string.Empty, "Issuer");
 
     /// <summary>The labels of a document of <paramref name="kind"/>: a late-interest invoice and a payout statement say what they are.</summary>
-    private static Labels For(InvoiceKind kind, Language language)
+    internal static Labels For(InvoiceKind kind, Language language)
     {
         var en = language == Language.En;
         var l = en ? En : Ja;
@@ -65,6 +65,7 @@ public static class InvoiceHtml
             .head td { border: none; padding: 0.1em 0.6em 0.1em 0; }
             .total { font-size: 1.3em; font-weight: bold; }
             .clause { color: #555; font-size: 0.9em; }
+            @page { size: A4; margin: 15mm; }
             @media print { body { margin: 0; } }
             </style>
             </head>
@@ -80,7 +81,7 @@ public static class InvoiceHtml
             </table>
             <p class="total">{{Escape(l.Total)}}: {{Yen(shownTotal)}}</p>
             <table>
-            <tr><th>{{Escape(l.Item)}}</th><th>{{Escape(l.Quantity)}}</th><th>{{Escape(l.UnitPrice)}}</th><th>{{Escape(l.Amount)}}</th><th>{{Escape(l.Clause)}}</th></tr>
+            <tr><th scope="col">{{Escape(l.Item)}}</th><th scope="col">{{Escape(l.Quantity)}}</th><th scope="col">{{Escape(l.UnitPrice)}}</th><th scope="col">{{Escape(l.Amount)}}</th><th scope="col">{{Escape(l.Clause)}}</th></tr>
 
             """);
         foreach (var line in invoice.Lines)
@@ -90,16 +91,16 @@ public static class InvoiceHtml
                 $"<tr><td>{Escape(line.Description.In(language) + rate)}</td><td class=\"n\">{line.Quantity:0.####}</td><td class=\"n\">{(line.UnitPrice is { } unit ? UnitPrice(unit) : string.Empty)}</td><td class=\"n\">{Yen(sign * line.Amount)}</td><td class=\"clause\">{Escape(line.Clause)}</td></tr>\n");
         }
 
-        html.Append(CultureInfo.InvariantCulture, $"<tr><th colspan=\"3\">{Escape(l.Subtotal)}</th><td class=\"n\">{Yen(sign * invoice.Subtotal)}</td><td></td></tr>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\" colspan=\"3\">{Escape(l.Subtotal)}</th><td class=\"n\">{Yen(sign * invoice.Subtotal)}</td><td></td></tr>\n");
         foreach (var summary in invoice.TaxSummaries)
         {
             var label = summary.Rate == 0 ? l.OutOfScope : string.Format(CultureInfo.InvariantCulture, l.TaxAt, summary.Rate * 100);
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr><th colspan=\"3\">{Escape(label)}</th><td class=\"n\">{Yen(sign * summary.TaxableAmount)} / {(language == Language.En ? "tax" : "消費税")} {Yen(summary.Tax)}</td><td class=\"clause\">{Escape(invoice.TaxClause)}</td></tr>\n");
+                $"<tr><th scope=\"row\" colspan=\"3\">{Escape(label)}</th><td class=\"n\">{Yen(sign * summary.TaxableAmount)} / {(language == Language.En ? "tax" : "消費税")} {Yen(summary.Tax)}</td><td class=\"clause\">{Escape(invoice.TaxClause)}</td></tr>\n");
         }
 
         html.Append(CultureInfo.InvariantCulture, $$"""
-            <tr><th colspan="3">{{Escape(l.Total)}}</th><td class="n total">{{Yen(shownTotal)}}</td><td></td></tr>
+            <tr><th scope="row" colspan="3">{{Escape(l.Total)}}</th><td class="n total">{{Yen(shownTotal)}}</td><td></td></tr>
             </table>
             {{(invoice.TaxSummaries.Any(t => t.Rate > 0)
                 ? $"<p class=\"clause\">{Escape(string.Format(CultureInfo.InvariantCulture, l.TaxNote, invoice.TaxClause))}</p>"
@@ -115,7 +116,7 @@ public static class InvoiceHtml
     public static string Yen(long amount) =>
         amount < 0 ? $"-¥{-amount:N0}" : $"¥{amount:N0}";
 
-    private static string UnitPrice(decimal unit) =>
+    internal static string UnitPrice(decimal unit) =>
         unit == decimal.Truncate(unit) ? Yen((long)unit) : $"¥{unit:N2}";
 
     /// <summary>Escapes the five characters HTML gives meaning to; Japanese text and § stay readable in the source.</summary>

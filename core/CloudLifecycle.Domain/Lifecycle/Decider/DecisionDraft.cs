@@ -15,6 +15,13 @@ internal sealed class DecisionDraft(ContractState before, LocalDate today)
 
     public List<LifecycleCommand> Commands { get; } = [];
 
+    /// <summary>
+    /// The date a document issued by this decision carries (発行日): the day it is actually issued — today, never a
+    /// deadline ahead (eclect-aws §16-1 is a milestone, not a date to print) and never before the contract was
+    /// registered (a run dated earlier than the registration, <c>run-month --as-of</c>, cannot issue in the past).
+    /// </summary>
+    public LocalDate IssueDay => Today < Before.RegisteredOn ? Before.RegisteredOn : Today;
+
     /// <summary>Appends a line to the contract's history (a milestone reached, an event, an invoice).</summary>
     public void Record(HistoryEntry entry) => Commands.Add(new RecordHistory(entry) { ContractId = Before.ContractId });
 

@@ -24,7 +24,7 @@ internal static class Invoicing
 
         Guards.EnsureMonthEnded(month, today);
 
-        var documents = BillingCatalog.For(state.Product).InvoiceByDueDate(BillingInputs.For(state, month));
+        var documents = BillingCatalog.For(state.Product).InvoiceByDueDate(BillingInputs.For(state, month) with { IssuedOn = draft.IssueDay });
         var invoice = documents[0];
         if (documents.All(d => d.Lines.Count == 0))
         {

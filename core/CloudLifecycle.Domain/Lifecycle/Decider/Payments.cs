@@ -79,7 +79,7 @@ internal static class Payments
     private static (ContractState State, Invoice Invoice) BillInterest(DecisionDraft draft, ContractState state, ProductBilling billing, OpenInvoice late, LateInterest interest)
     {
         var sequence = state.SupplementaryDocuments + 1;
-        var invoice = LateInterestInvoice.Build(billing, state.ContractId, state.Issuer, state.Customer.Name, late.Number, interest, sequence);
+        var invoice = LateInterestInvoice.Build(billing, state.ContractId, state.Issuer, state.Customer.Name, late.Number, interest, sequence, draft.IssueDay);
         draft.Issue(invoice, "InvoiceIssued", interest.Clause,
             new Text($"{invoice.Number}を発行（{late.Number}の遅延損害金 {invoice.Total:N0}円、支払期日 {invoice.DueDate:uuuu-MM-dd}）", $"{invoice.Number} issued (late interest on {late.Number}, ¥{invoice.Total:N0}, due {invoice.DueDate:uuuu-MM-dd})"));
         var billed = state with

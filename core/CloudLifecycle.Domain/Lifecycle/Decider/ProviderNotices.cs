@@ -83,7 +83,7 @@ internal static class ProviderNotices
             Deadlines = [.. state.Deadlines, deadline],
         };
         draft.Enqueue(NoticeComposer.ProviderTermination(providerEnded, quote, end, draft.Today));
-        if (ProviderPayouts.For(state, rule, notice.NoticeDate, end, state.SupplementaryDocuments + 1) is not { } payout)
+        if (ProviderPayouts.For(state, rule, notice.NoticeDate, end, state.SupplementaryDocuments + 1, draft.IssueDay) is not { } payout)
         {
             return (providerEnded, new Consequence(quote.Explanation, quote.Clause, end));
         }

@@ -20,6 +20,18 @@ public class InvoiceRenderingTests
         Assert.Contains("§35-2", html, StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 15 point 8: the page prints on A4, and every table header says what it heads (html-validate's recommended preset).</summary>
+    [Fact]
+    public void Html_PrintsOnA4_AndEveryHeaderCellHasAScope()
+    {
+        var html = InvoiceHtml.Render(Bill(Nec("2027-03") with { Termination = new NecTermination(IsoDates.D("2027-03-10"), NecTerminationReason.Breach) }));
+
+        Assert.Contains("@page { size: A4;", html, StringComparison.Ordinal);
+        var headers = System.Text.RegularExpressions.Regex.Matches(html, "<th[ >][^>]*>?").Select(m => m.Value).ToList();
+        Assert.NotEmpty(headers);
+        Assert.All(headers, th => Assert.Matches("scope=\"(col|row)\"", th));
+    }
+
     [Fact]
     public void Html_ListsEachTaxRateSeparately()
     {

@@ -64,7 +64,9 @@ public class LateInterestBillingTests
         var settled = LifecycleDecider.Decide(chased.State, new PaymentReceived(interestInvoice.Number, interestInvoice.DueDate.PlusDays(30), interestInvoice.Total), interestInvoice.DueDate.PlusDays(30));
 
         var overdue = Assert.Single(chased.Commands.OfType<EnqueueNotice>()).Notice;
-        Assert.Contains(overdue.Facts, f => f.Value == "¥0");
+        // The reminder says no interest runs on it (and lists no "¥0" of interest, issue 15 point 7).
+        Assert.Contains(overdue.Paragraphs, p => p.En == "no interest runs on a late-interest invoice");
+        Assert.DoesNotContain(overdue.Facts, f => f.Value == "¥0");
         Assert.Empty(settled.Commands.OfType<IssueInvoice>());
         Assert.Empty(settled.State.OpenInvoices);
     }
