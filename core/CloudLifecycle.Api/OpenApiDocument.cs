@@ -137,7 +137,14 @@ public static class OpenApiDocument
         };
         foreach (var alternative in route.AlternativeContentTypes)
         {
-            content[alternative.Split(';')[0]] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } };
+            // The document itself (the invoice's HTML page, its JP PINT XML as text; its PDF as bytes).
+            var mediaType = alternative.Split(';')[0];
+            content[mediaType] = new JsonObject
+            {
+                ["schema"] = mediaType.StartsWith("text/", StringComparison.Ordinal) || mediaType.EndsWith("xml", StringComparison.Ordinal)
+                    ? new JsonObject { ["type"] = "string" }
+                    : new JsonObject { ["type"] = "string", ["format"] = "binary" },
+            };
         }
 
         var successHeaders = new JsonObject();

@@ -164,7 +164,9 @@ public sealed class ApiContractTests
         ["invoice: the issued HTML"] = new("getInvoice", HttpStatusCode.OK, s => s.GetAsync("/api/v1/invoices/INV-E-1-202605?format=html")),
         ["invoice: HTML by Accept"] = new("getInvoice", HttpStatusCode.OK, s => s.GetAsync("/api/v1/invoices/INV-E-1-202605", r => r.Headers.Accept.ParseAdd("text/html"))),
         ["invoice: not modified"] = new("getInvoice", HttpStatusCode.NotModified, s => NotModifiedAsync(s, "/api/v1/invoices/INV-E-1-202605")),
-        ["invoice: a format it has not"] = new("getInvoice", HttpStatusCode.BadRequest, s => s.GetAsync("/api/v1/invoices/INV-E-1-202605?format=pdf"), p => Problem(p, "format")),
+        ["invoice: PDF by ?format=pdf"] = new("getInvoice", HttpStatusCode.OK, s => s.GetAsync("/api/v1/invoices/INV-E-1-202605?format=pdf")),
+        ["invoice: JP PINT by Accept"] = new("getInvoice", HttpStatusCode.OK, s => s.GetAsync("/api/v1/invoices/INV-E-1-202605", r => r.Headers.Accept.ParseAdd("application/xml"))),
+        ["invoice: a format it has not"] = new("getInvoice", HttpStatusCode.BadRequest, s => s.GetAsync("/api/v1/invoices/INV-E-1-202605?format=docx"), p => Problem(p, "format")),
         ["invoice: no such invoice"] = new("getInvoice", HttpStatusCode.NotFound, s => s.GetAsync("/api/v1/invoices/INV-E-1-202604")),
         ["invoice: not an invoice number"] = new("getInvoice", HttpStatusCode.BadRequest, s => s.GetAsync("/api/v1/invoices/bill-1"), p => Problem(p, "number")),
 
