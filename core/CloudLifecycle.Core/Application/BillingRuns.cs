@@ -46,6 +46,7 @@ public interface IBackgroundWork
 public sealed class BackgroundBillingRuns(LifecycleStores stores, ContractWorkflow workflow, IClock clock, IBackgroundWork background) : IBillingRuns, IDisposable
 {
     private readonly ConcurrentDictionary<YearMonth, Task> running = new();
+    private readonly ConcurrentDictionary<YearMonth, BillingRunStatus> outcomes = new();
     private readonly SemaphoreSlim starting = new(1, 1);
     private readonly BillingRunStatuses statuses = new(stores.Documents);
 
@@ -79,6 +80,13 @@ public sealed class BackgroundBillingRuns(LifecycleStores stores, ContractWorkfl
     public Task WhenIdleAsync() => Task.WhenAll(running.Values);
 
     /// <summary>
+    /// How the last run of <paramref name="month"/> started in this process ended (after <see cref="WhenIdleAsync"/>),
+    /// or null if none ended here. Not the stored status: another host running the same month at once writes that
+    /// document too, and its progress ("running") may land after this run's outcome.
+    /// </summary>
+    public BillingRunStatus? OutcomeOf(YearMonth month) => outcomes.TryGetValue(month, out var outcome) ? outcome : null;
+
+    /// <summary>
     /// Runs the month that <paramref name="started"/> records to its end, storing progress after every page
     /// and the outcome (completed with its report, or failed with why) at the end. Never throws.
     /// </summary>
@@ -99,6 +107,7 @@ public sealed class BackgroundBillingRuns(LifecycleStores stores, ContractWorkfl
         }
 
         await SaveAsync(latest, CancellationToken.None).ConfigureAwait(false);
+        outcomes[started.Month] = latest;
     }
 
     public void Dispose() => starting.Dispose();

@@ -273,10 +273,11 @@ internal sealed class LocalScheduler(LifecycleStores stores, ContractWorkflow wo
             overdue = report.OverdueNotices;
             if (report.InvoiceRunStarted is { } month)
             {
+                // This process's own run: a second host running the same month may have stored its progress since.
                 await runs.WhenIdleAsync().ConfigureAwait(false);
-                var status = await runs.GetAsync(month, cancellationToken).ConfigureAwait(false);
-                run = status is { State: BillingRunState.Completed } ? status.Report
-                    : throw new InvalidOperationException($"billing run {month:uuuu-MM}: {status?.Error ?? "no status stored"}");
+                var outcome = runs.OutcomeOf(month);
+                run = outcome is { State: BillingRunState.Completed } ? outcome.Report
+                    : throw new InvalidOperationException($"billing run {month:uuuu-MM}: {outcome?.Error ?? "did not end in this process"}");
             }
 
             // Marked after the job succeeded: a run that failed fails the tick and is tried again next tick (the runs are idempotent).

@@ -24,7 +24,7 @@ internal sealed class RealServices(TestServices services, string prefix)
 
     public Task<LifecycleStores> StoresAsync() => AzureStorage.ConnectAsync(services.StorageConnectionString, Prefix);
 
-    /// <summary>The host's settings: this namespace's tables, maildev (or <paramref name="smtpPort"/>), no hourly limit in the way.</summary>
+    /// <summary>The host's settings: this namespace's tables, maildev (or <paramref name="smtpPort"/>), no hourly or per-minute pace in the way (pacing has tests of its own).</summary>
     public Dictionary<string, string> Environment(int? smtpPort = null) => new()
     {
         ["CloudLifecycle__Storage__ConnectionString"] = services.StorageConnectionString,
@@ -32,6 +32,7 @@ internal sealed class RealServices(TestServices services, string prefix)
         ["CloudLifecycle__Smtp__Host"] = "127.0.0.1",
         ["CloudLifecycle__Smtp__Port"] = (smtpPort ?? services.SmtpPort).ToString(CultureInfo.InvariantCulture),
         ["CloudLifecycle__Email__HourlyQuota"] = "1000000",
+        ["CloudLifecycle__Email__MinuteQuota"] = "1000000",
         ["CloudLifecycle__Email__MessageIdDomain"] = MessageIdDomain,
         ["CloudLifecycle__Issuer__Name"] = "テスト請求株式会社",
         ["CloudLifecycle__Issuer__RegistrationNumber"] = "T1234567890123",
