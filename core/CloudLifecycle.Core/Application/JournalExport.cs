@@ -73,8 +73,9 @@ public static class JournalExport
         }
         catch (EncoderFallbackException e)
         {
+            var character = e.IsUnknownSurrogate() ? char.ConvertFromUtf32(char.ConvertToUtf32(e.CharUnknownHigh, e.CharUnknownLow)) : e.CharUnknown.ToString();
             throw new ContractRuleException("format", string.Create(CultureInfo.InvariantCulture,
-                $"'{e.CharUnknown}' (U+{(int)e.CharUnknown:X4}) has no Shift_JIS code, which {JournalCsv.Name(format)} reads; export this month as freee (UTF-8) or correct the name"));
+                $"'{character}' (U+{char.ConvertToUtf32(character, 0):X4}) has no Shift_JIS code, which {JournalCsv.Name(format)} reads; export this month as freee (UTF-8) or correct the name"));
         }
     }
 }

@@ -56,7 +56,7 @@ public sealed record Receipt(string InvoiceNumber, LocalDate PaidOn, long Amount
 /// <item>Sales (売上): each issued document is one entry, one line per tax rate it carries — 売掛金 / 売上高 for the rate's
 /// amount including tax, with the rate's tax as the document computed it once per rate (適格請求書, 消費税法 §57-4(1)).
 /// Amounts outside the scope of tax (late interest, penalties and damages: TaxTreatment.cs) are not consideration for a
-/// service: 売掛金 / 雑収入, 対象外.</item>
+/// service: 売掛金 / 雑収入, 対象外.
 /// A rate whose amount is negative (credits larger than the charges at that rate) is booked the other way round.</item>
 /// <item>A provider payout (OPTAGE §29-3, the <c>-C</c> documents) is money flowing back to the customer: a compensation
 /// for ending the contract, outside the scope of consumption tax and not a reduction of sales (ProviderPayouts.cs) —
