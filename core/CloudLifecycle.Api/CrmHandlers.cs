@@ -325,7 +325,7 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
         var format = formatText switch
         {
             "yayoi" or "freee" or "mf" => JournalCsv.Parse(formatText, "format"),
-            _ => throw ApiException.BadRequest("format", $"'{formatText}' is not a journal format: yayoi, freee or mf"),
+            _ => throw ApiException.BadRequest("format", $"'{formatText}' is not a journal format (yayoi, freee or mf)"),
         };
         var file = await JournalExport.ExportAsync(stores, month, format, call.CancellationToken).ConfigureAwait(false);
         return new ApiResponse(200, file.ContentType, file.Content, new Dictionary<string, string> { ["Content-Disposition"] = $"attachment; filename=\"{file.FileName}\"" });

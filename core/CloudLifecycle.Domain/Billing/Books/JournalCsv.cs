@@ -36,7 +36,7 @@ public static class JournalCsv
         "yayoi" => JournalFormat.Yayoi,
         "freee" => JournalFormat.Freee,
         "mf" => JournalFormat.MoneyForward,
-        _ => throw new ContractRuleException(field, $"'{text}' is not a journal format: yayoi, freee or mf"),
+        _ => throw new ContractRuleException(field, $"'{text}' is not a journal format (yayoi, freee or mf)"),
     };
 
     public static string Name(JournalFormat format) => format switch
