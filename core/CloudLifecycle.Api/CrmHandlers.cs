@@ -84,7 +84,7 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
         },
         new("GET", "journal", "exportJournal", "The month's documents and payments as journal entries in an accounting program's import CSV: 弥生会計 (yayoi, Shift_JIS), freee (UTF-8) or マネーフォワード クラウド会計 (mf, Shift_JIS); docs/books.md", null,
             [
-                new("month", "string", true, "the month (yyyy-MM): the documents of that month and the payments recorded in it"),
+                new("month", "month", true, "the month (yyyy-MM): the documents of that month and the payments recorded in it"),
                 new("format", "string", true, "yayoi, freee or mf") { Values = ["yayoi", "freee", "mf"] },
             ], 200, null, "text/csv; charset=Shift_JIS", [400, 401, 422], ExportJournalAsync)
         {
