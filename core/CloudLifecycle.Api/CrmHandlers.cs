@@ -1,6 +1,7 @@
 using System.Text;
 using CloudLifecycle.Core.Application;
 using CloudLifecycle.Core.Billing;
+using CloudLifecycle.Core.Billing.Books;
 using CloudLifecycle.Core.Billing.Rendering;
 using CloudLifecycle.Core.Contracts;
 using CloudLifecycle.Core.Lifecycle;
@@ -81,6 +82,14 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
         new("POST", "billing-runs", "startBillingRun", "Start the monthly invoice run of a month that has ended", typeof(BillingRunBody), [], 202, typeof(BillingRunView), ApiResponse.Json, [400, 401, 413, 415, 422], StartBillingRunAsync)
         {
             SuccessHeaders = ["Location"],
+        },
+        new("GET", "journal", "exportJournal", "The month's documents and payments as journal entries in an accounting program's import CSV: 弥生会計 (yayoi, Shift_JIS), freee (UTF-8) or マネーフォワード クラウド会計 (mf, Shift_JIS); docs/books.md", null,
+            [
+                new("month", "month", true, "the month (yyyy-MM): the documents of that month and the payments recorded in it"),
+                new("format", "string", true, "yayoi, freee or mf") { Values = ["yayoi", "freee", "mf"] },
+            ], 200, null, "text/csv; charset=Shift_JIS", [400, 401, 422], ExportJournalAsync)
+        {
+            AlternativeContentTypes = ["text/csv; charset=utf-8"],
         },
         new("GET", "billing-runs/{month}", "getBillingRun", "A monthly run's progress and, once completed, its report", null, [], 200, typeof(BillingRunView), ApiResponse.Json, ReadErrors, GetBillingRunAsync),
     ];
@@ -320,6 +329,23 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
         var status = await billingRuns.StartAsync(body.Month, call.CancellationToken).ConfigureAwait(false);
         var self = $"{CrmApiOptions.BasePath}/billing-runs/{status.Month:uuuu-MM}";
         return ApiResponse.Of(202, BillingRunView.Of(status, self), new Dictionary<string, string> { ["Location"] = self });
+    }
+
+    /// <summary>The month's journal as the program's import file (Core.Application.JournalExport): Shift_JIS for yayoi and mf, UTF-8 for freee.</summary>
+    private async Task<ApiResponse> ExportJournalAsync(ApiCall call)
+    {
+        var text = call.Query["month"].ToString();
+        var parsed = YearMonthPattern.Iso.Parse(text);
+        var month = parsed.Success ? parsed.Value : throw ApiException.BadRequest("month", $"'{text}' is not a month (yyyy-MM)");
+        WithinBounds(call, () => AmountBounds.Dates.Check(month, "month"));
+        var formatText = call.Query["format"].ToString();
+        var format = formatText switch
+        {
+            "yayoi" or "freee" or "mf" => JournalCsv.Parse(formatText, "format"),
+            _ => throw ApiException.BadRequest("format", $"'{formatText}' is not a journal format (yayoi, freee or mf)"),
+        };
+        var file = await JournalExport.ExportAsync(stores, month, format, call.CancellationToken).ConfigureAwait(false);
+        return new ApiResponse(200, file.ContentType, file.Content, new Dictionary<string, string> { ["Content-Disposition"] = $"attachment; filename=\"{file.FileName}\"" });
     }
 
     private async Task<ApiResponse> GetBillingRunAsync(ApiCall call)

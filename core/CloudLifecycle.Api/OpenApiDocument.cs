@@ -40,7 +40,7 @@ public static class OpenApiDocument
             {
                 ["title"] = "CloudLifecycle CRM API",
                 ["version"] = "v1",
-                ["description"] = "Contracts through their lifecycle: registration, events from the CRM, quotes, invoices, calendars. " +
+                ["description"] = "Contracts through their lifecycle: registration, events from the CRM, quotes, invoices, calendars, the month's journal for the accounting programs. " +
                     "Every POST needs an Idempotency-Key; errors are RFC 9457 problem documents naming the field, the reason and, for contract rules, the clause.",
             },
             ["servers"] = new JsonArray(new JsonObject { ["url"] = "/" }),
@@ -271,9 +271,12 @@ public static class OpenApiDocument
 
     private static JsonObject QuerySchema(QueryParameter query)
     {
-        var schema = query.Type == "date"
-            ? new JsonObject { ["type"] = "string", ["format"] = "date" }
-            : new JsonObject { ["type"] = query.Type };
+        var schema = query.Type switch
+        {
+            "date" => new JsonObject { ["type"] = "string", ["format"] = "date" },
+            "month" => PathSchema("month"), // a month in the query (GET /journal) reads as one in the path: yyyy-MM
+            _ => new JsonObject { ["type"] = query.Type },
+        };
         if (query.Values is { } values)
         {
             schema["enum"] = new JsonArray(values.Select(v => (JsonNode)JsonValue.Create(v)!).ToArray());

@@ -12,7 +12,7 @@ internal static class CommandLineApp
     public const int Failure = 1;
     public const int InvalidInput = 2;
 
-    private static readonly IReadOnlySet<string> FlagNames = new HashSet<string>(StringComparer.Ordinal) { "json", "help", "windows", "qualified-invoice", "once", "embedded" };
+    private static readonly IReadOnlySet<string> FlagNames = new HashSet<string>(StringComparer.Ordinal) { "json", "help", "windows", "qualified-invoice", "once", "embedded", "demo" };
 
     private static IReadOnlyList<ICommand> Commands(TextWriter stderr) =>
     [
@@ -24,6 +24,7 @@ internal static class CommandLineApp
         new QuoteDeadlineCommand(),
         new InvoiceCommand(),
         new LateInterestCommand(),
+        new ExportJournalCommand(),
         new DemoCommand(stderr),
         new RunMonthCommand(),
         new ServeCommand(stderr),

@@ -177,6 +177,14 @@ public sealed class ApiContractTests
         ["timeline: the page"] = new("contractTimeline", HttpStatusCode.OK, s => s.GetAsync("/api/v1/contracts/E-1/timeline")),
         ["timeline: no such contract"] = new("contractTimeline", HttpStatusCode.NotFound, s => s.GetAsync("/api/v1/contracts/NONE/timeline")),
 
+        // exportJournal
+        ["journal: 弥生 in Shift_JIS"] = new("exportJournal", HttpStatusCode.OK, s => JournalAsync(s, "/api/v1/journal?month=2026-05&format=yayoi", "Shift_JIS", 932)),
+        ["journal: freee in UTF-8"] = new("exportJournal", HttpStatusCode.OK, s => JournalAsync(s, "/api/v1/journal?month=2026-05&format=freee", "utf-8", 65001)),
+        ["journal: not a month"] = new("exportJournal", HttpStatusCode.BadRequest, s => s.GetAsync("/api/v1/journal?month=2026-5&format=yayoi"), p => Problem(p, "month")),
+        ["journal: no month"] = new("exportJournal", HttpStatusCode.BadRequest, s => s.GetAsync("/api/v1/journal?format=mf"), p => Problem(p, "month")),
+        ["journal: a format it has not"] = new("exportJournal", HttpStatusCode.BadRequest, s => s.GetAsync("/api/v1/journal?month=2026-05&format=sage"), p => Problem(p, "format")),
+        ["journal: a month out of bounds"] = new("exportJournal", HttpStatusCode.UnprocessableEntity, s => s.GetAsync("/api/v1/journal?month=1999-05&format=mf"), p => Problem(p, "month")),
+
         // startBillingRun, getBillingRun
         ["billing run: a month again"] = new("startBillingRun", HttpStatusCode.Accepted, s => s.PostAsync("/api/v1/billing-runs", """{"month":"2026-04"}""")),
         ["billing run: a month not ended"] = new("startBillingRun", HttpStatusCode.UnprocessableEntity, s => s.PostAsync("/api/v1/billing-runs", """{"month":"2026-06"}"""), p => Problem(p, "month")),
@@ -185,6 +193,18 @@ public sealed class ApiContractTests
         ["billing run: never started"] = new("getBillingRun", HttpStatusCode.NotFound, s => s.GetAsync("/api/v1/billing-runs/2026-03")),
         ["billing run: not a month in the path"] = new("getBillingRun", HttpStatusCode.BadRequest, s => s.GetAsync("/api/v1/billing-runs/2026-5"), p => Problem(p, "month")),
     };
+
+    /// <summary>The journal of the seeded month: its charset, its code page, and the month's two invoices numbered in 摘要.</summary>
+    private static async Task<HttpResponseMessage> JournalAsync(ApiTestServer server, string path, string charset, int codePage)
+    {
+        var response = await server.GetAsync(path);
+        Assert.Equal(charset, response.Content.Headers.ContentType?.CharSet);
+        var text = Encoding.GetEncoding(codePage).GetString(await response.Content.ReadAsByteArrayAsync());
+        Assert.Contains("INV-E-1-202605 ", text, StringComparison.Ordinal);
+        Assert.Contains("INV-N-1-202605 ", text, StringComparison.Ordinal);
+        Assert.Contains("売掛金", text, StringComparison.Ordinal);
+        return response;
+    }
 
     public static TheoryData<string> ScenarioNames() => new(Scenarios.Keys);
 

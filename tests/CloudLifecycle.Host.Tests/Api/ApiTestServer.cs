@@ -66,6 +66,8 @@ internal sealed class ApiTestServer : IAsyncDisposable
     public static async Task<ApiTestServer> StartAsync(LifecycleStores stores, LocalDate today, int maxBodyBytes = CrmApiOptions.DefaultMaxBodyBytes,
         Func<CrmApiOptions, CrmApiOptions>? configure = null, ILogger? logger = null)
     {
+        // Shift_JIS for GET /journal: the hosts register the code-page provider at start-up (Program.cs), so the test server does.
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
         var server = new ApiTestServer(stores, new FakeClock(Tokyo.WakeInstant(today)), maxBodyBytes, configure, logger);
         await server.app.StartAsync();
         server.Client = server.app.GetTestClient();

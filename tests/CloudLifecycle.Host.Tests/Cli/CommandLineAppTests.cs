@@ -146,6 +146,11 @@ public class CommandLineAppTests
     [InlineData("needs a value", "plan", "--product", "eclect-aws", "--start")]
     [InlineData("--from or --end is required", "quote", "deadline", "--product", "eclect-aws", "--rule", "discontinuation")]
     [InlineData("end", "quote", "deadline", "--product", "eclect-aws", "--rule", "cure", "--end", "2027-01-05")]
+    [InlineData("--month", "export", "journal", "--month", "2026-13", "--format", "yayoi")]
+    [InlineData("--month", "export", "journal", "--format", "yayoi")]
+    [InlineData("month", "export", "journal", "--month", "1999-01", "--format", "yayoi")]
+    [InlineData("--format", "export", "journal", "--month", "2026-11", "--format", "sage")]
+    [InlineData("--format", "export", "journal", "--month", "2026-11")]
     public void InvalidInput_ExitsWith2AndNamesTheField(string expectedInMessage, params string[] args)
     {
         var (exit, output, error) = Run(args);
