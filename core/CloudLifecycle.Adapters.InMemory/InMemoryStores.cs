@@ -61,6 +61,10 @@ public sealed class InMemoryContractStore : IContractStore
 
     public Task<string> ReplaceAsync(ContractState state, string etag, IReadOnlyList<LifecycleCommand> pendingCommands, CancellationToken cancellationToken = default)
     {
+        // Serialised before taking the lock: the lock guards only the ETag check and the swap, so writers of
+        // different contracts (pages of a monthly run side by side) do not wait for each other's JSON.
+        var json = LifecycleJson.Serialize(state);
+        var pending = PendingJson(pendingCommands);
         lock (gate)
         {
             if (!rows.TryGetValue(state.ContractId, out var row) || row.ETag.ToString(CultureInfo.InvariantCulture) != etag)
@@ -69,7 +73,7 @@ public sealed class InMemoryContractStore : IContractStore
             }
 
             // The state and the commands of its decision in one write under one ETag, as one Table entity holds both.
-            var updated = (LifecycleJson.Serialize(state), ++nextETag, PendingJson(pendingCommands));
+            var updated = (json, ++nextETag, pending);
             rows[state.ContractId] = updated;
             return Task.FromResult(updated.Item2.ToString(CultureInfo.InvariantCulture));
         }
@@ -104,13 +108,14 @@ public sealed class InMemoryContractStore : IContractStore
 
         foreach (var chunk in ids.Chunk(pageSize))
         {
-            List<StoredContract> page;
+            List<(string Json, long ETag, string? Pending)> found;
             lock (gate)
             {
-                page = chunk.Where(rows.ContainsKey).Select(id => ToStored(rows[id])).ToList();
+                found = [.. chunk.Where(rows.ContainsKey).Select(id => rows[id])];
             }
 
-            yield return page;
+            // Read outside the lock (the rows are immutable strings), so a scan does not hold up writers.
+            yield return found.Select(ToStored).ToList();
             await Task.Yield();
         }
     }

@@ -70,6 +70,12 @@ public sealed record LifecycleSettings(
     /// <summary>Browser origins allowed to call the CRM API (<c>CloudLifecycle:Cors:Origins:0</c>, <c>:1</c>…); none: CORS is off.</summary>
     public IReadOnlyList<string> CorsOrigins { get; init; } = [];
 
+    /// <summary>
+    /// How many pages of a local monthly invoice run go side by side (<c>CloudLifecycle:Billing:ParallelPages</c>,
+    /// 1–64); by default the machine's processor count. Read here, by the host: core reads no environment.
+    /// </summary>
+    public int BillingParallelPages { get; init; } = Environment.ProcessorCount;
+
     public static LifecycleSettings From(IConfiguration configuration)
     {
         var section = configuration.GetSection(Section);
@@ -99,6 +105,7 @@ public sealed record LifecycleSettings(
         {
             PublicBaseUrl = Endpoint(section, "PublicBaseUrl"),
             CorsOrigins = List(section, "Cors:Origins"),
+            BillingParallelPages = Number(section, "Billing:ParallelPages", Environment.ProcessorCount, 1, 64),
         };
 
         // The API's own checks (key length, feed secret, origins), named as configured, so that a host stops at start-up.

@@ -54,7 +54,9 @@ public sealed class BillingAtScaleTests : IAsyncLifetime
         // A segment of 3 batches in 2 waves: 3 tasks scheduled and answered, 3 episodes, the start (and, for the one
         // whose batch failed, the failure, the retry's timer and the task scheduled again): never more than that,
         // however many contracts the month has, since the number of contracts only changes the number of segments.
-        var segmentBound = HistoryBound(Small.BatchesPerSegment, Waves(Small.BatchesPerSegment, Small.ParallelBatches)) + RetryAllowance;
+        // On a busy machine the answers of one wave may reach the worker in separate episodes (seen: 22 events), so
+        // the bound allows one episode per task rather than per wave.
+        var segmentBound = HistoryBound(Small.BatchesPerSegment, Small.BatchesPerSegment) + RetryAllowance;
         Assert.All(segments, s => Assert.InRange(s.Max(e => e.HistoryEvents), 1, segmentBound));
         // A generation of the run: (the plan,) 2 segments, the progress (, the report): the same bound at any size.
         Assert.InRange(run.Max(e => e.HistoryEvents), 1, HistoryBound(1 + Small.ParallelSegments + 2, 4));
@@ -70,8 +72,6 @@ public sealed class BillingAtScaleTests : IAsyncLifetime
 
     /// <summary>One activity retried once: its failure, the retry timer's creation and firing, and the two episodes they add.</summary>
     private const int RetryAllowance = 3 + 4;
-
-    private static int Waves(int batches, int parallel) => (batches + parallel - 1) / parallel;
 
     private async Task<BillingRunReport> RunAsync()
     {

@@ -326,7 +326,8 @@ public sealed class MonthlyInvoicePage(LifecycleStores stores, IContractEvents e
 /// <summary>
 /// The monthly invoice run of one process: every contract, a page at a time, through
 /// <see cref="MonthlyInvoicePage"/>; the report is stored as <c>reports/billing-{month}.json</c>.
-/// Memory holds one page, whatever the number of contracts. Running a month again invoices nothing twice.
+/// Memory holds one page per page running at once (<see cref="ParallelPages"/>), whatever the number of contracts.
+/// Running a month again invoices nothing twice.
 /// </summary>
 public sealed class MonthlyInvoiceRun(LifecycleStores stores, IContractEvents events, IClock clock)
 {
@@ -343,14 +344,47 @@ public sealed class MonthlyInvoiceRun(LifecycleStores stores, IContractEvents ev
         LifecycleDecider.EnsureMonthEnded(month, today);
 
         var page = new MonthlyInvoicePage(stores, events, clock);
+        var gate = new object();
         var tally = BillingTally.Empty;
-        await foreach (var contracts in stores.Contracts.ScanAsync(pageSize, cancellationToken).ConfigureAwait(false))
-        {
-            tally = tally.Add(await page.RunAsync(month, today, contracts, cancellationToken).ConfigureAwait(false));
-            progress?.Report(new BillingRunProgress(tally.Contracts, tally.Invoiced));
-        }
+        var failures = new SortedDictionary<long, IReadOnlyList<BillingRunFailure>>();
+        var numbered = Numbered(stores.Contracts.ScanAsync(pageSize, cancellationToken), cancellationToken);
+        // Pages are disjoint sets of contracts and a page keeps no state between calls, so pages may run side by side;
+        // the scan hands out one page at a time, so memory holds at most ParallelPages pages.
+        await Parallel.ForEachAsync(numbered, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, ParallelPages), CancellationToken = cancellationToken },
+            async (numberedPage, token) =>
+            {
+                var pageTally = await page.RunAsync(month, today, numberedPage.Contracts, token).ConfigureAwait(false);
+                lock (gate)
+                {
+                    if (pageTally.Failures.Count > 0)
+                    {
+                        failures.Add(numberedPage.Index, pageTally.Failures);
+                    }
 
-        return await StoreReportAsync(stores, tally.ToReport(month, today), cancellationToken).ConfigureAwait(false);
+                    tally = tally.Add(pageTally with { Failures = [] });
+                    progress?.Report(new BillingRunProgress(tally.Contracts, tally.Invoiced));
+                }
+            }).ConfigureAwait(false);
+
+        // Failures listed in scan order, so the report is the same whatever order the pages finished in.
+        var total = tally with { Failures = [.. failures.Values.SelectMany(f => f)] };
+        return await StoreReportAsync(stores, total.ToReport(month, today), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// How many pages run at once (at least 1). The host supplies it from its settings (the number of cores, say): core
+    /// reads no environment. Each contract is still decided, saved and invoiced by exactly one page.
+    /// </summary>
+    public int ParallelPages { get; init; } = 1;
+
+    private static async IAsyncEnumerable<(long Index, IReadOnlyList<StoredContract> Contracts)> Numbered(
+        IAsyncEnumerable<IReadOnlyList<StoredContract>> pages, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        long index = 0;
+        await foreach (var contracts in pages.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            yield return (index++, contracts);
+        }
     }
 
     public static string ReportPath(YearMonth month) => $"reports/billing-{month:uuuu-MM}.json";

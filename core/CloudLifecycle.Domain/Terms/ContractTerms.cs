@@ -172,13 +172,25 @@ public abstract class ContractTerms
         }
     }
 
-    /// <summary>Payment-due milestones for each charged month, as the product's invoice clause sets them.</summary>
-    protected IEnumerable<Milestone> PaymentsDue(YearMonth firstMonth, YearMonth lastMonth, string clause)
+    /// <summary>
+    /// Payment-due milestones for each charged month, as the product's invoice clause sets them, up to
+    /// <paramref name="horizon"/>: <see cref="Plan"/> keeps no milestone after its horizon, and a later month's
+    /// charges are never due earlier (each clause states a fixed month-end after the charge month, and moving a
+    /// date to the next bank business day keeps that order), so the months after the first one due past the
+    /// horizon are not built at all. A fixed-term contract (nec-express5800, five years) no longer formats every
+    /// month of its term on every round (issue 17).
+    /// </summary>
+    protected IEnumerable<Milestone> PaymentsDue(YearMonth firstMonth, YearMonth lastMonth, string clause, LocalDate horizon)
     {
         foreach (var month in firstMonth.MonthsThrough(lastMonth))
         {
             var stated = StatedPaymentDueDate(month);
             var due = PaymentDueDate(month);
+            if (due > horizon)
+            {
+                yield break;
+            }
+
             yield return new Milestone(due, MilestoneKind.PaymentDue, clause, due == stated
                 ? new Text($"{month.Year}年{month.Month}月分の支払期日", $"payment due for {month:uuuu-MM}")
                 : new Text(

@@ -218,7 +218,7 @@ public sealed class EclectAwsTerms : ContractTerms
                 $"{month.Year}年{month.Month}月利用分の請求期限", $"invoice for {month:uuuu-MM} usage due to be sent"));
         }
 
-        foreach (var due in PaymentsDue(start.ToYearMonth(), lastUsageMonth, PaymentClause))
+        foreach (var due in PaymentsDue(start.ToYearMonth(), lastUsageMonth, PaymentClause, horizon))
         {
             yield return due;
         }

@@ -329,7 +329,7 @@ public sealed class NecExpress5800Terms : ContractTerms
         yield return new Milestone(removal.ConfidentialityEnd, MilestoneKind.ConfidentialityEnd, ConfidentialityClause, new Text(
             "秘密保持義務の終了（契約終了後3年）", "confidentiality obligations end (3 years after the contract)"));
 
-        foreach (var due in PaymentsDue(start.ToYearMonth(), end.ToYearMonth(), PaymentClause))
+        foreach (var due in PaymentsDue(start.ToYearMonth(), end.ToYearMonth(), PaymentClause, horizon))
         {
             yield return due;
         }

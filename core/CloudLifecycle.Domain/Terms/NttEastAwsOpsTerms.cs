@@ -142,7 +142,7 @@ public sealed class NttEastAwsOpsTerms : ContractTerms
         }
 
         var lastMonth = (contract.End ?? horizon).ToYearMonth();
-        foreach (var due in PaymentsDue(firstCharged, lastMonth, PaymentClause))
+        foreach (var due in PaymentsDue(firstCharged, lastMonth, PaymentClause, horizon))
         {
             yield return due;
         }

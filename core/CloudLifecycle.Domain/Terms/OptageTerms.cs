@@ -336,7 +336,7 @@ public sealed class OptageTerms : ContractTerms
         }
 
         // 別表3-1: calendar months from the start month through the month of the end, no proration.
-        foreach (var due in PaymentsDue(start.ToYearMonth(), lastDay.ToYearMonth(), ChargingClause))
+        foreach (var due in PaymentsDue(start.ToYearMonth(), lastDay.ToYearMonth(), ChargingClause, horizon))
         {
             yield return due;
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using Azure.Data.Tables;
 using CloudLifecycle.Adapters.Tables;
 using CloudLifecycle.Core.Application;
@@ -24,18 +25,43 @@ internal sealed class BenchMonthCommand(TextWriter progress) : ICommand
 
     public string Name => "bench-month";
 
-    public string Synopsis => "[--contracts 100000] [--azurite 2000]";
+    public string Synopsis => "[--contracts 100000] [--parallel N] [--azurite 2000]";
 
     public void Run(Arguments arguments, TextWriter stdout)
     {
         var contracts = arguments.OptionalInteger("contracts") ?? 100_000;
         var azurite = arguments.OptionalInteger("azurite");
+        var parallel = arguments.OptionalInteger("parallel") ?? HostSettings.Settings().BillingParallelPages;
         arguments.EnsureAllUsed(Name);
-        var issuer = HostSettings.Issuer(null, null);
-        foreach (var count in new[] { Math.Max(1, contracts / 10), contracts })
+        if (contracts < 1)
         {
-            var result = InMemoryAsync(count, issuer).GetAwaiter().GetResult();
-            stdout.WriteLine(result);
+            throw new UsageException($"--contracts: {contracts} must be at least 1");
+        }
+
+        if (parallel is < 1 or > 64)
+        {
+            throw new UsageException($"--parallel: {parallel} must be a whole number from 1 to 64 (pages run at once)");
+        }
+
+        var issuer = HostSettings.Issuer(null, null);
+        // A tenth first (growth), then the full count one page at a time and with pages side by side: the ratio of the
+        // last two lines is measured in one process, on the same machine load.
+        var runs = parallel > 1
+            ? new[] { (Math.Max(1, contracts / 10), parallel), (contracts, 1), (contracts, parallel) }
+            : new[] { (Math.Max(1, contracts / 10), 1), (contracts, 1) };
+        double? sequentialSeconds = null;
+        foreach (var (count, degree) in runs)
+        {
+            var (line, seconds) = InMemoryAsync(count, degree, issuer).GetAwaiter().GetResult();
+            stdout.WriteLine(line);
+            if (count == contracts && degree == 1)
+            {
+                sequentialSeconds = seconds;
+            }
+            else if (count == contracts && sequentialSeconds is { } before)
+            {
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"in-memory: {degree} pages at once ran {before / seconds:0.00} × as fast as one at a time ({Environment.ProcessorCount} processors)"));
+            }
         }
 
         if (azurite is { } count2)
@@ -44,7 +70,7 @@ internal sealed class BenchMonthCommand(TextWriter progress) : ICommand
         }
     }
 
-    private async Task<string> InMemoryAsync(int count, Issuer issuer)
+    private async Task<(string Line, double Seconds)> InMemoryAsync(int count, int parallel, Issuer issuer)
     {
         var documents = new CountingDocumentStore();
         var stores = InMemoryStores.Create(documents);
@@ -55,8 +81,13 @@ internal sealed class BenchMonthCommand(TextWriter progress) : ICommand
 
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var workflow = new ContractWorkflow(stores, new VirtualClock(Tokyo.WakeInstant(RunDate)));
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var pausedBefore = GC.GetTotalPauseDuration();
+        var gen0Before = GC.CollectionCount(0);
+        var gen2Before = GC.CollectionCount(2);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
-        var report = await new MonthlyInvoiceRun(stores, workflow).RunAsync(Month, new Progress<BillingRunProgress>(p =>
+        var report = await new MonthlyInvoiceRun(stores, workflow) { ParallelPages = parallel }.RunAsync(Month, new Progress<BillingRunProgress>(p =>
         {
             if (p.Contracts % 20_000 == 0)
             {
@@ -64,10 +95,17 @@ internal sealed class BenchMonthCommand(TextWriter progress) : ICommand
             }
         })).ConfigureAwait(false);
         watch.Stop();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var paused = GC.GetTotalPauseDuration() - pausedBefore;
+        var gen0 = GC.CollectionCount(0) - gen0Before;
+        var gen2 = GC.CollectionCount(2) - gen2Before;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"in-memory: {count:N0} contracts → {report.Invoiced:N0} invoices (¥{report.InvoicedTotal:N0}), {report.Failures.Count + report.UnlistedFailures} failed, in {watch.Elapsed.TotalSeconds:0.00} s = {count / watch.Elapsed.TotalSeconds:N0} contracts/s; " +
-            $"{documents.Count:N0} documents ({documents.Bytes / 1_048_576.0:0.0} MiB rendered, not kept); heap {heapBefore / 1_048_576.0:0} → {heapAfter / 1_048_576.0:0} MiB (the stores keep every state and invoice), peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1_048_576.0:0} MiB");
+        var seconds = watch.Elapsed.TotalSeconds;
+        return (string.Create(CultureInfo.InvariantCulture,
+            $"in-memory: {count:N0} contracts, {parallel} page(s) at once → {report.Invoiced:N0} invoices (¥{report.InvoicedTotal:N0}), {report.Failures.Count + report.UnlistedFailures} failed, in {seconds:0.00} s = {count / seconds:N0} contracts/s, CPU {cpu.TotalSeconds:0.0} s ({100 * cpu.TotalSeconds / seconds:0}% of one core); " +
+            $"allocated {allocated / 1_048_576.0:N0} MiB ({allocated / (double)count / 1024:0.0} KiB/contract), GC paused {paused.TotalSeconds:0.00} s ({100 * paused.TotalSeconds / seconds:0}%) in {gen0:N0} collections ({gen2} of gen 2, {(GCSettings.IsServerGC ? "server" : "workstation")} GC); " +
+            $"{documents.Count:N0} documents ({documents.Bytes / 1_048_576.0:0.0} MiB rendered, not kept); heap {heapBefore / 1_048_576.0:0} → {heapAfter / 1_048_576.0:0} MiB (the stores keep every state and invoice), peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1_048_576.0:0} MiB"), seconds);
     }
 
     private static async Task<string> AzuriteAsync(int count, Issuer issuer)
@@ -93,7 +131,7 @@ internal sealed class BenchMonthCommand(TextWriter progress) : ICommand
 
         var workflow = new ContractWorkflow(stores, new VirtualClock(Tokyo.WakeInstant(RunDate)));
         var watch = Stopwatch.StartNew();
-        var report = await new MonthlyInvoiceRun(stores, workflow).RunAsync(Month).ConfigureAwait(false);
+        var report = await new MonthlyInvoiceRun(stores, workflow) { ParallelPages = HostSettings.Settings().BillingParallelPages }.RunAsync(Month).ConfigureAwait(false);
         watch.Stop();
         // Rows the run wrote: the state, the invoice, its history line and its notice per invoiced contract; two blobs each besides.
         var rows = report.Invoiced * 4;

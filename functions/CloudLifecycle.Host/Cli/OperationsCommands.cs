@@ -39,7 +39,7 @@ internal sealed class RunMonthCommand : ICommand
         var stores = services.GetRequiredService<LifecycleStores>();
         var workflow = services.GetRequiredService<ContractWorkflow>();
         var watch = Stopwatch.StartNew();
-        var report = new MonthlyInvoiceRun(stores, workflow).RunAsync(month).GetAwaiter().GetResult();
+        var report = new MonthlyInvoiceRun(stores, workflow) { ParallelPages = Composition.Settings().BillingParallelPages }.RunAsync(month).GetAwaiter().GetResult();
         watch.Stop();
         if (json)
         {
