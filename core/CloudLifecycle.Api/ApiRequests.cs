@@ -191,6 +191,34 @@ public sealed record PaymentBody
     public required long Amount { get; init; }
 }
 
+/// <summary>One line of a correction: the line's number on the invoice (1-based) and the amount it should carry.</summary>
+public sealed record CorrectionLineBody
+{
+    public required int Line { get; init; }
+
+    /// <summary>Integer yen, tax excluded, as the line's amount on the invoice (a decimal string with no fraction is accepted).</summary>
+    [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
+    public required long Amount { get; init; }
+}
+
+/// <summary>
+/// <c>POST /invoices/{number}/corrections</c>: a credit note (creditNote, 適格返還請求書) or a corrected invoice
+/// (correctedInvoice, 修正した適格請求書) for an issued invoice — the lines with their corrected amounts, or cancelInFull.
+/// </summary>
+public sealed record CorrectionBody
+{
+    public required Core.Billing.InvoiceKind Kind { get; init; }
+
+    public required string Reason { get; init; }
+
+    public IReadOnlyList<CorrectionLineBody>? Lines { get; init; }
+
+    public bool? CancelInFull { get; init; }
+
+    /// <summary>The day the correction is asked for (default: today); never in the future.</summary>
+    public LocalDate? RequestedOn { get; init; }
+}
+
 /// <summary><c>POST /contracts/{id}/provider-notices</c>: the provider gave notice under one of the product's rules.</summary>
 public sealed record ProviderNoticeBody
 {

@@ -72,6 +72,12 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
             AlternativeContentTypes = ["text/html; charset=utf-8", "application/pdf", "application/xml"],
             AcceptsDocumentLink = true,
         },
+        new("POST", "invoices/{number}/corrections", "correctInvoice", "Correct an issued invoice, which never changes: a credit note (kind creditNote, 適格返還請求書, 消費税法 §57-4(3)) lowering lines or cancelInFull, or a corrected invoice (correctedInvoice, 修正した適格請求書, §57-4(4)) reissuing it with corrected amounts; the new document is issued, stored and sent like an invoice",
+            typeof(CorrectionBody), [], 202, typeof(EventAccepted), ApiResponse.Json, EventErrors, CorrectAsync)
+        {
+            SuccessHeaders = ["Location", "ETag"],
+            FieldNames = new Dictionary<string, string> { ["requested"] = "requestedOn" },
+        },
         new("GET", "contracts/{id}/calendar.ics", "contractCalendar", "The contract's milestones as an iCalendar feed (subscribe with the contract's calendarSubscription link)", null,
             [new("lang", "string", false, "ja or en (default: the customer's language)") { Values = ["ja", "en"] }], 200, null, "text/calendar; charset=utf-8", ReadErrors, CalendarAsync)
         {
@@ -218,6 +224,31 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
         return Accepted(contractId, resource, trigger, decision.State, ConsequenceView.Of(decision.Consequence), charges);
     }
 
+    /// <summary>
+    /// A correction is an event of the contract the invoice belongs to: the original is read from the invoice store (404 when
+    /// there is none) and handed to the decider, which decides and records the correction (exactly once per Idempotency-Key).
+    /// </summary>
+    private async Task<ApiResponse> CorrectAsync(ApiCall call)
+    {
+        var number = call.Value("number");
+        var body = ApiJson.Read<CorrectionBody>(call.Body);
+        var request = new CorrectionRequested(number, body.RequestedOn ?? events.Today, body.Kind, body.Reason,
+            body.Lines?.Select(l => new LineCorrection(l.Line, l.Amount)).ToList() ?? [], body.CancelInFull ?? false)
+        {
+            EventId = call.EventId,
+        };
+        WithinBounds(call, () => AmountBounds.Check(request));
+        var (contractId, trigger) = await InvoiceCorrections.RequestAsync(stores.Invoices, number, request, "number", call.CancellationToken).ConfigureAwait(false);
+        var before = await LoadAsync(contractId, call.CancellationToken).ConfigureAwait(false);
+        if (call.EventId is { } eventId && before.State.RecentEventIds.Contains(eventId))
+        {
+            return Accepted(contractId, "corrections", trigger, before.State, AlreadyApplied(before.State, trigger, eventId), charges: null);
+        }
+
+        var decision = await events.RaiseAsync(contractId, trigger, ExpectedVersion(call), call.CancellationToken).ConfigureAwait(false);
+        return Accepted(contractId, "corrections", trigger, decision.State, ConsequenceView.Of(decision.Consequence), charges: null);
+    }
+
     private ApiResponse Accepted(string contractId, string resource, Trigger trigger, ContractState state, ConsequenceView consequence, IReadOnlyList<ChargeView>? charges)
     {
         var deadlines = ContractOverview.Upcoming(state, events.Today).Where(m => ContractOverview.IsOpenDeadline(state, m)).Take(5).Select(MilestoneView.Of).ToList();
@@ -234,6 +265,12 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
     private static ConsequenceView AlreadyApplied(ContractState state, Trigger trigger, string eventId)
     {
         var summary = new Text($"イベント {eventId} は適用済みです（保存済みの契約の状態）", $"event {eventId} was already applied (the contract as stored)");
+        if (trigger is CorrectionRequested && state.Corrections.FirstOrDefault(c => c.EventId == eventId) is { } correction)
+        {
+            // The document the first request issued: a retry is answered with it, never a second one.
+            return new ConsequenceView(summary, null, correction.IssuedOn, correction.Total, correction.Number, Changed: true);
+        }
+
         return trigger is CancellationRequested && state.Cancellation is { } record
             ? new ConsequenceView(summary, record.Clause, record.EffectiveDate, null, null, Changed: true)
             : new ConsequenceView(summary, null, null, null, null, Changed: true);

@@ -76,6 +76,22 @@ public sealed record Invoice(
     /// <summary>The invoice this document follows from (the one paid late), if any.</summary>
     public string? Refers { get; init; }
 
+    /// <summary>What a correction document (credit note, corrected invoice) corrects; null for every other document.</summary>
+    public CorrectionReference? Correction { get; init; }
+
+    /// <summary>
+    /// The month the transaction took place in (取引年月日): the document's own month, or for a correction the month of
+    /// the invoice it corrects (§57-4(3) 「対価の返還等の基となった課税資産の譲渡等を行った年月日」, 「○月分」 accepted).
+    /// </summary>
+    public YearMonth TransactionMonth => Correction?.Month ?? Month;
+
     /// <summary>The one tax rate of the invoice, or null when lines carry several rates.</summary>
     public decimal? SingleTaxRate => TaxSummaries.Count == 1 ? TaxSummaries[0].Rate : null;
 }
+
+/// <summary>
+/// The invoice a correction document refers to (JP PINT ibg-03 BillingReference): its number, the month of its
+/// transaction, its 発行日, why it is corrected, and the amounts per rate the correction replaces (what the customer was
+/// charged before it: the original's, less corrections issued since), which the books reverse.
+/// </summary>
+public sealed record CorrectionReference(string Number, YearMonth Month, LocalDate IssueDate, string Reason, IReadOnlyList<TaxSummary> Replaced);

@@ -166,6 +166,14 @@ public static class AmountBounds
                 Dates.Check(changed.EffectiveFrom, "effectiveFrom");
                 Components.Check(changed.Components, "components");
                 break;
+            case CorrectionRequested correction:
+                Dates.Check(correction.RequestedOn, "requestedOn");
+                foreach (var (line, i) in correction.Lines.Select((l, i) => (l, i)))
+                {
+                    YenAmount.Check(Math.Abs((decimal)line.Amount), $"lines[{i}].amount");
+                }
+
+                break;
             case PaymentReceived payment:
                 Dates.Check(payment.PaidOn, "paid");
                 YenAmount.Check(payment.Amount, "amount");

@@ -103,6 +103,18 @@ public sealed record SuspensionRecord(string Rule, string Clause, LocalDate Noti
     public ContractStatus ResumeTo { get; init; } = ContractStatus.Active;
 }
 
+/// <summary>
+/// A correction issued for <see cref="Original"/>: the document <see cref="Number"/> (credit note or corrected invoice),
+/// the amounts each of the original's lines carries after it, its own total, <see cref="Charged"/> (what the customer is charged
+/// for the original after it, tax included), and <see cref="Payable"/>, the document the customer owes
+/// the corrected sum on (the original, or the latest corrected invoice that replaced it). <see cref="EventId"/> is the
+/// request's id (Idempotency-Key), so a retry is answered with this document.
+/// </summary>
+public sealed record CorrectionRecord(string Original, string Number, Billing.InvoiceKind Kind, LocalDate IssuedOn, IReadOnlyList<long> LineAmounts, long Total, long Charged, string Payable)
+{
+    public string? EventId { get; init; }
+}
+
 /// <summary>The customer's cancellation as the terms resolved it.</summary>
 public sealed record CancellationRecord(LocalDate NoticeDate, LocalDate RequestedDate, LocalDate EffectiveDate, string Clause);
 
@@ -166,6 +178,9 @@ public sealed record ContractState
     public IReadOnlyList<YearMonth> InvoicedMonths { get; init; } = [];
 
     public IReadOnlyList<OpenInvoice> OpenInvoices { get; init; } = [];
+
+    /// <summary>Corrections issued (credit notes, corrected invoices), oldest first; an issued document never changes.</summary>
+    public IReadOnlyList<CorrectionRecord> Corrections { get; init; } = [];
 
     /// <summary>How many documents were issued outside the monthly run (late interest); numbers the next one.</summary>
     public int SupplementaryDocuments { get; init; }

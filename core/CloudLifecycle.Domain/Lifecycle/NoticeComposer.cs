@@ -155,7 +155,7 @@ public static class NoticeComposer
     }
 
     public static Notice InvoiceIssued(ContractState state, Invoice invoice, LocalDate today) =>
-        Compose(state, $"invoice/{invoice.Number}", NoticeKind.InvoiceIssued, today,
+        invoice.Correction is { } correction ? CorrectionIssued(state, invoice, correction, today) : Compose(state, $"invoice/{invoice.Number}", NoticeKind.InvoiceIssued, today,
             invoice.Kind == InvoiceKind.LateInterest
                 ? new Text($"【{state.Product}】遅延損害金のご請求（{invoice.Number}）", $"[{state.Product}] Late interest invoice {invoice.Number}")
                 : invoice.Kind == InvoiceKind.ProviderPayout
@@ -186,6 +186,41 @@ public static class NoticeComposer
                     ],
             ],
             invoice.DueDateClause, invoice.Number);
+
+    /// <summary>
+    /// A correction of an issued invoice, sent like the invoice (with its PDF and JP PINT XML attached): a credit note
+    /// (適格返還請求書, 消費税法 §57-4(3)) says what is returned and its tax; a corrected invoice (修正した適格請求書, §57-4(4))
+    /// says it replaces the original and what is now due. Both name the original, its 発行日 and the reason.
+    /// </summary>
+    private static Notice CorrectionIssued(ContractState state, Invoice invoice, CorrectionReference correction, LocalDate today)
+    {
+        var credit = invoice.Kind == InvoiceKind.CreditNote;
+        return Compose(state, $"invoice/{invoice.Number}", NoticeKind.InvoiceIssued, today,
+            credit
+                ? new Text($"【{state.Product}】適格返還請求書（{correction.Number}の返還 {-invoice.Total:N0}円、{invoice.Number}）", $"[{state.Product}] Credit note {invoice.Number} (¥{-invoice.Total:N0} returned on {correction.Number})")
+                : new Text($"【{state.Product}】請求書の訂正（{correction.Number}に代わる{invoice.Number}）", $"[{state.Product}] Corrected invoice {invoice.Number} (replaces {correction.Number})"),
+            [credit
+                ? new Text($"{correction.Number}（発行日 {Iso(correction.IssueDate)}）について、{-invoice.Total:N0}円（税込）を返還します。理由：{correction.Reason}",
+                    $"On {correction.Number} (issued {Iso(correction.IssueDate)}) we return ¥{-invoice.Total:N0} including tax. Reason: {correction.Reason}")
+                : new Text($"{correction.Number}（発行日 {Iso(correction.IssueDate)}）を訂正し、本書に差し替えます。お支払期日は{Iso(invoice.DueDate)}です。理由：{correction.Reason}",
+                    $"{correction.Number} (issued {Iso(correction.IssueDate)}) is corrected and replaced by this invoice, due on {Iso(invoice.DueDate)}. Reason: {correction.Reason}")],
+            [
+                .. invoice.Lines.Select(line => new NoticeFact(line.Description, InvoiceHtml.Yen(credit ? -line.Amount : line.Amount), line.Clause)),
+                .. credit
+                    ? (NoticeFact[])
+                    [
+                        new(new Text("返還する消費税", "consumption tax returned"), InvoiceHtml.Yen(-invoice.Tax), invoice.TaxClause),
+                        new(new Text("返還等の金額（税込）", "returned, tax included"), InvoiceHtml.Yen(-invoice.Total), invoice.DueDateClause),
+                    ]
+                    :
+                    [
+                        new(new Text("消費税", "consumption tax"), InvoiceHtml.Yen(invoice.Tax), invoice.TaxClause),
+                        new(new Text("ご請求金額（税込）", "total including tax"), InvoiceHtml.Yen(invoice.Total), invoice.TaxClause),
+                        new(new Text("お支払期日", "payment due"), Iso(invoice.DueDate), invoice.DueDateClause),
+                    ],
+            ],
+            invoice.DueDateClause, invoice.Number);
+    }
 
     /// <summary>
     /// The overdue reminder. The day after the due date no interest has run yet where the clause counts to the day before

@@ -20,6 +20,7 @@ namespace CloudLifecycle.Core.Lifecycle;
 [JsonDerivedType(typeof(ProviderNoticeGiven), "providerNotice")]
 [JsonDerivedType(typeof(InvoiceMonth), "invoiceMonth")]
 [JsonDerivedType(typeof(OverdueCheck), "overdueCheck")]
+[JsonDerivedType(typeof(CorrectionRequested), "correctionRequested")]
 public abstract record Trigger
 {
     public string? EventId { get; init; }
@@ -72,3 +73,17 @@ public sealed record InvoiceMonth(YearMonth Month) : Trigger;
 
 /// <summary>The daily check of invoices past their due date.</summary>
 public sealed record OverdueCheck : Trigger;
+
+/// <summary>The corrected amount of one line of an invoice (1-based, in the document's order).</summary>
+public sealed record LineCorrection(int Line, long Amount);
+
+/// <summary>
+/// An operator or the CRM asks to correct the issued document <see cref="InvoiceNumber"/> on <see cref="RequestedOn"/>:
+/// a credit note (適格返還請求書) lowering some lines, a corrected invoice (修正した適格請求書) reissuing it with corrected
+/// amounts, or <see cref="CancelInFull"/> (a credit note returning everything still charged). <see cref="Original"/> is the
+/// document as issued, read from the invoice store by the caller (the decider keeps only what corrections changed).
+/// </summary>
+public sealed record CorrectionRequested(string InvoiceNumber, LocalDate RequestedOn, Billing.InvoiceKind Kind, string Reason, IReadOnlyList<LineCorrection> Lines, bool CancelInFull = false) : Trigger
+{
+    public Billing.Invoice? Original { get; init; }
+}

@@ -12,7 +12,7 @@ internal static class CommandLineApp
     public const int Failure = 1;
     public const int InvalidInput = 2;
 
-    private static readonly IReadOnlySet<string> FlagNames = new HashSet<string>(StringComparer.Ordinal) { "json", "help", "windows", "qualified-invoice", "once", "embedded", "demo" };
+    private static readonly IReadOnlySet<string> FlagNames = new HashSet<string>(StringComparer.Ordinal) { "json", "help", "windows", "qualified-invoice", "once", "embedded", "demo", "cancel-in-full" };
 
     private static IReadOnlyList<ICommand> Commands(TextWriter stderr) =>
     [
@@ -27,6 +27,7 @@ internal static class CommandLineApp
         new ExportJournalCommand(),
         new DemoCommand(stderr),
         new RunMonthCommand(),
+        new CorrectInvoiceCommand(),
         new ServeCommand(stderr),
         new BenchMonthCommand(stderr),
     ];

@@ -61,6 +61,10 @@ public sealed record Receipt(string InvoiceNumber, LocalDate PaidOn, long Amount
 /// <item>A provider payout (OPTAGE §29-3, the <c>-C</c> documents) is money flowing back to the customer: a compensation
 /// for ending the contract, outside the scope of consumption tax and not a reduction of sales (ProviderPayouts.cs) —
 /// 雑損失 / 未払金 when the statement is issued, 未払金 / 普通預金 when it is paid out.</item>
+/// <item>Corrections (消費税法 §57-4(3)/(4)): a credit note's rates are negative, so each is booked the other way round —
+/// 売上高 (課税売上10%) / 売掛金, the reversal of the returned part (売上値引・返品 booked as negative sales, 税区分 課税売上10%).
+/// A corrected invoice replaces what the customer was charged: its entry first reverses the amounts per rate it replaces
+/// (赤伝) and then books its own (黒伝), so the books hold the corrected figures and the original stays as issued.</item>
 /// <item>Receipts (入金): 普通預金 / 売掛金 on the day the payment was recorded as paid.</item>
 /// <item>取引日: the document's 発行日, or the last day of its month when it was issued after that month (the month's
 /// charges, issued early the next month, are that month's sales: the service was rendered in it — 発生主義).</item>
@@ -116,7 +120,10 @@ public static class Journal
         var date = TransactionDate(document);
         var description = $"{document.Number} {document.Recipient}";
         var lines = new List<JournalLine>();
-        foreach (var rate in document.TaxSummaries.OrderByDescending(s => s.Rate))
+        IEnumerable<TaxSummary> reversed = document.Kind == InvoiceKind.CorrectedInvoice && document.Correction is { } c
+            ? c.Replaced.Select(r => r with { TaxableAmount = -r.TaxableAmount, Tax = -r.Tax })
+            : [];
+        foreach (var rate in reversed.Concat(document.TaxSummaries.OrderByDescending(s => s.Rate)))
         {
             var gross = rate.TaxableAmount + rate.Tax;
             if (gross == 0)

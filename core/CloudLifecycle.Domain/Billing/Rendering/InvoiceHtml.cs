@@ -39,15 +39,45 @@ public static class InvoiceHtml
                 Total = en ? "We pay you" : "当社からのお支払額",
                 Recipient = en ? "To" : "宛先",
             },
+            // 消費税法 §57-4(3): the credit note shows the returned amount per rate and its tax, the day of the return and the
+            // month of the transaction returned; the sums are printed as returned (positive), under labels that say so.
+            InvoiceKind.CreditNote => l with
+            {
+                Title = en ? "Credit note (qualified invoice for return, 適格返還請求書)" : "適格返還請求書（対価の返還等）",
+                Number = en ? "Credit note number" : "返還請求書番号",
+                Due = en ? "Date of the return" : "返還等を行う年月日",
+                Month = en ? "Month of the returned transaction" : "返還等の対象となった取引（月分）",
+                Subtotal = en ? "Returned (tax excluded)" : "返還等の金額（税抜）",
+                Total = en ? "Returned (tax included)" : "返還等の金額（税込）",
+            },
+            InvoiceKind.CorrectedInvoice => l with { Title = en ? "Corrected invoice (qualified invoice, replaces the original)" : "修正した適格請求書（訂正後の請求書）" },
             _ => l,
         };
+    }
+
+    /// <summary>The sign figures are printed with: a payout and a credit note show the sum paid or returned as positive.</summary>
+    internal static int Sign(InvoiceKind kind) => kind is InvoiceKind.ProviderPayout or InvoiceKind.CreditNote ? -1 : 1;
+
+    /// <summary>The rows a correction adds under the head: the document it corrects (number and 発行日) and why.</summary>
+    internal static IReadOnlyList<(string Label, string Value)> CorrectionRows(Invoice invoice, Language language)
+    {
+        if (invoice.Correction is not { } c)
+        {
+            return invoice.Refers is { } refers ? [(language == Language.En ? "Refers to" : "対象の請求書", refers)] : [];
+        }
+
+        var en = language == Language.En;
+        var issued = c.IssueDate.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture);
+        return invoice.Kind == InvoiceKind.CreditNote
+            ? [(en ? "Invoice returned against" : "返還等の対象となった請求書", en ? $"{c.Number} (issued {issued})" : $"{c.Number}（発行日 {issued}）"), (en ? "Reason" : "理由", c.Reason)]
+            : [(en ? "Corrects and replaces" : "訂正前の請求書（本書に差し替え）", en ? $"{c.Number} (issued {issued})" : $"{c.Number}（発行日 {issued}）"), (en ? "Reason" : "訂正の理由", c.Reason)];
     }
 
     public static string Render(Invoice invoice, Language language = Language.Ja)
     {
         var l = For(invoice.Kind, language);
         // A payout is money we pay: shown as the positive sum paid, not as a negative bill.
-        var sign = invoice.Kind == InvoiceKind.ProviderPayout ? -1 : 1;
+        var sign = Sign(invoice.Kind);
         var shownTotal = sign * invoice.Total;
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $$"""
@@ -76,7 +106,7 @@ public static class InvoiceHtml
             <tr><td>{{Escape(l.Number)}}</td><td>{{Escape(invoice.Number)}}</td></tr>
             <tr><td>{{Escape(l.Issued)}}</td><td>{{invoice.IssueDate:uuuu-MM-dd}}</td></tr>
             <tr><td>{{Escape(l.Due)}}</td><td>{{invoice.DueDate:uuuu-MM-dd}} <span class="clause">({{Escape(invoice.DueDateClause)}})</span></td></tr>
-            <tr><td>{{Escape(l.Month)}}</td><td>{{invoice.Month:uuuu-MM}}</td></tr>{{(invoice.Refers is { } refers ? $"<tr><td>{Escape(language == Language.En ? "Refers to" : "対象の請求書")}</td><td>{Escape(refers)}</td></tr>" : string.Empty)}}
+            <tr><td>{{Escape(l.Month)}}</td><td>{{invoice.TransactionMonth:uuuu-MM}}</td></tr>{{string.Concat(CorrectionRows(invoice, language).Select(r => $"<tr><td>{Escape(r.Label)}</td><td>{Escape(r.Value)}</td></tr>"))}}
             <tr><td>{{Escape(l.IssuerLabel)}}</td><td>{{Escape(invoice.Issuer.Name)}} ({{Escape(l.Registration)}}: {{Escape(invoice.Issuer.RegistrationNumber)}})</td></tr>
             </table>
             <p class="total">{{Escape(l.Total)}}: {{Yen(shownTotal)}}</p>
@@ -96,7 +126,7 @@ public static class InvoiceHtml
         {
             var label = summary.Rate == 0 ? l.OutOfScope : string.Format(CultureInfo.InvariantCulture, l.TaxAt, summary.Rate * 100);
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr><th scope=\"row\" colspan=\"3\">{Escape(label)}</th><td class=\"n\">{Yen(sign * summary.TaxableAmount)} / {(language == Language.En ? "tax" : "消費税")} {Yen(summary.Tax)}</td><td class=\"clause\">{Escape(invoice.TaxClause)}</td></tr>\n");
+                $"<tr><th scope=\"row\" colspan=\"3\">{Escape(label)}</th><td class=\"n\">{Yen(sign * summary.TaxableAmount)} / {(language == Language.En ? "tax" : "消費税")} {Yen(sign * summary.Tax)}</td><td class=\"clause\">{Escape(invoice.TaxClause)}</td></tr>\n");
         }
 
         html.Append(CultureInfo.InvariantCulture, $$"""

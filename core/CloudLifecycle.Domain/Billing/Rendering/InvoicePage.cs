@@ -27,7 +27,7 @@ public sealed record InvoicePage(
         var l = InvoiceHtml.For(invoice.Kind, language);
         var en = language == Language.En;
         // A payout is money we pay: shown as the positive sum paid, not as a negative bill (as the HTML page).
-        var sign = invoice.Kind == InvoiceKind.ProviderPayout ? -1 : 1;
+        var sign = InvoiceHtml.Sign(invoice.Kind);
         var shownTotal = InvoiceHtml.Yen(sign * invoice.Total);
         var head = new List<(string, string)>
         {
@@ -35,12 +35,9 @@ public sealed record InvoicePage(
             (l.Number, invoice.Number),
             (l.Issued, Iso(invoice.IssueDate)),
             (l.Due, $"{Iso(invoice.DueDate)} ({invoice.DueDateClause})"),
-            (l.Month, invoice.Month.ToString("uuuu-MM", CultureInfo.InvariantCulture)),
+            (l.Month, invoice.TransactionMonth.ToString("uuuu-MM", CultureInfo.InvariantCulture)),
         };
-        if (invoice.Refers is { } refers)
-        {
-            head.Add((en ? "Refers to" : "対象の請求書", refers));
-        }
+        head.AddRange(InvoiceHtml.CorrectionRows(invoice, language));
 
         head.Add((l.IssuerLabel, $"{invoice.Issuer.Name} ({l.Registration}: {invoice.Issuer.RegistrationNumber})"));
         var lines = invoice.Lines
@@ -56,7 +53,7 @@ public sealed record InvoicePage(
             summary.Rate == 0 ? l.OutOfScope : string.Format(CultureInfo.InvariantCulture, l.TaxAt, summary.Rate * 100),
             string.Empty,
             string.Empty,
-            $"{InvoiceHtml.Yen(sign * summary.TaxableAmount)} / {(en ? "tax" : "消費税")} {InvoiceHtml.Yen(summary.Tax)}",
+            $"{InvoiceHtml.Yen(sign * summary.TaxableAmount)} / {(en ? "tax" : "消費税")} {InvoiceHtml.Yen(sign * summary.Tax)}",
             invoice.TaxClause)));
         totals.Add(new InvoicePageRow(l.Total, string.Empty, string.Empty, shownTotal, string.Empty));
         var note = invoice.TaxSummaries.Any(t => t.Rate > 0) ? string.Format(CultureInfo.InvariantCulture, l.TaxNote, invoice.TaxClause) : null;

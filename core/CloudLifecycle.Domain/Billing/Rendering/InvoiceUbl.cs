@@ -21,6 +21,14 @@ namespace CloudLifecycle.Core.Billing.Rendering;
 /// (aligned-ibrp-045..048, aligned-ibr-jp-06, aligned-ibrp-051-jp, aligned-ibrp-o-05); totals (ibr-012..015); and a
 /// line per invoice line with id, quantity, unit, net amount, name, net price and category (ibr-016, ibr-021..026),
 /// its clause in the line note (ibt-127).
+///
+/// Corrections (消費税法 §57-4(3)/(4)) follow JP PINT too: a credit note (適格返還請求書) is a negative 380 — BIS §1.5.2
+/// 「Standard Japanese invoice (380) is usually used as the negative invoice, instead of Credit Note (381)」 and Example 7
+/// (a return as a 380 with negative quantity and amounts, the returned transaction's date in the line note) — rather than a
+/// UBL CreditNote 381, whose acceptance by Japanese receivers is unconfirmed (jp-documents §2.6); a corrected invoice
+/// (修正した適格請求書) is a new 380 reissuing every item (BIS §3.1.9, Example 6). Both name the invoice they correct in
+/// BillingReference (ibg-03: ibt-025 number, ibt-026 issue date), carry the corrected transaction's month as invoice period
+/// (the 取引年月日 of the return, §57-4(3)) and the reason in the document note (ibt-022).
 /// </summary>
 public static class InvoiceUbl
 {
@@ -50,7 +58,8 @@ public static class InvoiceUbl
 
     public static XElement Build(Invoice invoice, string? buyerEmail = null)
     {
-        var lines = invoice.Lines.Select((line, i) => Line(line, i + 1)).ToList();
+        var returned = invoice.Kind == InvoiceKind.CreditNote && invoice.Correction is { } c ? $"; 返還等の対象取引 {c.Month:uuuu-MM}分 ({c.Number}, {Iso(c.IssueDate)})" : string.Empty;
+        var lines = invoice.Lines.Select((line, i) => Line(line, i + 1, returned)).ToList();
         return new XElement(Ubl + "Invoice",
             new XAttribute(XNamespace.Xmlns + "cac", Cac),
             new XAttribute(XNamespace.Xmlns + "cbc", Cbc),
@@ -61,10 +70,16 @@ public static class InvoiceUbl
             new XElement(Cbc + "DueDate", Iso(invoice.DueDate)),
             new XElement(Cbc + "InvoiceTypeCode", "380"),
             new XElement(Cbc + "Note", $"支払期日の根拠 {invoice.DueDateClause}; 消費税 {invoice.TaxClause}"),
+            invoice.Correction is { } reason ? new XElement(Cbc + "Note", $"{(invoice.Kind == InvoiceKind.CreditNote ? "返還等の理由" : "訂正の理由")}: {reason.Reason}") : null,
             new XElement(Cbc + "DocumentCurrencyCode", Currency),
             new XElement(Cac + "InvoicePeriod",
-                new XElement(Cbc + "StartDate", Iso(invoice.Month.FirstOfMonth())),
-                new XElement(Cbc + "EndDate", Iso(invoice.Month.EndOfMonth()))),
+                new XElement(Cbc + "StartDate", Iso(invoice.TransactionMonth.FirstOfMonth())),
+                new XElement(Cbc + "EndDate", Iso(invoice.TransactionMonth.EndOfMonth()))),
+            invoice.Correction is { } corrected
+                ? new XElement(Cac + "BillingReference", new XElement(Cac + "InvoiceDocumentReference",
+                    new XElement(Cbc + "ID", corrected.Number),
+                    new XElement(Cbc + "IssueDate", Iso(corrected.IssueDate))))
+                : null,
             new XElement(Cac + "AccountingSupplierParty", new XElement(Cac + "Party",
                 new XElement(Cbc + "EndpointID", new XAttribute("schemeID", RegistrationNumberScheme), invoice.Issuer.RegistrationNumber),
                 Country(),
@@ -94,7 +109,7 @@ public static class InvoiceUbl
     /// An invoice line: the quantity and unit price where they multiply to the amount, otherwise one unit at the amount
     /// (a fee rounded by its clause, a percentage); a credit is a negative quantity at a positive price (BIS §1.4).
     /// </summary>
-    private static XElement Line(InvoiceLine line, int id)
+    private static XElement Line(InvoiceLine line, int id, string noteSuffix)
     {
         var exact = line.Quantity is { } q && line.UnitPrice is { } p && q != 0 && q * p == line.Amount;
         var (quantity, price) = exact
@@ -107,7 +122,7 @@ public static class InvoiceUbl
 
         return new XElement(Cac + "InvoiceLine",
             new XElement(Cbc + "ID", id.ToString(CultureInfo.InvariantCulture)),
-            new XElement(Cbc + "Note", line.Clause),
+            new XElement(Cbc + "Note", line.Clause + noteSuffix),
             new XElement(Cbc + "InvoicedQuantity", new XAttribute("unitCode", "C62"), Number(quantity)),
             Amount("LineExtensionAmount", line.Amount),
             new XElement(Cac + "Item",

@@ -49,6 +49,7 @@ public static class LifecycleDecider
             ProviderNoticeGiven n => ProviderNotices.Receive(draft, n),
             InvoiceMonth m => Invoicing.Issue(draft, m.Month),
             OverdueCheck => Payments.ChaseOverdue(draft),
+            CorrectionRequested c => Corrections.Correct(draft, c),
             _ => throw new ArgumentOutOfRangeException(nameof(trigger), trigger.GetType().Name, "unknown trigger"),
         };
 

@@ -41,6 +41,8 @@ internal static class TriggerPolicy
         [typeof(ProviderNoticeGiven)] = ("rule", WhileOpen),
         [typeof(InvoiceMonth)] = ("month", Every),
         [typeof(OverdueCheck)] = (string.Empty, Every),
+        // A closed contract's invoices can still be wrong: §57-4(4) asks for the corrected document whenever an error is found.
+        [typeof(CorrectionRequested)] = ("invoiceNumber", Every),
     };
 
     /// <summary>Every trigger type the decider knows; a new trigger must be given a row.</summary>
