@@ -144,6 +144,17 @@ public sealed class ApiContractTests
         ["payment: a fraction of a yen"] = new("recordPayment", HttpStatusCode.BadRequest, s => s.PostAsync("/api/v1/contracts/E-1/payments", """{"invoiceNumber":"INV-E-1-202605","paidOn":"2026-06-01","amount":"10.5"}"""),
             p => Problem(p, "amount")),
 
+        // correctInvoice
+        ["correction: a credit note returning ¥1,000 of the first line"] = new("correctInvoice", HttpStatusCode.Accepted, async s =>
+        {
+            var first = (await ApiTestServer.JsonAsync(await s.GetAsync("/api/v1/invoices/INV-E-1-202605"))).GetProperty("lines")[0].GetProperty("amount").GetInt64();
+            return await s.PostAsync("/api/v1/invoices/INV-E-1-202605/corrections", $$"""{"kind":"creditNote","reason":"為替レートの誤り","lines":[{"line":1,"amount":{{first - 1_000}}}]}""");
+        }),
+        ["correction: no such invoice"] = new("correctInvoice", HttpStatusCode.NotFound, s => s.PostAsync("/api/v1/invoices/INV-E-1-202601/corrections", """{"kind":"creditNote","reason":"x","cancelInFull":true}"""),
+            p => Problem(p, "number")),
+        ["correction: crediting more than the line charged"] = new("correctInvoice", HttpStatusCode.UnprocessableEntity, s => s.PostAsync("/api/v1/invoices/INV-E-1-202605/corrections", """{"kind":"creditNote","reason":"x","lines":[{"line":1,"amount":-1}]}"""),
+            p => Problem(p, "lines[0].amount")),
+
         // recordProviderNotice
         ["provider notice: eclect-aws discontinues"] = new("recordProviderNotice", HttpStatusCode.Accepted, s => s.PostAsync("/api/v1/contracts/E-1/provider-notices", """{"rule":"discontinuation","noticeDate":"2026-06-10","statedDate":"2027-03-31"}""")),
         ["provider notice: a rule the product lacks"] = new("recordProviderNotice", HttpStatusCode.UnprocessableEntity, s => s.PostAsync("/api/v1/contracts/E-1/provider-notices", """{"rule":"whim","noticeDate":"2026-06-01"}"""),
