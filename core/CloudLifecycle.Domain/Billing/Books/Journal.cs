@@ -157,8 +157,10 @@ public static class Journal
     private static JournalLine ReceiptLine(int entry, Receipt receipt)
     {
         var bank = new JournalSide(Account.BankDeposit, JournalTax.NotApplicable, receipt.Amount, 0);
+        // A refund on a credit note (-R) settles the receivable its reversal made negative; a payout settles what we owed (未払金).
+        var settled = InvoiceNumbers.Parse(receipt.InvoiceNumber)?.Suffix is ['R', ..] ? Account.AccountsReceivable : Account.AccountsPayable;
         return receipt.PaidOut
-            ? new JournalLine(entry, receipt.PaidOn, new JournalSide(Account.AccountsPayable, JournalTax.NotApplicable, receipt.Amount, 0), bank, $"{receipt.InvoiceNumber} 支払", receipt.InvoiceNumber)
+            ? new JournalLine(entry, receipt.PaidOn, new JournalSide(settled, JournalTax.NotApplicable, receipt.Amount, 0), bank, $"{receipt.InvoiceNumber} 支払", receipt.InvoiceNumber)
             : new JournalLine(entry, receipt.PaidOn, bank, new JournalSide(Account.AccountsReceivable, JournalTax.NotApplicable, receipt.Amount, 0), $"{receipt.InvoiceNumber} 入金", receipt.InvoiceNumber);
     }
 

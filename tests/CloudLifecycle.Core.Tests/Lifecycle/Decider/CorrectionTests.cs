@@ -182,4 +182,14 @@ public class CorrectionTests
         var names = root.Elements().Select(e => e.Name.LocalName).ToList();
         Assert.True(names.IndexOf("InvoicePeriod") < names.IndexOf("BillingReference") && names.IndexOf("BillingReference") < names.IndexOf("AccountingSupplierParty"));
     }
+
+    [Fact]
+    public void RefundOnACreditNote_SettlesTheReceivable_WhileAPayoutSettlesWhatWeOwed()
+    {
+        var refund = Assert.Single(Journal.For(YM("2026-12"), [], [new Receipt("INV-C-STO-202612-R1", D("2026-12-20"), 11_000, PaidOut: true)]));
+        var payout = Assert.Single(Journal.For(YM("2026-12"), [], [new Receipt("INV-C-STO-202612-C1", D("2026-12-20"), 66_000, PaidOut: true)]));
+
+        Assert.Equal((Account.AccountsReceivable, Account.BankDeposit), (refund.Debit.Account, refund.Credit.Account));
+        Assert.Equal(Account.AccountsPayable, payout.Debit.Account);
+    }
 }
