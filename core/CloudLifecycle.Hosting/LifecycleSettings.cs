@@ -97,7 +97,7 @@ public sealed record LifecycleSettings(
             new DeliveryOptions(
                 HourlyQuota: Number(section, "Email:HourlyQuota", 100, 1, 1_000_000),
                 MinuteQuota: Number(section, "Email:MinuteQuota", 30, 1, 1_000_000),
-                MessageIdDomain: section["Email:MessageIdDomain"] is { Length: > 0 } domain ? domain : "cloudlifecycle.invalid"),
+                MessageIdDomain: section["Email:MessageIdDomain"] is { Length: > 0 } domain ? domain : InstallationDomain(from, section, List(section, "ApiKeys"))),
             Number(section, "Billing:RunDay", 1, 1, 28),
             List(section, "ApiKeys"),
             section["FeedSecret"] is { Length: > 0 } secret ? secret : null,
@@ -187,6 +187,30 @@ public sealed record LifecycleSettings(
         : throw new InvalidOperationException($"{Section}:{key}: '{text}' is not an http(s) address");
 
     /// <summary>A list setting (<c>ApiKeys:0</c>, <c>ApiKeys:1</c>…) in index order, blanks skipped.</summary>
+    /// <summary>
+    /// The right-hand side of this installation's Message-IDs when <c>Email:MessageIdDomain</c> is not set (issue 15 point 7:
+    /// two servers gave the same id). RFC 5322 §3.6.4 asks for a 「globally unique」 id, so two installations must not give the
+    /// same id to the same notice id: a tag of what makes this installation itself — its feed secret, else its first API key,
+    /// else its storage (connection string or endpoint and table prefix) — under the From address's domain (a domain the
+    /// installation sends for). The tag is an HMAC of that identity, so no secret shows in a header; the same configuration
+    /// always gives the same domain, so resends and the demo's files keep their ids. With none of them set (a development
+    /// machine on Azurite's defaults) only the domain is left: set <c>Email:MessageIdDomain</c> to be sure.
+    /// </summary>
+    public static string InstallationDomain(string from, IConfiguration section, IReadOnlyList<string> apiKeys)
+    {
+        var domain = from[(from.LastIndexOf('@') + 1)..].Trim().TrimEnd('>');
+        var identity = section["FeedSecret"] is { Length: > 0 } secret ? secret
+            : apiKeys.Count > 0 ? apiKeys[0]
+            : string.Concat(section["Storage:ConnectionString"], "|", section["Storage:TableEndpoint"], "|", section["Storage:TablePrefix"]);
+        if (identity == "||")
+        {
+            return domain;
+        }
+
+        var tag = System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(identity), "cloudlifecycle message-id"u8);
+        return $"{Convert.ToHexStringLower(tag)[..16]}.{domain}";
+    }
+
     private static List<string> List(IConfiguration section, string key) =>
         section.GetSection(key).GetChildren()
             .OrderBy(c => int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : int.MaxValue)

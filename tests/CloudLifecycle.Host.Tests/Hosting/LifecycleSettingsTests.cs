@@ -109,4 +109,21 @@ public class LifecycleSettingsTests
         Assert.DoesNotContain(key, described, StringComparison.Ordinal);
         Assert.DoesNotContain("AccountKey", described, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void MessageIds_AreUniquePerInstallation_AndStablePerConfiguration()
+    {
+        var one = From(("FeedSecret", First), ("Smtp:From", "notices@reseller.example.jp"));
+        var other = From(("FeedSecret", Second), ("Smtp:From", "notices@reseller.example.jp"));
+        var otherStorage = From(("Storage:ConnectionString", "DefaultEndpointsProtocol=https;AccountName=b;AccountKey=eA==;EndpointSuffix=core.windows.net"), ("Smtp:From", "notices@reseller.example.jp"));
+        var configured = From(("FeedSecret", First), ("Email:MessageIdDomain", "mail.reseller.example.jp"));
+
+        var ids = new[] { one, other, otherStorage }.Select(s => Core.Application.OutboxDelivery.MessageId("invoice/INV-C-1-202605", s.Delivery.MessageIdDomain)).ToList();
+
+        Assert.Equal(3, ids.Distinct().Count());
+        Assert.All(new[] { one, other, otherStorage }, s => Assert.EndsWith(".reseller.example.jp", s.Delivery.MessageIdDomain, StringComparison.Ordinal));
+        Assert.DoesNotContain(First, one.Delivery.MessageIdDomain, StringComparison.Ordinal);
+        Assert.Equal(one.Delivery.MessageIdDomain, From(("FeedSecret", First), ("Smtp:From", "notices@reseller.example.jp")).Delivery.MessageIdDomain);
+        Assert.Equal("mail.reseller.example.jp", configured.Delivery.MessageIdDomain);
+    }
 }
