@@ -43,7 +43,31 @@ public static class MimeNotices
         }
 
         StableBoundaries(mime.Body, message.MessageId);
+        WithinEncodedWordLength(mime);
         return mime;
+    }
+
+    /// <summary>
+    /// Encodes the headers that carry Japanese again with a line length one shorter than MimeKit's default: MimeKit folds
+    /// to RFC 5322's 78-character lines, which lets an encoded word reach 76 characters after the folding space, one more
+    /// than RFC 2047 §2 allows (「An 'encoded-word' may not be more than 75 characters long」) — strict clients and filters
+    /// then show the raw =?utf-8?b?…?= text.
+    /// </summary>
+    private static void WithinEncodedWordLength(MimeMessage mime)
+    {
+        foreach (var header in mime.Headers.Where(h => h.Id is HeaderId.Subject or HeaderId.From or HeaderId.To).ToList())
+        {
+            header.SetValue(HeaderFormat, Encoding.UTF8, header.Value);
+        }
+    }
+
+    private static readonly FormatOptions HeaderFormat = CreateHeaderFormat();
+
+    private static FormatOptions CreateHeaderFormat()
+    {
+        var options = CreateWire();
+        options.MaxLineLength = 77;
+        return options;
     }
 
     private static FormatOptions CreateWire()

@@ -14,7 +14,7 @@ public static class NoticeComposer
 {
     public static Notice Registered(ContractState state, IReadOnlyList<Milestone> keyDates, LocalDate today) =>
         Compose(state, $"registered", NoticeKind.Registered, today,
-            new Text($"【{state.Product}】ご契約 {state.ContractId} を登録しました", $"[{state.Product}] Contract {state.ContractId} is registered"),
+            new Text($"【{state.Product.ServiceName.Ja}】ご契約 {state.ContractId} を登録しました", $"[{state.Product.ServiceName.En}] Contract {state.ContractId} is registered"),
             [new Text($"ご契約 {state.ContractId}（{state.Product}、開始日 {Iso(state.Dates.Start)}）を登録しました。主な日付は次のとおりです。",
                 $"We have registered contract {state.ContractId} ({state.Product}, starting {Iso(state.Dates.Start)}). Its key dates are below.")],
             keyDates.Select(m => new NoticeFact(m.Description, Iso(m.Date), m.Clause)).ToList(),
@@ -31,7 +31,7 @@ public static class NoticeComposer
         };
         var daysLeft = Period.Between(today, deadline.Date, PeriodUnits.Days).Days;
         return Compose(state, $"reminder/{deadline.Kind}/{Iso(deadline.Date)}/{leadDays}d", kind, today,
-            new Text($"【{state.Product}】{ja}：{Iso(deadline.Date)}（{deadline.Clause}）", $"[{state.Product}] {Capitalise(en)}: {Iso(deadline.Date)} ({deadline.Clause})"),
+            new Text($"【{state.Product.ServiceName.Ja}】{ja}：{Iso(deadline.Date)}（{deadline.Clause}）", $"[{state.Product.ServiceName.En}] {Capitalise(en)}: {Iso(deadline.Date)} ({deadline.Clause})"),
             [
                 new Text($"ご契約 {state.ContractId} の期限が近づいています（あと{daysLeft}日）。", $"A deadline of contract {state.ContractId} is {daysLeft} days away."),
                 deadline.Description,
@@ -55,7 +55,7 @@ public static class NoticeComposer
 
         facts.AddRange(charges.Select(line => new NoticeFact(line.Description, InvoiceHtml.Yen(line.Amount) + " (税抜 / before tax)", line.Clause)));
         return Compose(state, $"cancellation/{Iso(quote.NoticeDate)}", NoticeKind.CancellationReceived, today,
-            new Text($"【{state.Product}】解約のご通知を受け付けました（解約日 {Iso(quote.EffectiveDate)}）", $"[{state.Product}] Cancellation received: effective {Iso(quote.EffectiveDate)}"),
+            new Text($"【{state.Product.ServiceName.Ja}】解約のご通知を受け付けました（解約日 {Iso(quote.EffectiveDate)}）", $"[{state.Product.ServiceName.En}] Cancellation received: effective {Iso(quote.EffectiveDate)}"),
             [quote.Explanation, charges.Count == 0
                 ? new Text("解約に伴う追加の料金はありません。", "The cancellation adds no charges.")
                 : new Text("解約に伴い次の料金が最終月のご請求に加わります。", "The following charges are added to the final month's invoice.")],
@@ -67,7 +67,7 @@ public static class NoticeComposer
     {
         var request = state.ExtensionRequest!;
         return Compose(state, $"extension-request/{Iso(request.RequestDate)}", NoticeKind.ExtensionRequestReceived, today,
-            new Text($"【{state.Product}】利用期間延長のお申し出を受け付けました（ご希望 {Iso(request.RequestedEnd)}まで）", $"[{state.Product}] Extension request received: to {Iso(request.RequestedEnd)}, pending NEC's decision"),
+            new Text($"【{state.Product.ServiceName.Ja}】利用期間延長のお申し出を受け付けました（ご希望 {Iso(request.RequestedEnd)}まで）", $"[{state.Product.ServiceName.En}] Extension request received: to {Iso(request.RequestedEnd)}, pending NEC's decision"),
             [
                 new Text($"{Iso(request.RequestDate)}に、利用期間を{Iso(request.RequestedEnd)}まで延長するお申し出を受け付けました（延長申出の期限 {Iso(quote.Deadline)}）。",
                     $"On {Iso(request.RequestDate)} we received your request to extend the usage period to {Iso(request.RequestedEnd)} (request deadline {Iso(quote.Deadline)})."),
@@ -128,7 +128,7 @@ public static class NoticeComposer
         }
 
         return Compose(state, $"extension/{Iso(newEnd)}", NoticeKind.ExtensionConfirmed, today,
-            new Text($"【{state.Product}】利用期間の延長が決まりました（{Iso(newEnd)}まで）", $"[{state.Product}] Usage period extended to {Iso(newEnd)}"),
+            new Text($"【{state.Product.ServiceName.Ja}】利用期間の延長が決まりました（{Iso(newEnd)}まで）", $"[{state.Product.ServiceName.En}] Usage period extended to {Iso(newEnd)}"),
             paragraphs, facts, clause);
     }
 
@@ -137,7 +137,7 @@ public static class NoticeComposer
     {
         var request = state.ExtensionRequest!;
         return Compose(state, $"extension-declined/{Iso(request.DecidedOn!.Value)}", NoticeKind.ExtensionDeclined, today,
-            new Text($"【{state.Product}】利用期間の延長は見送りとなりました（終了日 {Iso(quote.UsagePeriodEnd)}）", $"[{state.Product}] Extension declined: the usage period ends on {Iso(quote.UsagePeriodEnd)}"),
+            new Text($"【{state.Product.ServiceName.Ja}】利用期間の延長は見送りとなりました（終了日 {Iso(quote.UsagePeriodEnd)}）", $"[{state.Product.ServiceName.En}] Extension declined: the usage period ends on {Iso(quote.UsagePeriodEnd)}"),
             [
                 new Text($"{Iso(request.RequestDate)}の延長のお申し出について、NECは延長できないと判断しました（{Iso(request.DecidedOn!.Value)}、§2-3）。",
                     $"NEC decided on {Iso(request.DecidedOn!.Value)} that the usage period cannot be extended as you asked on {Iso(request.RequestDate)} (§2-3)."),
@@ -157,10 +157,10 @@ public static class NoticeComposer
     public static Notice InvoiceIssued(ContractState state, Invoice invoice, LocalDate today) =>
         invoice.Correction is { } correction ? CorrectionIssued(state, invoice, correction, today) : Compose(state, $"invoice/{invoice.Number}", NoticeKind.InvoiceIssued, today,
             invoice.Kind == InvoiceKind.LateInterest
-                ? new Text($"【{state.Product}】遅延損害金のご請求（{invoice.Number}）", $"[{state.Product}] Late interest invoice {invoice.Number}")
+                ? new Text($"【{state.Product.ServiceName.Ja}】遅延損害金のご請求（{invoice.Number}）", $"[{state.Product.ServiceName.En}] Late interest invoice {invoice.Number}")
                 : invoice.Kind == InvoiceKind.ProviderPayout
-                ? new Text($"【{state.Product}】当社による解除に伴うお支払い（{invoice.Number}、{-invoice.Total:N0}円）", $"[{state.Product}] Payment to you for our termination ({invoice.Number}, ¥{-invoice.Total:N0})")
-                : new Text($"【{state.Product}】{invoice.Month.Year}年{invoice.Month.Month}月分のご請求（{invoice.Number}）", $"[{state.Product}] Invoice {invoice.Number} for {invoice.Month:uuuu-MM}"),
+                ? new Text($"【{state.Product.ServiceName.Ja}】当社による解除に伴うお支払い（{invoice.Number}、{-invoice.Total:N0}円）", $"[{state.Product.ServiceName.En}] Payment to you for our termination ({invoice.Number}, ¥{-invoice.Total:N0})")
+                : new Text($"【{state.Product.ServiceName.Ja}】{invoice.Month.Year}年{invoice.Month.Month}月分のご請求（{invoice.Number}）", $"[{state.Product.ServiceName.En}] Invoice {invoice.Number} for {invoice.Month:uuuu-MM}"),
             [invoice.Kind == InvoiceKind.ProviderPayout
                 ? new Text($"当社による利用契約の解除に伴い、{-invoice.Total:N0}円を{Iso(invoice.DueDate)}までにお支払いします（{invoice.DueDateClause}）。",
                     $"As we end the contract, we pay you ¥{-invoice.Total:N0} by {Iso(invoice.DueDate)} ({invoice.DueDateClause}).")
@@ -197,8 +197,8 @@ public static class NoticeComposer
         var credit = invoice.Kind == InvoiceKind.CreditNote;
         return Compose(state, $"invoice/{invoice.Number}", NoticeKind.InvoiceIssued, today,
             credit
-                ? new Text($"【{state.Product}】適格返還請求書（{correction.Number}の返還 {-invoice.Total:N0}円、{invoice.Number}）", $"[{state.Product}] Credit note {invoice.Number} (¥{-invoice.Total:N0} returned on {correction.Number})")
-                : new Text($"【{state.Product}】請求書の訂正（{correction.Number}に代わる{invoice.Number}）", $"[{state.Product}] Corrected invoice {invoice.Number} (replaces {correction.Number})"),
+                ? new Text($"【{state.Product.ServiceName.Ja}】適格返還請求書（{correction.Number}の返還 {-invoice.Total:N0}円、{invoice.Number}）", $"[{state.Product.ServiceName.En}] Credit note {invoice.Number} (¥{-invoice.Total:N0} returned on {correction.Number})")
+                : new Text($"【{state.Product.ServiceName.Ja}】請求書の訂正（{correction.Number}に代わる{invoice.Number}）", $"[{state.Product.ServiceName.En}] Corrected invoice {invoice.Number} (replaces {correction.Number})"),
             [credit
                 ? new Text($"{correction.Number}（発行日 {Iso(correction.IssueDate)}）について、{-invoice.Total:N0}円（税込）を返還します。理由：{correction.Reason}",
                     $"On {correction.Number} (issued {Iso(correction.IssueDate)}) we return ¥{-invoice.Total:N0} including tax. Reason: {correction.Reason}")
@@ -242,7 +242,7 @@ public static class NoticeComposer
         }
 
         return Compose(state, $"overdue/{invoice.Number}/{stage}", NoticeKind.PaymentOverdue, today,
-            new Text($"【{state.Product}】お支払期日を過ぎています（{invoice.Number}）", $"[{state.Product}] Payment overdue: {invoice.Number}"),
+            new Text($"【{state.Product.ServiceName.Ja}】お支払期日を過ぎています（{invoice.Number}）", $"[{state.Product.ServiceName.En}] Payment overdue: {invoice.Number}"),
             [
                 new Text($"{invoice.Number}（お支払期日 {Iso(invoice.DueDate)}）のお支払いが確認できていません。", $"We have not received payment of {invoice.Number}, due on {Iso(invoice.DueDate)}."),
                 explanation,
@@ -253,7 +253,7 @@ public static class NoticeComposer
 
     public static Notice ProviderTermination(ContractState state, DeadlineQuote quote, LocalDate end, LocalDate today) =>
         Compose(state, $"provider/{quote.Rule}/{Iso(quote.From)}", NoticeKind.ProviderTermination, today,
-            new Text($"【{state.Product}】サービス提供終了のお知らせ（{Iso(end)}）", $"[{state.Product}] The provider ends the service on {Iso(end)}"),
+            new Text($"【{state.Product.ServiceName.Ja}】サービス提供終了のお知らせ（{Iso(end)}）", $"[{state.Product.ServiceName.En}] The provider ends the service on {Iso(end)}"),
             [quote.Explanation, new Text($"ご契約 {state.ContractId} は{Iso(end)}に終了します。", $"Contract {state.ContractId} ends on {Iso(end)}.")],
             [
                 new(new Text("通知日", "notice date"), Iso(quote.From), quote.Clause),
@@ -263,7 +263,7 @@ public static class NoticeComposer
 
     public static Notice ProviderDeadline(ContractState state, DeadlineQuote quote, Milestone deadline, LocalDate today) =>
         Compose(state, $"provider/{quote.Rule}/{Iso(quote.From)}", NoticeKind.ProviderDeadline, today,
-            new Text($"【{state.Product}】{deadline.Description.Ja}：{Iso(deadline.Date)}（{deadline.Clause}）", $"[{state.Product}] {Capitalise(deadline.Description.En)}: {Iso(deadline.Date)} ({deadline.Clause})"),
+            new Text($"【{state.Product.ServiceName.Ja}】{deadline.Description.Ja}：{Iso(deadline.Date)}（{deadline.Clause}）", $"[{state.Product.ServiceName.En}] {Capitalise(deadline.Description.En)}: {Iso(deadline.Date)} ({deadline.Clause})"),
             [quote.Explanation, new Text($"ご契約 {state.ContractId} について、{Iso(deadline.Date)}までにご対応ください。", $"Please act on contract {state.ContractId} by {Iso(deadline.Date)}.")],
             [
                 new(new Text("通知日", "notice date"), Iso(quote.From), quote.Clause),
@@ -277,7 +277,7 @@ public static class NoticeComposer
     /// </summary>
     public static Notice SuspensionAnnounced(ContractState state, SuspensionRecord suspension, OpenInvoice ground, string? advanceClause, (string Clause, Text Words) charges, LocalDate today) =>
         Compose(state, $"suspension/{Iso(suspension.NoticeDate)}/announced", NoticeKind.SuspensionAnnounced, today,
-            new Text($"【{state.Product}】料金未払いによるサービス利用停止のお知らせ（{Iso(suspension.From)}から）", $"[{state.Product}] Service suspended from {Iso(suspension.From)} for non-payment"),
+            new Text($"【{state.Product.ServiceName.Ja}】料金未払いによるサービス利用停止のお知らせ（{Iso(suspension.From)}から）", $"[{state.Product.ServiceName.En}] Service suspended from {Iso(suspension.From)} for non-payment"),
             [
                 new Text($"{ground.Number}（お支払期日 {Iso(ground.DueDate)}）のお支払いが確認できないため、ご契約 {state.ContractId} の本サービスの提供を{Iso(suspension.From)}から停止します（{suspension.Clause}）。",
                     $"We have not received payment of {ground.Number}, due on {Iso(ground.DueDate)}: the service of contract {state.ContractId} will be suspended from {Iso(suspension.From)} ({suspension.Clause})."),
@@ -299,7 +299,7 @@ public static class NoticeComposer
     {
         var overdue = state.OpenInvoices.Where(i => i.Outstanding > 0 && i.DueDate < today).ToList();
         return Compose(state, $"suspension/{Iso(suspension.NoticeDate)}/effective", NoticeKind.SuspensionEffective, today,
-            new Text($"【{state.Product}】サービスの提供を停止しました（{Iso(suspension.From)}、{suspension.Clause}）", $"[{state.Product}] Service suspended from {Iso(suspension.From)} ({suspension.Clause})"),
+            new Text($"【{state.Product.ServiceName.Ja}】サービスの提供を停止しました（{Iso(suspension.From)}、{suspension.Clause}）", $"[{state.Product.ServiceName.En}] Service suspended from {Iso(suspension.From)} ({suspension.Clause})"),
             [
                 new Text($"料金の未払い（{suspension.Invoice}）により、ご契約 {state.ContractId} の本サービスの提供を{Iso(suspension.From)}から停止しています。", $"Because {suspension.Invoice} is unpaid, the service of contract {state.ContractId} is suspended from {Iso(suspension.From)}."),
                 new Text($"未払いの料金をすべてお支払いいただいた時点で再開します。{charges.Words.Ja}", $"It resumes once every overdue invoice is paid. {Capitalise(charges.Words.En)}."),
@@ -317,8 +317,8 @@ public static class NoticeComposer
     public static Notice ServiceResumed(ContractState state, SuspensionRecord suspension, Text what, LocalDate today) =>
         Compose(state, $"suspension/{Iso(suspension.NoticeDate)}/resumed", NoticeKind.ServiceResumed, today,
             suspension.InEffect
-                ? new Text($"【{state.Product}】サービスの提供を再開しました（{Iso(today)}）", $"[{state.Product}] Service resumed on {Iso(today)}")
-                : new Text($"【{state.Product}】サービス利用停止の取りやめ（{Iso(suspension.From)}の停止は行いません）", $"[{state.Product}] The suspension from {Iso(suspension.From)} will not take place"),
+                ? new Text($"【{state.Product.ServiceName.Ja}】サービスの提供を再開しました（{Iso(today)}）", $"[{state.Product.ServiceName.En}] Service resumed on {Iso(today)}")
+                : new Text($"【{state.Product.ServiceName.Ja}】サービス利用停止の取りやめ（{Iso(suspension.From)}の停止は行いません）", $"[{state.Product.ServiceName.En}] The suspension from {Iso(suspension.From)} will not take place"),
             [what, new Text("お支払いありがとうございました。", "Thank you for your payment.")],
             [
                 new(new Text("停止の通知日", "suspension notice date"), Iso(suspension.NoticeDate), suspension.Clause),
@@ -357,7 +357,7 @@ public static class NoticeComposer
         }
 
         return Compose(state, $"provider/{rule.Name}/{Iso(noticeDate)}", NoticeKind.NonPaymentTermination, today,
-            new Text($"【{state.Product}】料金未払いによる契約解除のお知らせ（{Iso(end)}、{rule.Clause}）", $"[{state.Product}] Contract terminated for non-payment on {Iso(end)} ({rule.Clause})"),
+            new Text($"【{state.Product.ServiceName.Ja}】料金未払いによる契約解除のお知らせ（{Iso(end)}、{rule.Clause}）", $"[{state.Product.ServiceName.En}] Contract terminated for non-payment on {Iso(end)} ({rule.Clause})"),
             paragraphs, facts, rule.Clause, ground.Number);
     }
 
