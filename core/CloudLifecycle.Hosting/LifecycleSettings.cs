@@ -150,13 +150,46 @@ public sealed record LifecycleSettings(
             throw new InvalidOperationException($"{Section}:Issuer:RegistrationNumber is empty while {Section}:Issuer:Name is set: an invoice needs both");
         }
 
+        Issuer issuer;
         try
         {
-            return new Issuer(name, registration);
+            issuer = new Issuer(name, registration);
         }
         catch (CloudLifecycle.Core.Contracts.ContractRuleException e)
         {
             throw new InvalidOperationException($"{Section}:Issuer:RegistrationNumber: {e.Reason}", e);
+        }
+
+        return issuer with { Transfer = TransferFrom(section.GetSection("Issuer:Transfer")) };
+    }
+
+    /// <summary>
+    /// The transfer account printed on invoices (<c>Issuer:Transfer:Bank|Branch|AccountType|AccountNumber|AccountHolder</c>):
+    /// all five or none; a part missing or malformed is refused by name at start-up, not found on a customer's invoice.
+    /// </summary>
+    private static BankTransfer? TransferFrom(IConfigurationSection transfer)
+    {
+        string[] parts = ["Bank", "Branch", "AccountType", "AccountNumber", "AccountHolder"];
+        var values = parts.ToDictionary(part => part, part => transfer[part]);
+        if (values.Values.All(string.IsNullOrWhiteSpace))
+        {
+            return null;
+        }
+
+        if (values.FirstOrDefault(v => string.IsNullOrWhiteSpace(v.Value)) is { Key: { } missing })
+        {
+            throw new InvalidOperationException($"{Section}:Issuer:Transfer:{missing} is empty while other transfer settings are set: an invoice's bank account needs all of {string.Join(", ", parts)}");
+        }
+
+        try
+        {
+            return new BankTransfer(values["Bank"]!, values["Branch"]!, values["AccountType"]!, values["AccountNumber"]!, values["AccountHolder"]!);
+        }
+        catch (CloudLifecycle.Core.Contracts.ContractRuleException e)
+        {
+            // The domain names the field issuer.transfer.accountNumber; the setting is Issuer:Transfer:AccountNumber.
+            var part = e.Field[(e.Field.LastIndexOf('.') + 1)..];
+            throw new InvalidOperationException($"{Section}:Issuer:Transfer:{char.ToUpperInvariant(part[0])}{part[1..]}: {e.Reason}", e);
         }
     }
 

@@ -45,6 +45,9 @@ public sealed partial record Issuer
 
     public string RegistrationNumber { get; }
 
+    /// <summary>Where the customer pays (振込先), if configured: printed on the documents that ask for payment.</summary>
+    public BankTransfer? Transfer { get; init; }
+
     [GeneratedRegex("^T[0-9]{13}$", RegexOptions.CultureInvariant)]
     private static partial Regex RegistrationNumberPattern();
 }

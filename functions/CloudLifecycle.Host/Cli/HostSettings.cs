@@ -40,7 +40,8 @@ internal static partial class HostSettings
             throw new UsageException($"no invoice issuer configured: set {IssuerNameVariable} and {IssuerRegistrationVariable}, or --issuer-name and --issuer-registration");
         }
 
-        return new Issuer(name, registration);
+        // The transfer account (振込先) comes from the settings only (Issuer:Transfer:…), with the configured issuer.
+        return new Issuer(name, registration) { Transfer = configured?.Transfer };
     }
 
     [GeneratedRegex(@"CloudLifecycle(?::[A-Za-z0-9]+)+")]

@@ -52,6 +52,19 @@ public class InvoicePdfTests
             pages.SelectMany(p => p.Letters).Select(l => l.FontName ?? string.Empty).ToHashSet(StringComparer.Ordinal));
     }
 
+    /// <summary>Issue 15 point 1: the configured transfer account (振込先) on a document that asks for payment, in the PDF as on the page.</summary>
+    [Fact]
+    public void Pdf_ShowsTheTransferAccount_WhereOneIsConfigured()
+    {
+        var transfer = new BankTransfer("みずほ銀行", "丸の内支店", "普通", "1234567", "カ）クラウドハンバイ");
+        var invoice = InvoiceOf("nec-express5800") with { Issuer = Issuer with { Transfer = transfer } };
+
+        var text = Squeeze(Read(Renderer.Render(invoice, Language.Ja)).Text);
+
+        Assert.Contains(Squeeze("お振込先 みずほ銀行 丸の内支店 普通 1234567 カ）クラウドハンバイ"), text, StringComparison.Ordinal);
+        Assert.DoesNotContain("お振込先", Squeeze(Read(Renderer.Render(InvoiceOf("nec-express5800"), Language.Ja)).Text), StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(Products))]
     public void Pdf_IsA4_WithTheFontEmbedded_AndItsTextShowsTotalTaxPerRateTNumberAndNumber(string product)

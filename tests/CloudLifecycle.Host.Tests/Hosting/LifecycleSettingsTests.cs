@@ -73,6 +73,36 @@ public class LifecycleSettingsTests
         Assert.Contains("CloudLifecycle:" + named, refused.Message, StringComparison.Ordinal);
     }
 
+    private static readonly (string, string)[] Issuer = [("Issuer:Name", "株式会社サンプル"), ("Issuer:RegistrationNumber", "T1234567890123")];
+
+    private static readonly (string, string)[] Transfer =
+    [
+        ("Issuer:Transfer:Bank", "みずほ銀行"), ("Issuer:Transfer:Branch", "丸の内支店"), ("Issuer:Transfer:AccountType", "普通"),
+        ("Issuer:Transfer:AccountNumber", "1234567"), ("Issuer:Transfer:AccountHolder", "カ）サンプル"),
+    ];
+
+    [Fact]
+    public void ATransferAccount_IsCarriedByTheIssuer()
+    {
+        var settings = From([.. Issuer, .. Transfer]);
+
+        Assert.Equal("みずほ銀行 丸の内支店 普通 1234567 カ）サンプル", settings.Issuer!.Transfer?.ToString());
+        Assert.Null(From(Issuer).Issuer!.Transfer);
+    }
+
+    [Theory]
+    [InlineData("Issuer:Transfer:Branch", "", "Issuer:Transfer:Branch")]
+    [InlineData("Issuer:Transfer:AccountNumber", "12-3456", "Issuer:Transfer:AccountNumber")]
+    [InlineData("Issuer:Transfer:AccountType", "savings", "Issuer:Transfer:AccountType")]
+    public void ATransferAccountHalfSetOrMalformed_IsRefusedByName(string key, string value, string named)
+    {
+        var settings = Transfer.Select(t => t.Item1 == key ? (key, value) : t);
+
+        var refused = Assert.Throws<InvalidOperationException>(() => From([.. Issuer, .. settings]));
+
+        Assert.Contains("CloudLifecycle:" + named, refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AShortApiKey_IsRefusedSayingHowLongAKeyMustBe()
     {

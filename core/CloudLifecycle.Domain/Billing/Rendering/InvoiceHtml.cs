@@ -58,6 +58,15 @@ public static class InvoiceHtml
     /// <summary>The sign figures are printed with: a payout and a credit note show the sum paid or returned as positive.</summary>
     internal static int Sign(InvoiceKind kind) => kind is InvoiceKind.ProviderPayout or InvoiceKind.CreditNote ? -1 : 1;
 
+    /// <summary>
+    /// The transfer account under the issuer, on a document that asks the customer to pay (not on a payout or a credit
+    /// note, where the money flows the other way); nothing when no account is configured.
+    /// </summary>
+    internal static IReadOnlyList<(string Label, string Value)> TransferRows(Invoice invoice, Language language) =>
+        invoice.Issuer.Transfer is { } transfer && Sign(invoice.Kind) > 0
+            ? [(language == Language.En ? "Pay by bank transfer to" : "お振込先", transfer.ToString())]
+            : [];
+
     /// <summary>The rows a correction adds under the head: the document it corrects (number and 発行日) and why.</summary>
     internal static IReadOnlyList<(string Label, string Value)> CorrectionRows(Invoice invoice, Language language)
     {
@@ -107,7 +116,7 @@ public static class InvoiceHtml
             <tr><td>{{Escape(l.Issued)}}</td><td>{{invoice.IssueDate:uuuu-MM-dd}}</td></tr>
             <tr><td>{{Escape(l.Due)}}</td><td>{{invoice.DueDate:uuuu-MM-dd}} <span class="clause">({{Escape(invoice.DueDateClause)}})</span></td></tr>
             <tr><td>{{Escape(l.Month)}}</td><td>{{invoice.TransactionMonth:uuuu-MM}}</td></tr>{{string.Concat(CorrectionRows(invoice, language).Select(r => $"<tr><td>{Escape(r.Label)}</td><td>{Escape(r.Value)}</td></tr>"))}}
-            <tr><td>{{Escape(l.IssuerLabel)}}</td><td>{{Escape(invoice.Issuer.Name)}} ({{Escape(l.Registration)}}: {{Escape(invoice.Issuer.RegistrationNumber)}})</td></tr>
+            <tr><td>{{Escape(l.IssuerLabel)}}</td><td>{{Escape(invoice.Issuer.Name)}} ({{Escape(l.Registration)}}: {{Escape(invoice.Issuer.RegistrationNumber)}})</td></tr>{{string.Concat(TransferRows(invoice, language).Select(r => $"<tr><td>{Escape(r.Label)}</td><td>{Escape(r.Value)}</td></tr>"))}}
             </table>
             <p class="total">{{Escape(l.Total)}}: {{Yen(shownTotal)}}</p>
             <table>

@@ -10,6 +10,7 @@ public sealed record InvoicePageRow(string Item, string Quantity, string UnitPri
 /// What a printed invoice says, in reading order, with the labels and figures of <see cref="InvoiceHtml"/>: the PDF
 /// (an adapter) lays out exactly this, so the PDF and the HTML page of a document carry the same content — title,
 /// recipient 御中, number, issue and due dates with the due date's clause, the month, issuer and registration number,
+/// the transfer account (振込先) where one is configured and the document asks for payment,
 /// the total, each line with quantity, unit price and clause, the subtotal, amount and tax per rate, the total and
 /// the tax rounding note.
 /// </summary>
@@ -40,6 +41,7 @@ public sealed record InvoicePage(
         head.AddRange(InvoiceHtml.CorrectionRows(invoice, language));
 
         head.Add((l.IssuerLabel, $"{invoice.Issuer.Name} ({l.Registration}: {invoice.Issuer.RegistrationNumber})"));
+        head.AddRange(InvoiceHtml.TransferRows(invoice, language));
         var lines = invoice.Lines
             .Select(line => new InvoicePageRow(
                 line.Description.In(language) + (line.TaxRate == 0 ? $" ({l.OutOfScope})" : string.Empty),
