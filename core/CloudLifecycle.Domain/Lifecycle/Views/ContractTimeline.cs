@@ -97,13 +97,14 @@ public static class TimelineHtml
 
         var height = Top + (Lanes.Count * LaneHeight) + 30;
         html.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\" role=\"img\" aria-label=\"{E(title)}\">");
+        var labelEvery = MonthsPerLabel(from, through);
         foreach (var month in MonthTicks(from, through))
         {
             var x = X(month);
             html.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x:0.#}\" y1=\"{Top - 8}\" x2=\"{x:0.#}\" y2=\"{height - 24}\" stroke=\"#eaeef2\"/>");
-            if (month.Month == 1 || month.Month == 4 || month.Month == 7 || month.Month == 10)
+            if (((month.Year * 12) + month.Month - 1) % labelEvery == 0)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<text x=\"{x:0.#}\" y=\"{height - 10}\" text-anchor=\"middle\">{month:uuuu-MM}</text>");
+                html.Append(CultureInfo.InvariantCulture, $"<text x=\"{x:0.#}\" y=\"{height - 10}\" text-anchor=\"{Anchor(x, LabelWidth)}\">{month:uuuu-MM}</text>");
             }
         }
 
@@ -118,10 +119,10 @@ public static class TimelineHtml
         }
 
         var todayX = X(today);
-        html.Append(CultureInfo.InvariantCulture, $"<line x1=\"{todayX:0.#}\" y1=\"{Top - 12}\" x2=\"{todayX:0.#}\" y2=\"{height - 24}\" stroke=\"#cf222e\" stroke-dasharray=\"4 3\"/><text x=\"{todayX:0.#}\" y=\"{Top - 16}\" text-anchor=\"middle\" fill=\"#cf222e\">{E(language == Language.En ? "today" : "本日")}</text>");
+        html.Append(CultureInfo.InvariantCulture, $"<line x1=\"{todayX:0.#}\" y1=\"{Top - 12}\" x2=\"{todayX:0.#}\" y2=\"{height - 24}\" stroke=\"#cf222e\" stroke-dasharray=\"4 3\"/><text x=\"{todayX:0.#}\" y=\"{Top - 16}\" text-anchor=\"{Anchor(todayX, LabelWidth)}\" fill=\"#cf222e\">{E(language == Language.En ? "today" : "本日")}</text>");
         html.Append("</svg>");
 
-        html.Append(CultureInfo.InvariantCulture, $"<table><thead><tr><th>{E(language == Language.En ? "Date" : "日付")}</th><th>{E(language == Language.En ? "Lane" : "種別")}</th><th>{E(language == Language.En ? "What" : "内容")}</th><th>{E(language == Language.En ? "Clause" : "条項")}</th></tr></thead><tbody>");
+        html.Append(CultureInfo.InvariantCulture, $"<table><thead><tr><th scope=\"col\">{E(language == Language.En ? "Date" : "日付")}</th><th scope=\"col\">{E(language == Language.En ? "Lane" : "種別")}</th><th scope=\"col\">{E(language == Language.En ? "What" : "内容")}</th><th scope=\"col\">{E(language == Language.En ? "Clause" : "条項")}</th></tr></thead><tbody>");
         foreach (var item in items)
         {
             html.Append(CultureInfo.InvariantCulture, $"<tr class=\"{(item.Planned ? "planned" : "done")}\" data-lane=\"{item.Lane.ToString().ToLowerInvariant()}\"><td>{Iso(item.Date)}</td><td>{E(Lanes[item.Lane].Label.In(language))}</td><td>{E(item.Description.In(language))}{(item.Planned ? E(language == Language.En ? " (planned)" : "（予定）") : string.Empty)}</td><td class=\"clause\">{E(item.Clause)}</td></tr>");
@@ -144,6 +145,27 @@ public static class TimelineHtml
         };
         return string.Create(CultureInfo.InvariantCulture, $"<g class=\"mark {item.Lane.ToString().ToLowerInvariant()}{(item.Planned ? " planned" : string.Empty)}\" data-date=\"{Iso(item.Date)}\" data-clause=\"{E(item.Clause)}\"><title>{tooltip}</title>{shape}</g>");
     }
+
+    /// <summary>The widest axis label ("2032-10" at 11 px, or 本日/today), in pixels, with a margin.</summary>
+    private const int LabelWidth = 48;
+
+    /// <summary>The least room between two axis labels' centres, so that they never touch.</summary>
+    private const int LabelPitch = 64;
+
+    /// <summary>
+    /// How many months apart the axis labels are: the quarters while they fit, then half-years, years, two years…
+    /// A six-year contract (nec-express5800 to 2032) squeezed quarterly labels into each other (issue 15 point 8).
+    /// </summary>
+    internal static int MonthsPerLabel(LocalDate from, LocalDate through)
+    {
+        var months = Math.Max(1, Period.Between(from, through, PeriodUnits.Months).Months);
+        var pixelsPerMonth = (double)(Width - Left - Right) / months;
+        int[] steps = [3, 6, 12, 24, 60, 120];
+        return steps.FirstOrDefault(step => step * pixelsPerMonth >= LabelPitch, steps[^1]);
+    }
+
+    /// <summary>A label centred on its mark, unless that would cut it at the drawing's right edge: then it ends at the mark.</summary>
+    private static string Anchor(double x, int width) => x + (width / 2.0) > Width ? "end" : "middle";
 
     private static IEnumerable<LocalDate> MonthTicks(LocalDate from, LocalDate through)
     {

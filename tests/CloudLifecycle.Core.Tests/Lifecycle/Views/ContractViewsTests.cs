@@ -81,6 +81,32 @@ public class ContractViewsTests
         Assert.Empty(ContractOverview.DeadlinesWithin(state, D("2026-06-02"), 12));
     }
 
+    /// <summary>
+    /// Issue 15 point 8: over a contract of any length (one year, NEC's six to 2032, ten) the axis labels never touch
+    /// each other and none is cut at the drawing's right edge.
+    /// </summary>
+    [Theory]
+    [InlineData("2027-03-31")]
+    [InlineData("2032-03-31")]
+    [InlineData("2036-03-31")]
+    public void Timeline_AxisLabels_NeverOverlap_AndStayInsideTheDrawing(string end)
+    {
+        var registration = LifecycleDecider.Decide(Nec(end: end).ToState(), new Registered(), D("2026-04-01"));
+        var history = registration.Commands.OfType<RecordHistory>().Select(r => r.Entry).ToList();
+        var items = ContractTimeline.Build(registration.State, history, [], [], D("2026-04-01"));
+
+        var html = TimelineHtml.Render(registration.State, items, D("2026-04-01"), Language.Ja);
+
+        var width = double.Parse(System.Text.RegularExpressions.Regex.Match(html, "<svg [^>]*width=\"([0-9]+)\"").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var labels = System.Text.RegularExpressions.Regex.Matches(html, "<text x=\"([0-9.]+)\" y=\"[0-9]+\" text-anchor=\"(middle|end)\">[0-9]{4}-[0-9]{2}</text>")
+            .Select(m => (X: double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Anchor: m.Groups[2].Value))
+            .ToList();
+        Assert.True(labels.Count >= 3, $"{labels.Count} labels");
+        // A "yyyy-MM" label at 11 px is about 45 px wide: centres 50 px apart leave room between them.
+        Assert.All(labels.Zip(labels.Skip(1)), pair => Assert.True(pair.Second.X - pair.First.X >= 50, $"labels at {pair.First.X} and {pair.Second.X}"));
+        Assert.All(labels, label => Assert.True((label.Anchor == "end" ? label.X : label.X + 23) <= width, $"label at {label.X} ({label.Anchor}) cut at {width}"));
+    }
+
     [Fact]
     public void Timeline_ShowsRecordedAndPlannedMilestones_NoticesAndInvoices_InDateOrder()
     {
