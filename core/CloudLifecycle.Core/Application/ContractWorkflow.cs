@@ -207,6 +207,9 @@ public sealed class ContractWorkflow : IContractEvents
 
     public LocalDate Today => Tokyo.Today(clock.GetCurrentInstant());
 
+    /// <summary>This host's timers are the due index (<see cref="WakeDueAsync"/>).</summary>
+    public bool TimersFollowDueIndex => true;
+
     /// <summary>Registers a contract: checked, announced, planned, stored. A taken id is refused.</summary>
     public async Task<Decision> RegisterAsync(ContractRegistration registration, CancellationToken cancellationToken = default)
     {

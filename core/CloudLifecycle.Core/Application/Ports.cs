@@ -260,6 +260,14 @@ public interface IContractEvents
     /// <summary>Today in Tokyo by the host's clock: the day events are decided on.</summary>
     LocalDate Today { get; }
 
+    /// <summary>
+    /// True when a contract's timer is its due-index entry (the local host: <see cref="ContractWorkflow.WakeDueAsync"/>
+    /// wakes whatever is listed by today), which the saved decision's <see cref="ScheduleWakeUp"/> command already moved;
+    /// false when each contract waits on a timer of its own (a Durable orchestration), which a state saved outside its
+    /// round must wake so that the timer follows an earlier date.
+    /// </summary>
+    bool TimersFollowDueIndex => false;
+
     Task<Decision> RegisterAsync(ContractRegistration registration, CancellationToken cancellationToken = default);
 
     /// <summary>Delivers <paramref name="trigger"/>; with <paramref name="expectedVersion"/>, refused as stale unless the contract is still at that version.</summary>

@@ -308,7 +308,8 @@ public sealed class MonthlyInvoicePage(LifecycleStores stores, IContractEvents e
 
         // Each such round is a contract's own (load, decide, save): different contracts, so a few at once. Their
         // failures are listed in page order, whichever finished first.
-        var earlier = saved.Where(d => WakesEarlier(d.Stored.State.NextWake, d.Decision.State.NextWake) && !unmoved.Contains(d.Stored.State.ContractId)).ToList();
+        // A host whose timers are the due index has them moved already (the saved decisions' ScheduleWakeUp ran above).
+        var earlier = events.TimersFollowDueIndex ? [] : saved.Where(d => WakesEarlier(d.Stored.State.NextWake, d.Decision.State.NextWake) && !unmoved.Contains(d.Stored.State.ContractId)).ToList();
         var notWoken = new BillingRunFailure?[earlier.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, earlier.Count), new ParallelOptions { MaxDegreeOfParallelism = ParallelWakeRounds, CancellationToken = cancellationToken }, async (i, token) =>
         {
