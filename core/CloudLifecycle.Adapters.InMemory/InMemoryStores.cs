@@ -98,6 +98,31 @@ public sealed class InMemoryContractStore : IContractStore
         return new ReplaceManyResult(conflicts, etags);
     }
 
+    /// <summary>The stored JSON of each state is kept as it is: only the pending commands go, under the row's ETag.</summary>
+    public Task<ReplaceManyResult> ClearPendingManyAsync(IReadOnlyList<StoredContract> ran, CancellationToken cancellationToken = default)
+    {
+        var conflicts = new List<string>();
+        var etags = new Dictionary<string, string>(StringComparer.Ordinal);
+        lock (gate)
+        {
+            foreach (var stored in ran)
+            {
+                var contractId = stored.State.ContractId;
+                if (!rows.TryGetValue(contractId, out var row) || row.ETag.ToString(CultureInfo.InvariantCulture) != stored.ETag)
+                {
+                    conflicts.Add(contractId);
+                    continue;
+                }
+
+                var cleared = (row.Json, ++nextETag, (string?)null);
+                rows[contractId] = cleared;
+                etags[contractId] = cleared.Item2.ToString(CultureInfo.InvariantCulture);
+            }
+        }
+
+        return Task.FromResult(new ReplaceManyResult(conflicts, etags));
+    }
+
     public async IAsyncEnumerable<IReadOnlyList<StoredContract>> ScanAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         List<string> ids;
@@ -145,11 +170,37 @@ public sealed class InMemoryDueIndex : IDueIndex
         return Task.CompletedTask;
     }
 
+    public Task AddManyAsync(IReadOnlyList<(string ContractId, LocalDate WakeDate)> wakeUps, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            foreach (var (contractId, wakeDate) in wakeUps)
+            {
+                entries.Add((wakeDate, contractId));
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task RemoveAsync(string contractId, LocalDate wakeDate, CancellationToken cancellationToken = default)
     {
         lock (gate)
         {
             entries.Remove((wakeDate, contractId));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveManyAsync(IReadOnlyList<(string ContractId, LocalDate WakeDate)> wakeUps, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            foreach (var (contractId, wakeDate) in wakeUps)
+            {
+                entries.Remove((wakeDate, contractId));
+            }
         }
 
         return Task.CompletedTask;

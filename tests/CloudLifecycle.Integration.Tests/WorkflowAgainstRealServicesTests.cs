@@ -203,6 +203,85 @@ public sealed class WorkflowAgainstRealServicesTests(TestServices services)
         Assert.Equal(1, cleared.State.Version);
     }
 
+    /// <summary>
+    /// Clearing the outbox is a conditional merge of one column: under a stale ETag (another writer stored a newer
+    /// decision and its commands after the save) it clears nothing and keeps that writer's state and commands; under
+    /// the save's ETag it clears the commands and leaves the state as saved; a later write of fewer commands reads
+    /// back only those (the old parts a merge could not remove are not read).
+    /// </summary>
+    [Fact]
+    public async Task ContractStore_ClearPending_IsConditionalOnTheETag_AndLeavesTheStateAsSaved()
+    {
+        var stores = await StoresAsync();
+        var day = new LocalDate(2026, 4, 1);
+        IReadOnlyList<LifecycleCommand> History(string id, int count, int chars) => Enumerable.Range(0, count)
+            .Select(i => (LifecycleCommand)new RecordHistory(new HistoryEntry($"k/{i}", day, "Test", "§1", new Text(new string('あ', chars), new string('a', chars)))) { ContractId = id })
+            .ToList();
+        var ids = new[] { "IT-CLEAR-A", "IT-CLEAR-B" };
+        var saved = new List<StoredContract>();
+        foreach (var id in ids)
+        {
+            var state = Nec(id).ToState();
+            Assert.True(await stores.Contracts.TryCreateAsync(state));
+            var read = (await stores.Contracts.GetAsync(id))!;
+            var etag = await stores.Contracts.ReplaceAsync(state with { Version = 1 }, read.ETag, History(id, 40, 500));
+            saved.Add(new StoredContract(state with { Version = 1 }, etag));
+        }
+
+        // Another writer stores version 2 of B, with its own commands, between the run's save and its clear.
+        var newer = Nec("IT-CLEAR-B").ToState() with { Version = 2 };
+        await stores.Contracts.ReplaceAsync(newer, saved[1].ETag, History("IT-CLEAR-B", 3, 10));
+
+        var cleared = await stores.Contracts.ClearPendingManyAsync(saved);
+
+        Assert.Equal(["IT-CLEAR-B"], cleared.Conflicts);
+        var a = (await stores.Contracts.GetAsync("IT-CLEAR-A"))!;
+        Assert.Empty(a.PendingCommands);
+        Assert.Equal(LifecycleJson.Serialize(saved[0].State), LifecycleJson.Serialize(a.State));
+        Assert.Equal(a.ETag, cleared.ETags["IT-CLEAR-A"]);
+        var b = (await stores.Contracts.GetAsync("IT-CLEAR-B"))!;
+        Assert.Equal(2, b.State.Version);
+        Assert.Equal(3, b.PendingCommands.Count);
+        var pending = new List<string>();
+        await foreach (var page in stores.Contracts.ScanPendingAsync(10))
+        {
+            pending.AddRange(page.Select(s => s.State.ContractId));
+        }
+
+        Assert.Equal(["IT-CLEAR-B"], pending);
+        await stores.Contracts.ReplaceAsync(a.State with { Version = 2 }, a.ETag, History("IT-CLEAR-A", 1, 10));
+        Assert.Single((await stores.Contracts.GetAsync("IT-CLEAR-A"))!.PendingCommands);
+    }
+
+    /// <summary>
+    /// A page's wake-ups are listed and unlisted in batches of one date; a batch holding a row that is not listed (a
+    /// repeated run) still unlists the others.
+    /// </summary>
+    [Fact]
+    public async Task DueIndex_AddsAndRemovesManyInBatches_AMissingRowStopsNone()
+    {
+        var stores = await StoresAsync();
+        var day = new LocalDate(2026, 11, 20);
+        var wakeUps = Enumerable.Range(0, 150).Select(i => ($"IT-DUE-{i:D3}", i % 3 == 0 ? day.PlusDays(1) : day)).ToList();
+        await stores.DueIndex.AddManyAsync(wakeUps);
+        var listed = new List<(string, LocalDate)>();
+        await foreach (var due in stores.DueIndex.DueAsync(day.PlusDays(1)))
+        {
+            listed.Add(due);
+        }
+
+        Assert.Equal(150, listed.Count);
+        await stores.DueIndex.RemoveAsync("IT-DUE-001", day);
+        await stores.DueIndex.RemoveManyAsync(wakeUps.Take(120).ToList());
+        var left = new List<string>();
+        await foreach (var due in stores.DueIndex.DueAsync(day.PlusDays(1)))
+        {
+            left.Add(due.ContractId);
+        }
+
+        Assert.Equal(wakeUps.Skip(120).Select(w => w.Item1).Order(StringComparer.Ordinal), left.Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task ContractStore_ScanPending_AsksTheTableForRowsHoldingCommandsOnly()
     {

@@ -12,6 +12,12 @@ namespace CloudLifecycle.Adapters.Tables;
 /// <summary>The Table Storage tables of one deployment (Azurite locally), created on first use.</summary>
 public sealed class LifecycleTables(TableServiceClient service, string prefix = "")
 {
+    /// <summary>
+    /// Entity-group transactions of different partitions in flight at once from one call: enough to keep the service
+    /// busy while one batch is on the wire, few enough that a page's writes do not crowd out the other pages'.
+    /// </summary>
+    public const int MaxParallelBatches = 8;
+
     public TableServiceClient Service { get; } = service;
 
     public async Task<TableClient> TableAsync(string name, CancellationToken cancellationToken = default)
@@ -21,16 +27,30 @@ public sealed class LifecycleTables(TableServiceClient service, string prefix = 
         return table;
     }
 
-    /// <summary>Submits rows of one partition in entity-group transactions of at most 100.</summary>
-    public static async Task SubmitAsync(TableClient table, IEnumerable<TableTransactionAction> actions, CancellationToken cancellationToken)
+    /// <summary>
+    /// Submits the rows in entity-group transactions of one partition and at most 100 rows, up to
+    /// <see cref="MaxParallelBatches"/> of them at once: each transaction is atomic on its own and the rows of
+    /// different transactions are different rows, so their order does not matter.
+    /// </summary>
+    public static Task SubmitAsync(TableClient table, IEnumerable<TableTransactionAction> actions, CancellationToken cancellationToken) =>
+        ForEachBatchAsync(actions, a => a.Entity.PartitionKey, (chunk, token) => table.SubmitTransactionAsync(chunk, token), cancellationToken);
+
+    /// <summary>
+    /// The items cut into entity-group batches (one partition, at most <see cref="TableKeys.MaxBatch"/>), each handed to
+    /// <paramref name="submit"/>, at most <see cref="MaxParallelBatches"/> at once. The first failure is thrown once
+    /// every batch started has ended.
+    /// </summary>
+    public static async Task ForEachBatchAsync<T, TResult>(IEnumerable<T> items, Func<T, string> partitionKey, Func<T[], CancellationToken, Task<TResult>> submit, CancellationToken cancellationToken)
     {
-        foreach (var partition in actions.GroupBy(a => a.Entity.PartitionKey, StringComparer.Ordinal))
+        var batches = items.GroupBy(partitionKey, StringComparer.Ordinal).SelectMany(p => p.Chunk(TableKeys.MaxBatch)).ToList();
+        if (batches.Count == 1)
         {
-            foreach (var chunk in partition.Chunk(TableKeys.MaxBatch))
-            {
-                await table.SubmitTransactionAsync(chunk, cancellationToken).ConfigureAwait(false);
-            }
+            await submit(batches[0], cancellationToken).ConfigureAwait(false);
+            return;
         }
+
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelBatches, CancellationToken = cancellationToken },
+            async (batch, token) => await submit(batch, token).ConfigureAwait(false)).ConfigureAwait(false);
     }
 }
 
@@ -71,43 +91,77 @@ public sealed class TableContractStore(TableClient table) : IContractStore
 
     public async Task<ReplaceManyResult> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default)
     {
-        var conflicts = new List<string>();
-        var etags = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var partition in states.GroupBy(s => TableKeys.Bucket(s.State.ContractId), StringComparer.Ordinal))
+        var result = new ManyResult();
+        await LifecycleTables.ForEachBatchAsync(states, s => TableKeys.Bucket(s.State.ContractId), async (chunk, token) =>
         {
-            foreach (var chunk in partition.Chunk(TableKeys.MaxBatch))
+            try
             {
-                try
+                var responses = await table.SubmitTransactionAsync(
+                    chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(s.State, s.PendingCommands), new ETag(s.ETag))),
+                    token).ConfigureAwait(false);
+                result.Written(chunk, responses.Value);
+            }
+            catch (TableTransactionFailedException)
+            {
+                // One row changed meanwhile and the whole batch was refused: save them one by one to find it.
+                foreach (var stored in chunk)
                 {
-                    var responses = await table.SubmitTransactionAsync(
-                        chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(s.State, s.PendingCommands), new ETag(s.ETag))),
-                        cancellationToken).ConfigureAwait(false);
-                    // The sub-responses come in the order of the actions.
-                    foreach (var (stored, response) in chunk.Zip(responses.Value))
+                    try
                     {
-                        etags[stored.State.ContractId] = response.Headers.ETag?.ToString() ?? string.Empty;
+                        result.Written(stored.State.ContractId, await ReplaceAsync(stored.State, stored.ETag, stored.PendingCommands, token).ConfigureAwait(false));
                     }
-                }
-                catch (TableTransactionFailedException)
-                {
-                    // One row changed meanwhile and the whole batch was refused: save them one by one to find it.
-                    foreach (var stored in chunk)
+                    catch (ConcurrencyException)
                     {
-                        try
-                        {
-                            etags[stored.State.ContractId] = await ReplaceAsync(stored.State, stored.ETag, stored.PendingCommands, cancellationToken).ConfigureAwait(false);
-                        }
-                        catch (ConcurrencyException)
-                        {
-                            conflicts.Add(stored.State.ContractId);
-                        }
+                        result.Conflict(stored.State.ContractId);
                     }
                 }
             }
-        }
 
-        return new ReplaceManyResult(conflicts, etags);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        return result.ToResult();
     }
+
+    /// <summary>
+    /// A conditional merge of <c>PendingParts = 0</c> under each row's ETag, in entity-group batches: the state is
+    /// neither read nor written again, and a row another writer changed since answers 412 (a conflict; what that
+    /// writer stored stands). The <c>Pending{i}</c> text properties stay until the row's next full write (a merge
+    /// cannot remove a property), unread: <c>PendingParts</c> says how many of them are the row's outbox.
+    /// </summary>
+    public async Task<ReplaceManyResult> ClearPendingManyAsync(IReadOnlyList<StoredContract> ran, CancellationToken cancellationToken = default)
+    {
+        var result = new ManyResult();
+        await LifecycleTables.ForEachBatchAsync(ran, s => TableKeys.Bucket(s.State.ContractId), async (chunk, token) =>
+        {
+            try
+            {
+                var responses = await table.SubmitTransactionAsync(
+                    chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpdateMerge, Cleared(s.State.ContractId), new ETag(s.ETag))),
+                    token).ConfigureAwait(false);
+                result.Written(chunk, responses.Value);
+            }
+            catch (TableTransactionFailedException)
+            {
+                foreach (var stored in chunk)
+                {
+                    try
+                    {
+                        var response = await table.UpdateEntityAsync(Cleared(stored.State.ContractId), new ETag(stored.ETag), TableUpdateMode.Merge, token).ConfigureAwait(false);
+                        result.Written(stored.State.ContractId, response.Headers.ETag?.ToString() ?? string.Empty);
+                    }
+                    catch (RequestFailedException e) when (e.Status is 412 or 404)
+                    {
+                        result.Conflict(stored.State.ContractId);
+                    }
+                }
+            }
+
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        return result.ToResult();
+    }
+
+    private static TableEntity Cleared(string contractId) => new(TableKeys.Bucket(contractId), contractId) { ["PendingParts"] = 0 };
 
     public async IAsyncEnumerable<IReadOnlyList<StoredContract>> ScanAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -171,14 +225,86 @@ public sealed class TableContractStore(TableClient table) : IContractStore
     }
 }
 
+/// <summary>The outcome of batches written side by side: the new ETag of each row written, the ids that conflicted.</summary>
+internal sealed class ManyResult
+{
+    private readonly object gate = new();
+    private readonly List<string> conflicts = [];
+    private readonly Dictionary<string, string> etags = new(StringComparer.Ordinal);
+
+    /// <summary>The sub-responses of an entity-group transaction come in the order of its actions.</summary>
+    public void Written(IEnumerable<StoredContract> chunk, IReadOnlyList<Response> responses)
+    {
+        lock (gate)
+        {
+            foreach (var (stored, response) in chunk.Zip(responses))
+            {
+                etags[stored.State.ContractId] = response.Headers.ETag?.ToString() ?? string.Empty;
+            }
+        }
+    }
+
+    public void Written(string contractId, string etag)
+    {
+        lock (gate)
+        {
+            etags[contractId] = etag;
+        }
+    }
+
+    public void Conflict(string contractId)
+    {
+        lock (gate)
+        {
+            conflicts.Add(contractId);
+        }
+    }
+
+    public ReplaceManyResult ToResult()
+    {
+        lock (gate)
+        {
+            return new ReplaceManyResult(conflicts.Order(StringComparer.Ordinal).ToList(), new Dictionary<string, string>(etags, StringComparer.Ordinal));
+        }
+    }
+}
+
 /// <summary>The due-index: PartitionKey = wake date (ISO, so that partitions sort by date), RowKey = contract id.</summary>
 public sealed class TableDueIndex(TableClient table) : IDueIndex
 {
     public Task AddAsync(string contractId, LocalDate wakeDate, CancellationToken cancellationToken = default) =>
         table.UpsertEntityAsync(new TableEntity(LocalDatePattern.Iso.Format(wakeDate), contractId), TableUpdateMode.Replace, cancellationToken);
 
+    /// <summary>Upserts in entity-group batches: the wake date is the partition, so a day's wake-ups go out 100 a transaction.</summary>
+    public Task AddManyAsync(IReadOnlyList<(string ContractId, LocalDate WakeDate)> wakeUps, CancellationToken cancellationToken = default) =>
+        LifecycleTables.SubmitAsync(table, wakeUps.DistinctBy(e => (e.ContractId, e.WakeDate)).Select(e =>
+            new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(LocalDatePattern.Iso.Format(e.WakeDate), e.ContractId))), cancellationToken);
+
     public async Task RemoveAsync(string contractId, LocalDate wakeDate, CancellationToken cancellationToken = default) =>
         await table.DeleteEntityAsync(LocalDatePattern.Iso.Format(wakeDate), contractId, ETag.All, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Deletes in entity-group batches of one date. A batch holding a row that is not there is refused whole (404):
+    /// its rows are then deleted one by one, where a missing row is no error.
+    /// </summary>
+    public Task RemoveManyAsync(IReadOnlyList<(string ContractId, LocalDate WakeDate)> wakeUps, CancellationToken cancellationToken = default) =>
+        LifecycleTables.ForEachBatchAsync(wakeUps.DistinctBy(e => (e.ContractId, e.WakeDate)), e => LocalDatePattern.Iso.Format(e.WakeDate), async (chunk, token) =>
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete,
+                    new TableEntity(LocalDatePattern.Iso.Format(e.WakeDate), e.ContractId), ETag.All)), token).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException)
+            {
+                foreach (var (contractId, wakeDate) in chunk)
+                {
+                    await RemoveAsync(contractId, wakeDate, token).ConfigureAwait(false);
+                }
+            }
+
+            return true;
+        }, cancellationToken);
 
     public async IAsyncEnumerable<(string ContractId, LocalDate Date)> DueAsync(LocalDate through, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -301,30 +427,29 @@ public sealed class TableOutbox(TableClient table) : IOutbox
     public async Task EnqueueAsync(IReadOnlyList<Notice> notices, Instant now, CancellationToken cancellationToken = default)
     {
         var fresh = notices.DistinctBy(n => n.Id).Select(n => ToEntity(new OutboxItem(n, now, DeliveryStatus.Pending, 0, now))).ToList();
-        foreach (var partition in fresh.GroupBy(e => e.PartitionKey, StringComparer.Ordinal))
+        await LifecycleTables.ForEachBatchAsync(fresh, e => e.PartitionKey, async (chunk, token) =>
         {
-            foreach (var chunk in partition.Chunk(TableKeys.MaxBatch))
+            try
             {
-                try
+                await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), token).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException)
+            {
+                // Some were enqueued before (a repeated round): add the rest one by one, keeping the first of each.
+                foreach (var entity in chunk)
                 {
-                    await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), cancellationToken).ConfigureAwait(false);
-                }
-                catch (TableTransactionFailedException)
-                {
-                    // Some were enqueued before (a repeated round): add the rest one by one, keeping the first of each.
-                    foreach (var entity in chunk)
+                    try
                     {
-                        try
-                        {
-                            await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-                        }
-                        catch (RequestFailedException e) when (e.Status == 409)
-                        {
-                        }
+                        await table.AddEntityAsync(entity, token).ConfigureAwait(false);
+                    }
+                    catch (RequestFailedException e) when (e.Status == 409)
+                    {
                     }
                 }
             }
-        }
+
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<OutboxItem?> GetAsync(string noticeId, CancellationToken cancellationToken = default)

@@ -38,12 +38,10 @@ public sealed class CommandExecutor(LifecycleStores stores)
             await stores.History.AppendAsync(history, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var wake in commands.OfType<ScheduleWakeUp>())
+        var wakeUps = commands.OfType<ScheduleWakeUp>().Where(w => w.Date is not null).Select(w => (w.ContractId, w.Date!.Value)).ToList();
+        if (wakeUps.Count > 0)
         {
-            if (wake.Date is { } date)
-            {
-                await stores.DueIndex.AddAsync(wake.ContractId, date, cancellationToken).ConfigureAwait(false);
-            }
+            await stores.DueIndex.AddManyAsync(wakeUps, cancellationToken).ConfigureAwait(false);
         }
 
         var notices = commands.OfType<EnqueueNotice>().Select(n => n.Notice).ToList();

@@ -34,14 +34,9 @@ public sealed class ContractActivities(LifecycleStores stores, IClock clock)
         var stored = await stores.Contracts.GetAsync(completion.ContractId, cancellationToken).ConfigureAwait(false);
         if (stored is { PendingCommands.Count: > 0 } && stored.State.Version == completion.Version)
         {
-            try
-            {
-                await stores.Contracts.ReplaceAsync(stored.State, stored.ETag, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ConcurrencyException)
-            {
-                // Another writer stored a newer decision (and its own pending commands) after running these.
-            }
+            // Only the outbox, under the ETag just read. A conflict: another writer stored a newer decision (and its
+            // own pending commands) after running these; its row stands.
+            await stores.Contracts.ClearPendingManyAsync([stored], cancellationToken).ConfigureAwait(false);
         }
 
         return true;
@@ -211,6 +206,9 @@ public sealed class ContractWorkflow : IContractEvents
     public IClock Clock => clock;
 
     public LocalDate Today => Tokyo.Today(clock.GetCurrentInstant());
+
+    /// <summary>This host's timers are the due index (<see cref="WakeDueAsync"/>).</summary>
+    public bool TimersFollowDueIndex => true;
 
     /// <summary>Registers a contract: checked, announced, planned, stored. A taken id is refused.</summary>
     public async Task<Decision> RegisterAsync(ContractRegistration registration, CancellationToken cancellationToken = default)

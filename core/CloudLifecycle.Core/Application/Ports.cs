@@ -46,6 +46,16 @@ public interface IContractStore
     /// </summary>
     Task<ReplaceManyResult> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Clears the pending commands of each row that is still at its <see cref="StoredContract.ETag"/> (the commands
+    /// ran), leaving its state as stored; a row another writer changed since is a conflict and keeps what that writer
+    /// stored. Returns the conflicts and the new ETags. Only the row's outbox changes, so a store that can update part
+    /// of a row under its ETag (Table Storage: a conditional merge) writes no state; by default, the state is written
+    /// again with nothing pending (<see cref="ReplaceManyAsync"/>), the same outcome.
+    /// </summary>
+    Task<ReplaceManyResult> ClearPendingManyAsync(IReadOnlyList<StoredContract> ran, CancellationToken cancellationToken = default) =>
+        ReplaceManyAsync(ran.Select(r => r with { PendingCommands = [] }).ToList(), cancellationToken);
+
     /// <summary>Every contract, a page at a time, so that a run over all of them holds one page in memory.</summary>
     IAsyncEnumerable<IReadOnlyList<StoredContract>> ScanAsync(int pageSize, CancellationToken cancellationToken = default);
 
@@ -81,7 +91,25 @@ public interface IDueIndex
 {
     Task AddAsync(string contractId, LocalDate wakeDate, CancellationToken cancellationToken = default);
 
+    /// <summary>Lists many wake-ups at once (a page's); by default one at a time, a store with batches writes them together.</summary>
+    async Task AddManyAsync(IReadOnlyList<(string ContractId, LocalDate WakeDate)> wakeUps, CancellationToken cancellationToken = default)
+    {
+        foreach (var (contractId, wakeDate) in wakeUps)
+        {
+            await AddAsync(contractId, wakeDate, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     Task RemoveAsync(string contractId, LocalDate wakeDate, CancellationToken cancellationToken = default);
+
+    /// <summary>Unlists many wake-ups at once (a page's moved ones); one not listed is no error. By default one at a time.</summary>
+    async Task RemoveManyAsync(IReadOnlyList<(string ContractId, LocalDate WakeDate)> wakeUps, CancellationToken cancellationToken = default)
+    {
+        foreach (var (contractId, wakeDate) in wakeUps)
+        {
+            await RemoveAsync(contractId, wakeDate, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Contracts due on or before <paramref name="through"/>, each with the date it is listed under.</summary>
     IAsyncEnumerable<(string ContractId, LocalDate Date)> DueAsync(LocalDate through, CancellationToken cancellationToken = default);
@@ -231,6 +259,14 @@ public interface IContractEvents
 {
     /// <summary>Today in Tokyo by the host's clock: the day events are decided on.</summary>
     LocalDate Today { get; }
+
+    /// <summary>
+    /// True when a contract's timer is its due-index entry (the local host: <see cref="ContractWorkflow.WakeDueAsync"/>
+    /// wakes whatever is listed by today), which the saved decision's <see cref="ScheduleWakeUp"/> command already moved;
+    /// false when each contract waits on a timer of its own (a Durable orchestration), which a state saved outside its
+    /// round must wake so that the timer follows an earlier date.
+    /// </summary>
+    bool TimersFollowDueIndex => false;
 
     Task<Decision> RegisterAsync(ContractRegistration registration, CancellationToken cancellationToken = default);
 

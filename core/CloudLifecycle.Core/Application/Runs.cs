@@ -81,6 +81,9 @@ public sealed class MonthlyInvoicePage(LifecycleStores stores, IContractEvents e
     /// <summary>The field a failure names when no contract rule explains it (an exception of the code or a store).</summary>
     public const string UnexpectedFailureField = "contract";
 
+    /// <summary>Rounds raised at once in a page for contracts whose wake-up moved earlier (each a few round trips on a remote store).</summary>
+    private const int ParallelWakeRounds = 8;
+
     private readonly CommandExecutor executor = new(stores);
 
     public async Task<BillingTally> RunAsync(YearMonth month, LocalDate today, IReadOnlyList<StoredContract> page, CancellationToken cancellationToken = default)
@@ -133,17 +136,7 @@ public sealed class MonthlyInvoicePage(LifecycleStores stores, IContractEvents e
             .Concat(decided.Where(d => d.Decision.State.Version == d.Stored.State.Version && d.Stored.PendingCommands.Count > 0)
                 .Select(d => d.Stored with { PendingCommands = [] }))
             .ToList(), cancellationToken).ConfigureAwait(false);
-        foreach (var (stored, decision) in saved)
-        {
-            try
-            {
-                await RescheduleAsync(stored, decision, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                failures.Add(new BillingRunFailure(stored.State.ContractId, "nextWake", $"invoiced, but its wake-up was not moved: {e.GetType().Name}: {e.Message}", null));
-            }
-        }
+        await RescheduleAsync(saved, failures, cancellationToken).ConfigureAwait(false);
 
         var raised = new List<(StoredContract Stored, Decision Decision)>(lost.Count);
         foreach (var (stored, _) in lost)
@@ -272,7 +265,8 @@ public sealed class MonthlyInvoicePage(LifecycleStores stores, IContractEvents e
 
         try
         {
-            await stores.Contracts.ReplaceManyAsync(ran, cancellationToken).ConfigureAwait(false);
+            // Only the outbox is cleared, under the save's ETag: the state just saved is not written again.
+            await stores.Contracts.ClearPendingManyAsync(ran, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -280,19 +274,61 @@ public sealed class MonthlyInvoicePage(LifecycleStores stores, IContractEvents e
         }
     }
 
-    private async Task RescheduleAsync(StoredContract stored, Decision decision, CancellationToken cancellationToken)
+    /// <summary>
+    /// The wake-ups the saved decisions moved: the old dates unlisted together (entity-group batches of one date on
+    /// Table Storage; one by one if that fails, so that one contract's failure names that contract), then each contract
+    /// whose wake-up moved earlier woken through its round, so its timer follows.
+    /// </summary>
+    private async Task RescheduleAsync(List<(StoredContract Stored, Decision Decision)> saved, List<BillingRunFailure> failures, CancellationToken cancellationToken)
     {
-        if (stored.State.NextWake is { } previous && previous != decision.State.NextWake)
+        var moved = saved
+            .Where(d => d.Stored.State.NextWake is { } previous && previous != d.Decision.State.NextWake)
+            .Select(d => (d.Stored.State.ContractId, d.Stored.State.NextWake!.Value))
+            .ToList();
+        var unmoved = new HashSet<string>(StringComparer.Ordinal);
+        try
         {
-            await stores.DueIndex.RemoveAsync(stored.State.ContractId, previous, cancellationToken).ConfigureAwait(false);
+            await stores.DueIndex.RemoveManyAsync(moved, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            foreach (var (contractId, previous) in moved)
+            {
+                try
+                {
+                    await stores.DueIndex.RemoveAsync(contractId, previous, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    unmoved.Add(contractId);
+                    failures.Add(NotMoved(contractId, error));
+                }
+            }
         }
 
-        if (WakesEarlier(stored.State.NextWake, decision.State.NextWake))
+        // Each such round is a contract's own (load, decide, save): different contracts, so a few at once. Their
+        // failures are listed in page order, whichever finished first.
+        // A host whose timers are the due index has them moved already (the saved decisions' ScheduleWakeUp ran above).
+        var earlier = events.TimersFollowDueIndex ? [] : saved.Where(d => WakesEarlier(d.Stored.State.NextWake, d.Decision.State.NextWake) && !unmoved.Contains(d.Stored.State.ContractId)).ToList();
+        var notWoken = new BillingRunFailure?[earlier.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, earlier.Count), new ParallelOptions { MaxDegreeOfParallelism = ParallelWakeRounds, CancellationToken = cancellationToken }, async (i, token) =>
         {
-            // Saved outside the contract's round: a timer set for the later date would oversleep.
-            await events.RaiseAsync(stored.State.ContractId, new TimerFired { EventId = $"rescheduled/{decision.State.Version}" }, null, cancellationToken).ConfigureAwait(false);
-        }
+            var (stored, decision) = earlier[i];
+            try
+            {
+                // Saved outside the contract's round: a timer set for the later date would oversleep.
+                await events.RaiseAsync(stored.State.ContractId, new TimerFired { EventId = $"rescheduled/{decision.State.Version}" }, null, token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                notWoken[i] = NotMoved(stored.State.ContractId, e);
+            }
+        }).ConfigureAwait(false);
+        failures.AddRange(notWoken.OfType<BillingRunFailure>());
     }
+
+    private static BillingRunFailure NotMoved(string contractId, Exception e) =>
+        new(contractId, "nextWake", $"invoiced, but its wake-up was not moved: {e.GetType().Name}: {e.Message}", null);
 
     /// <summary>
     /// Why deciding a contract's month threw something other than a contract rule: a figure outside its
