@@ -29,6 +29,7 @@ internal static class CommandLineApp
         new RunMonthCommand(),
         new ServeCommand(stderr),
         new BenchMonthCommand(stderr),
+        new OpenApiCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
