@@ -6,7 +6,8 @@ namespace CloudLifecycle.Client.Tests;
 
 /// <summary>
 /// A CRM's first day with the API, written only against the client Kiota generated from the OpenAPI document (issue 16):
-/// register, quote a cancellation, post a month's usage, cancel, run the month's billing and read it, read the invoice,
+/// register, quote a cancellation, post a month's usage, cancel, run the month's billing and read it, read the invoice and
+/// the contract's events feed (then nothing new from its cursor),
 /// and a refusal read as the document's problem type. Any member the document types differently from what the server
 /// writes fails here, in the generated deserialiser.
 /// </summary>
@@ -49,6 +50,8 @@ public sealed class ClientScenarioTests
         var run = await api.BillingRuns["2026-05"].GetAsync();
         var invoice = await api.Invoices["INV-CRM-1-202605"].GetAsync();
         var contract = await api.Contracts["CRM-1"].GetAsync();
+        var feed = await api.Contracts["CRM-1"].Events.GetAsync();
+        var sinceFeed = await api.Contracts["CRM-1"].Events.GetAsync(c => c.QueryParameters.After = feed!.Next);
 
         Assert.Equal("CRM-1", registered!.ContractId);
         Assert.Contains(registered.KeyDates!, k => k.Clause == "§3-3");
@@ -69,6 +72,9 @@ public sealed class ClientScenarioTests
         Assert.True(invoice.Total > 150_075L);
         Assert.Equal(invoice.Total, contract!.OpenInvoices!.Single(o => o.Number == "INV-CRM-1-202605").Outstanding);
         Assert.Equal(ContractView_status.Ending, contract.Status);
+        Assert.Contains(feed!.Events!, e => e.Type == "invoice" && e.InvoiceNumber == "INV-CRM-1-202605" && e.Amount == invoice.Total);
+        Assert.Contains(feed.Events!, e => e.Id == "event:event/cancellation/2026-06-15");
+        Assert.Empty(sinceFeed!.Events!);
     }
 
     [Fact]
