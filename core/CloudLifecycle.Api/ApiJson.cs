@@ -137,7 +137,10 @@ public static partial class ApiJson
 
     private static JsonSerializerOptions CreateResponseOptions()
     {
-        var options = new JsonSerializerOptions(LifecycleJson.Options) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
+        // Strict: the web defaults' AllowReadingFromString changes nothing the API writes (numbers are always written as
+        // numbers), but the schema exporter documents what the options would read, so every integer of every answer was
+        // typed "string or integer" and a generated client wrapped each in a union (issue 16, found by Kiota).
+        var options = new JsonSerializerOptions(LifecycleJson.Options) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All), NumberHandling = JsonNumberHandling.Strict };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

@@ -60,6 +60,9 @@ public sealed partial class CrmApi : IDisposable
 
     public CrmApiOptions Options { get; }
 
+    /// <summary>The OpenAPI document exactly as <c>GET /openapi/v1.json</c> answers it (UTF-8 JSON, indented).</summary>
+    public byte[] OpenApiJson() => openApi.Value.ToArray();
+
     public IReadOnlyList<ApiRoute> Routes { get; }
 
     internal CrmHandlers Handlers { get; }

@@ -83,6 +83,11 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
         {
             AcceptsFeedToken = true,
         },
+        new("GET", "contracts/{id}/events", "listContractEvents", "What happened to the contract, oldest first — milestones reached, events applied, notices enqueued (and whether sent), documents issued — from a cursor, so a CRM can poll what changed since its last read", null,
+            [
+                new("after", "string", false, $"the cursor of the previous read (its next, as it was given; opaque): only what it has not given yet — including an event recorded later with a date up to {ContractEventsFeed.LookBackDays} days before the newest it read; absent: from the first event"),
+                new("limit", "integer", false, $"at most this many (1–{MaxListLimit}, default {DefaultListLimit})") { Minimum = 1, Maximum = MaxListLimit },
+            ], 200, typeof(ContractEventList), ApiResponse.Json, ReadErrors, EventsAsync),
         new("GET", "contracts/{id}/timeline", "contractTimeline", "An HTML page drawing the contract's lifecycle: milestones, events, notices and invoices, with their clauses", null,
             [new("lang", "string", false, "ja or en (default: the customer's language)") { Values = ["ja", "en"] }], 200, null, "text/html; charset=utf-8", ReadErrors, TimelineAsync),
         new("POST", "billing-runs", "startBillingRun", "Start the monthly invoice run of a month that has ended", typeof(BillingRunBody), [], 202, typeof(BillingRunView), ApiResponse.Json, [400, 401, 413, 415, 422], StartBillingRunAsync)
@@ -357,6 +362,22 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
         var items = ContractTimeline.Build(state, history,
             notices.Select(n => new TimelineNotice(n.Notice, n.SentAt is { } sent ? Tokyo.Today(sent) : null, n.Status == DeliveryStatus.Failed)).ToList(), invoices, today);
         return ApiResponse.Text(200, "text/html; charset=utf-8", TimelineHtml.Render(state, items, today, Language(call, state)));
+    }
+
+    /// <summary>
+    /// The contract's events feed (<see cref="ContractEventsFeed"/>): items at their own dates, oldest first; a cursor gives
+    /// what its holder has not been given, including an item recorded later with a date up to
+    /// <see cref="ContractEventsFeed.LookBackDays"/> days before the newest it read.
+    /// </summary>
+    private async Task<ApiResponse> EventsAsync(ApiCall call)
+    {
+        var limit = OptionalInteger(call, "limit", 1, MaxListLimit) ?? DefaultListLimit;
+        var after = call.Query.TryGetValue("after", out var a) ? a.ToString() : null;
+        var state = (await LoadAsync(call.Value("id"), call.CancellationToken).ConfigureAwait(false)).State;
+        var history = await stores.History.ListAsync(state.ContractId, call.CancellationToken).ConfigureAwait(false);
+        var notices = await stores.Outbox.ListForContractAsync(state.ContractId, call.CancellationToken).ConfigureAwait(false);
+        var invoices = await stores.Invoices.ListByContractAsync(state.ContractId, call.CancellationToken).ConfigureAwait(false);
+        return ApiResponse.Of(200, ContractEventsFeed.Page(state.ContractId, ContractEventsFeed.Build(history, notices, invoices), after, limit));
     }
 
     private async Task<ApiResponse> StartBillingRunAsync(ApiCall call)

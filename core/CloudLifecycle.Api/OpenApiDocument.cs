@@ -210,14 +210,17 @@ public static class OpenApiDocument
 
     /// <summary>
     /// A type's schema as a named component (<c>#/components/schemas/{type}</c>), referenced from the operation. The
-    /// exporter refers to a repeated type by a pointer from the root of the exported schema (<c>#/properties/keyDates/items</c>);
-    /// inside the document that root is the component, so each such pointer is rewritten to start there.
+    /// exporter refers to a repeated type by a pointer from the root of the exported schema (<c>#/properties/keyDates/items</c>).
+    /// Such a pointer into another schema's members is valid JSON Schema, but a client generator cannot name the type it
+    /// points at (Kiota made a class "Items" and warned "Discriminator items not found"): the repeated type becomes a
+    /// component of its own (<c>MilestoneView</c>), referenced from every place it occurs.
     /// </summary>
     private static JsonObject Component(Type type, JsonSerializerOptions options, JsonObject schemas)
     {
         var name = type.Name;
-        var schema = Schema(type, options);
-        RebaseReferences(schema, $"#/components/schemas/{name}");
+        var types = new Dictionary<JsonNode, Type>(ReferenceEqualityComparer.Instance);
+        var schema = Schema(type, options, types);
+        HoistRepeatedTypes(schema, types, schemas);
         if (schemas[name] is { } existing && !JsonNode.DeepEquals(existing, schema))
         {
             throw new InvalidOperationException($"two different schemas named {name}");
@@ -227,30 +230,63 @@ public static class OpenApiDocument
         return new JsonObject { ["$ref"] = $"#/components/schemas/{name}" };
     }
 
-    private static void RebaseReferences(JsonNode? node, string root)
+    /// <summary>Every pointer the exporter made (<c>#/…</c>) names a node of this schema: that node moves to a component named after its type.</summary>
+    private static void HoistRepeatedTypes(JsonNode schema, Dictionary<JsonNode, Type> types, JsonObject schemas)
     {
-        switch (node)
+        var pointers = References(schema).Select(r => r["$ref"]!.GetValue<string>()).Where(t => t.StartsWith("#/", StringComparison.Ordinal) && !t.StartsWith("#/components/", StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal).OrderByDescending(t => t.Length).ToList();
+        var targets = pointers.Select(pointer => (Pointer: pointer, Node: Resolve(schema, pointer))).ToList();
+        foreach (var (pointer, node) in targets)
         {
-            case JsonObject obj:
-                if (obj["$ref"] is JsonValue reference && reference.GetValue<string>() is var target && target.StartsWith('#') && !target.StartsWith("#/components/", StringComparison.Ordinal))
-                {
-                    obj["$ref"] = root + target[1..];
-                }
+            var type = types.TryGetValue(node, out var found) ? Nullable.GetUnderlyingType(found) ?? found : throw new InvalidOperationException($"no type for the schema at {pointer}");
+            var component = $"#/components/schemas/{type.Name}";
+            foreach (var reference in References(schema).Where(r => r["$ref"]!.GetValue<string>() == pointer))
+            {
+                reference["$ref"] = component;
+            }
 
-                foreach (var (_, child) in obj.ToList())
-                {
-                    RebaseReferences(child, root);
-                }
+            var hoisted = node.DeepClone();
+            if (schemas[type.Name] is { } existing && !JsonNode.DeepEquals(existing, hoisted))
+            {
+                throw new InvalidOperationException($"two different schemas named {type.Name}");
+            }
 
-                break;
-            case JsonArray array:
-                foreach (var child in array)
-                {
-                    RebaseReferences(child, root);
-                }
-
-                break;
+            schemas[type.Name] ??= hoisted;
+            var parent = node.Parent ?? throw new InvalidOperationException($"the schema at {pointer} is the root");
+            var replacement = new JsonObject { ["$ref"] = component };
+            switch (parent)
+            {
+                case JsonObject obj:
+                    obj[node.GetPropertyName()] = replacement;
+                    break;
+                case JsonArray array:
+                    array[node.GetElementIndex()] = replacement;
+                    break;
+            }
         }
+    }
+
+    private static IEnumerable<JsonObject> References(JsonNode? node) => node switch
+    {
+        JsonObject obj => (obj["$ref"] is JsonValue ? [obj] : Enumerable.Empty<JsonObject>()).Concat(obj.SelectMany(p => References(p.Value))).ToList(),
+        JsonArray array => array.SelectMany(References).ToList(),
+        _ => [],
+    };
+
+    private static JsonNode Resolve(JsonNode root, string pointer)
+    {
+        var node = root;
+        foreach (var segment in pointer[2..].Split('/').Select(s => s.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)))
+        {
+            node = node switch
+            {
+                JsonObject obj => obj[segment],
+                JsonArray array => array[int.Parse(segment, System.Globalization.CultureInfo.InvariantCulture)],
+                _ => null,
+            } ?? throw new InvalidOperationException($"{pointer} names no schema");
+        }
+
+        return node;
     }
 
     private static string PathDescription(string name) => name switch
@@ -296,13 +332,16 @@ public static class OpenApiDocument
     }
 
     /// <summary>A type's JSON Schema as the given options (de)serialise it; NodaTime and product codes as the strings they are.</summary>
-    public static JsonNode Schema(Type type, JsonSerializerOptions options) =>
+    public static JsonNode Schema(Type type, JsonSerializerOptions options) => Schema(type, options, new Dictionary<JsonNode, Type>(ReferenceEqualityComparer.Instance));
+
+    /// <summary>As <see cref="Schema(Type, JsonSerializerOptions)"/>, noting the type of each object schema in <paramref name="types"/>.</summary>
+    private static JsonNode Schema(Type type, JsonSerializerOptions options, Dictionary<JsonNode, Type> types) =>
         options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions
         {
             TreatNullObliviousAsNonNullable = true,
             TransformSchemaNode = (context, schema) =>
             {
-                var node = StringFormat(context.TypeInfo.Type, schema);
+                var node = IntegerFormat(context.TypeInfo.Type, StringFormat(context.TypeInfo.Type, schema));
                 if (context.PropertyInfo is { } property)
                 {
                     node = DecimalStrings(property, node);
@@ -310,6 +349,11 @@ public static class OpenApiDocument
                 }
 
                 OptionalWhenNullable(node);
+                if (context.TypeInfo.Kind == JsonTypeInfoKind.Object)
+                {
+                    types[node] = context.TypeInfo.Type;
+                }
+
                 return node;
             },
         });
@@ -403,6 +447,33 @@ public static class OpenApiDocument
         "hours" => AmountBounds.OutageHours,
         _ => null,
     };
+
+    /// <summary>
+    /// An integer's width: <c>int64</c> for amounts in yen and versions (a total reaches ¥1,000,000,000,000, beyond 32 bits),
+    /// <c>int32</c> otherwise. Without it a generator types every integer as 32 bits (Kiota's C# client: <c>int</c>).
+    /// </summary>
+    private static JsonNode IntegerFormat(Type type, JsonNode schema)
+    {
+        var underlying = Nullable.GetUnderlyingType(type) ?? type;
+        var format = underlying == typeof(long) ? "int64" : underlying == typeof(int) ? "int32" : null;
+        if (format is null || schema is not JsonObject obj || obj.ContainsKey("format"))
+        {
+            return schema;
+        }
+
+        var integer = obj["type"] switch
+        {
+            JsonArray types => types.Any(t => t?.GetValue<string>() == "integer"),
+            JsonValue value => value.GetValue<string>() == "integer",
+            _ => false,
+        };
+        if (integer)
+        {
+            obj["format"] = format;
+        }
+
+        return obj;
+    }
 
     private static JsonNode StringFormat(Type type, JsonNode schema)
     {

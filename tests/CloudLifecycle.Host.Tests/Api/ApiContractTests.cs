@@ -188,6 +188,26 @@ public sealed class ApiContractTests
         ["timeline: the page"] = new("contractTimeline", HttpStatusCode.OK, s => s.GetAsync("/api/v1/contracts/E-1/timeline")),
         ["timeline: no such contract"] = new("contractTimeline", HttpStatusCode.NotFound, s => s.GetAsync("/api/v1/contracts/NONE/timeline")),
 
+        // listContractEvents
+        ["events: an invoiced contract, oldest first"] = new("listContractEvents", HttpStatusCode.OK, s => s.GetAsync("/api/v1/contracts/E-1/events"), j =>
+        {
+            var events = j.GetProperty("events").EnumerateArray().ToList();
+            Assert.Equal("2026-03-25", events[0].GetProperty("date").GetString());
+            Assert.Contains(events, e => e.GetProperty("id").GetString() == "event:event/registered");
+            Assert.Contains(events, e => e.GetProperty("id").GetString() == "invoice:INV-E-1-202605" && e.GetProperty("amount").GetInt64() > 0);
+            Assert.False(j.GetProperty("more").GetBoolean());
+        }),
+        ["events: a page of one, then the next"] = new("listContractEvents", HttpStatusCode.OK, async s =>
+        {
+            var first = await ApiTestServer.JsonAsync(await s.GetAsync("/api/v1/contracts/E-1/events?limit=1"));
+            Assert.True(first.GetProperty("more").GetBoolean());
+            return await s.GetAsync($"/api/v1/contracts/E-1/events?limit=1&after={first.GetProperty("next").GetString()}");
+        }, j => Assert.Equal(1, j.GetProperty("count").GetInt32())),
+        ["events: not modified"] = new("listContractEvents", HttpStatusCode.NotModified, s => NotModifiedAsync(s, "/api/v1/contracts/E-1/events")),
+        ["events: a cursor that is not one"] = new("listContractEvents", HttpStatusCode.BadRequest, s => s.GetAsync("/api/v1/contracts/E-1/events?after=2026-06-01"), p => Problem(p, "after")),
+        ["events: limit 0"] = new("listContractEvents", HttpStatusCode.BadRequest, s => s.GetAsync("/api/v1/contracts/E-1/events?limit=0"), p => Problem(p, "limit")),
+        ["events: no such contract"] = new("listContractEvents", HttpStatusCode.NotFound, s => s.GetAsync("/api/v1/contracts/NONE/events"), p => Problem(p, "id")),
+
         // exportJournal
         ["journal: 弥生 in Shift_JIS"] = new("exportJournal", HttpStatusCode.OK, s => JournalAsync(s, "/api/v1/journal?month=2026-05&format=yayoi", "Shift_JIS", 932)),
         ["journal: freee in UTF-8"] = new("exportJournal", HttpStatusCode.OK, s => JournalAsync(s, "/api/v1/journal?month=2026-05&format=freee", "utf-8", 65001)),
