@@ -160,15 +160,8 @@ public sealed class InMemoryDueIndex : IDueIndex
     private readonly object gate = new();
     private readonly SortedSet<(LocalDate Date, string ContractId)> entries = new();
 
-    public Task AddAsync(string contractId, LocalDate wakeDate, CancellationToken cancellationToken = default)
-    {
-        lock (gate)
-        {
-            entries.Add((wakeDate, contractId));
-        }
-
-        return Task.CompletedTask;
-    }
+    public Task AddAsync(string contractId, LocalDate wakeDate, CancellationToken cancellationToken = default) =>
+        AddManyAsync([(contractId, wakeDate)], cancellationToken);
 
     public Task AddManyAsync(IReadOnlyList<(string ContractId, LocalDate WakeDate)> wakeUps, CancellationToken cancellationToken = default)
     {
@@ -183,15 +176,8 @@ public sealed class InMemoryDueIndex : IDueIndex
         return Task.CompletedTask;
     }
 
-    public Task RemoveAsync(string contractId, LocalDate wakeDate, CancellationToken cancellationToken = default)
-    {
-        lock (gate)
-        {
-            entries.Remove((wakeDate, contractId));
-        }
-
-        return Task.CompletedTask;
-    }
+    public Task RemoveAsync(string contractId, LocalDate wakeDate, CancellationToken cancellationToken = default) =>
+        RemoveManyAsync([(contractId, wakeDate)], cancellationToken);
 
     public Task RemoveManyAsync(IReadOnlyList<(string ContractId, LocalDate WakeDate)> wakeUps, CancellationToken cancellationToken = default)
     {
