@@ -177,7 +177,9 @@ public sealed partial class CrmApi : IDisposable
             var problem = documentLinks is null
                 ? "this host signs no document links"
                 : documentLinks.Problem(number, request.Query["expires"].ToString() is { Length: > 0 } e ? e : null, request.Query["sig"].ToString(), Options.Clock.GetCurrentInstant());
-            return problem is null ? "document-link" : throw new ApiException(401, "unauthorized", "sig", problem);
+            // A 401 names how to authenticate (RFC 9110 §15.5.2), here as for a missing key: a refused link falls back to it.
+            return problem is null ? "document-link" : throw new ApiException(401, "unauthorized", "sig", problem,
+                headers: new Dictionary<string, string> { ["WWW-Authenticate"] = "ApiKey header=\"X-Api-Key\"" });
         }
 
         var presented = request.Headers[ApiKeyHeader].ToString();

@@ -52,6 +52,14 @@ public static class OpenApiDocument
                 {
                     ["apiKey"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = CrmApi.ApiKeyHeader },
                     ["calendarToken"] = new JsonObject { ["type"] = "apiKey", ["in"] = "query", ["name"] = "token" },
+                    ["documentLink"] = new JsonObject
+                    {
+                        ["type"] = "apiKey",
+                        ["in"] = "query",
+                        ["name"] = "sig",
+                        ["description"] = "the signed link of an invoice email: `sig` (HMAC-SHA256 of the number and `expires`, base64url) together with `expires`; " +
+                            "it opens that one document until `expires`, without the API key",
+                    },
                 },
                 ["schemas"] = schemas,
                 ["headers"] = new JsonObject
@@ -96,6 +104,21 @@ public static class OpenApiDocument
         if (route.AcceptsFeedToken)
         {
             operation["security"] = new JsonArray(new JsonObject { ["apiKey"] = new JsonArray() }, new JsonObject { ["calendarToken"] = new JsonArray() });
+        }
+
+        if (route.AcceptsDocumentLink)
+        {
+            // The signed link's two query members (DocumentLinks): `sig` is the documentLink scheme's key, `expires` the
+            // instant it covers. Both come from the email's link as a pair; either alone is refused with 401.
+            parameters.Add(new JsonObject
+            {
+                ["name"] = "expires",
+                ["in"] = "query",
+                ["required"] = false,
+                ["description"] = "with a signed document link: the link's expiry, in Unix seconds, as the link gives it (covered by `sig`)",
+                ["schema"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[0-9]{1,19}$" },
+            });
+            operation["security"] = new JsonArray(new JsonObject { ["apiKey"] = new JsonArray() }, new JsonObject { ["documentLink"] = new JsonArray() });
         }
 
         if (route.Body is { } body)

@@ -177,6 +177,11 @@ public sealed class ApiContractTests
         ["invoice: not modified"] = new("getInvoice", HttpStatusCode.NotModified, s => NotModifiedAsync(s, "/api/v1/invoices/INV-E-1-202605")),
         ["invoice: PDF by ?format=pdf"] = new("getInvoice", HttpStatusCode.OK, s => s.GetAsync("/api/v1/invoices/INV-E-1-202605?format=pdf")),
         ["invoice: JP PINT by Accept"] = new("getInvoice", HttpStatusCode.OK, s => s.GetAsync("/api/v1/invoices/INV-E-1-202605", r => r.Headers.Accept.ParseAdd("application/xml"))),
+        ["invoice: PDF by the email's signed link, without the API key"] = new("getInvoice", HttpStatusCode.OK, s => s.Client.GetAsync(SignedLink(s, "INV-E-1-202605", Duration.FromDays(90)))),
+        ["invoice: a signed link past its expiry"] = new("getInvoice", HttpStatusCode.Unauthorized, s => s.Client.GetAsync(SignedLink(s, "INV-E-1-202605", Duration.FromSeconds(-1))),
+            p => Problem(p, "sig", reasonStartsWith: "the link has expired")),
+        ["invoice: a signed link for another invoice"] = new("getInvoice", HttpStatusCode.Unauthorized, s => s.Client.GetAsync(SignedLink(s, "INV-E-1-202605", Duration.FromDays(1)).Replace("INV-E-1-202605", "INV-N-1-202605", StringComparison.Ordinal)),
+            p => Problem(p, "sig")),
         ["invoice: a format it has not"] = new("getInvoice", HttpStatusCode.BadRequest, s => s.GetAsync("/api/v1/invoices/INV-E-1-202605?format=docx"), p => Problem(p, "format")),
         ["invoice: no such invoice"] = new("getInvoice", HttpStatusCode.NotFound, s => s.GetAsync("/api/v1/invoices/INV-E-1-202604")),
         ["invoice: not an invoice number"] = new("getInvoice", HttpStatusCode.BadRequest, s => s.GetAsync("/api/v1/invoices/bill-1"), p => Problem(p, "number")),
@@ -414,6 +419,11 @@ public sealed class ApiContractTests
         var tag = (await server.GetAsync(path)).Headers.ETag!;
         return await server.GetAsync(path, r => r.Headers.IfNoneMatch.Add(tag));
     }
+
+    /// <summary>The link an invoice email carries (as the hosts sign it from the API key), valid for <paramref name="validFor"/> from now.</summary>
+    private static string SignedLink(ApiTestServer server, string number, Duration validFor) =>
+        CloudLifecycle.Core.Application.DocumentLinks.From(null, [ApiTestServer.Key, ApiTestServer.SecondKey], null, CrmApiOptions.BasePath)!
+            .InvoicePdf(number, server.Clock.GetCurrentInstant() + validFor);
 
     private static HttpRequestMessage WithKey(HttpRequestMessage request)
     {
