@@ -30,7 +30,9 @@ internal sealed class FunctionsAppHost : IAsyncDisposable
 {
     public const string ApiKey = "functions-test-key-5c1e-0123456789abcdef";
     public static readonly Issuer Issuer = new("テスト請求株式会社", "T1234567890123");
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    // How long a test waits for the worker to reach a state, not a time it asserts: CI runs the five test assemblies at
+    // once on two cores, where a billing run once needed more than 30 s; a passing test never waits this long.
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
     private readonly ServiceProvider services;
 
