@@ -225,12 +225,19 @@ public static class WebhookEvents
 /// <summary>
 /// How webhooks are retried. Attempt n that fails waits a back-off of 1, 2, 4 … minutes, capped at
 /// <see cref="MaxBackOffMinutes"/>, less a spread of up to a fifth of it; an event whose next attempt would come later than
-/// <see cref="GiveUpAfter"/> after it was enqueued is given up (status failed, kept). <see cref="LeaseMinutes"/> is how long a
+/// <see cref="GiveUpAfter"/> after it was enqueued, and that was tried <see cref="MinAttempts"/> times, is given up (status
+/// failed, kept). <see cref="LeaseMinutes"/> is how long a
 /// claim holds a row against other deliverers; it must outlast <see cref="Timeout"/>.
 /// </summary>
 public sealed record WebhookOptions(int BatchSize = 100, int LeaseMinutes = 5, int MaxBackOffMinutes = 60)
 {
     public Duration GiveUpAfter { get; init; } = Duration.FromDays(3);
+
+    /// <summary>
+    /// The attempts an event gets before it may be given up, however old it is: events recorded while every deliverer was
+    /// down (a host stopped for days) are still tried for a few hours (1+2+…+32 minutes, then hourly) before they fail.
+    /// </summary>
+    public int MinAttempts { get; init; } = 10;
 
     /// <summary>How long a POST may take before it counts as failed (the HTTP adapter's timeout).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -331,20 +338,20 @@ public sealed class WebhookDelivery(IWebhookOutbox outbox, IWebhookSender sender
     private WebhookItem Retry(WebhookItem item, int? status, string error)
     {
         var next = clock.GetCurrentInstant() + options.BackOff(item.Attempts, item.Event.Id);
-        return next > item.EnqueuedAt + options.GiveUpAfter
+        return next > item.EnqueuedAt + options.GiveUpAfter && item.Attempts >= options.MinAttempts
             ? item with { Status = WebhookStatus.Failed, LastStatusCode = status, LastError = $"{error}; given up after {item.Attempts} attempts" }
             : item with { Status = WebhookStatus.Pending, NextAttemptAt = next, LastStatusCode = status, LastError = error };
     }
 
     /// <summary>
     /// Takes the event for this deliverer: "sending", one more attempt, leased until now + the lease; null when another
-    /// deliverer changed the row first. An expired claim past the give-up time is given up instead of being sent again.
+    /// deliverer changed the row first. An expired claim past the give-up time (and tried often enough) is given up instead of being sent again.
     /// </summary>
     private async Task<WebhookItem?> ClaimAsync(WebhookItem candidate, CancellationToken cancellationToken)
     {
         var now = clock.GetCurrentInstant();
         var expiredClaim = candidate.Status == WebhookStatus.Sending;
-        if (expiredClaim && now > candidate.EnqueuedAt + options.GiveUpAfter)
+        if (expiredClaim && now > candidate.EnqueuedAt + options.GiveUpAfter && candidate.Attempts >= options.MinAttempts)
         {
             return await outbox.TryUpdateAsync(candidate with { Status = WebhookStatus.Failed, LastError = $"no answer recorded after {candidate.Attempts} attempts (each claim's lease expired)" }, cancellationToken).ConfigureAwait(false);
         }
