@@ -21,7 +21,7 @@ public sealed class OpenApiWebhooksTests
         public Task<string> SendAsync(EmailMessage message, CancellationToken cancellationToken = default) => Task.FromResult("250 OK");
     }
 
-    private static async Task<(List<WebhookItem> Rows, JsonNode Document)> LifeOfAContractAsync()
+    private static async Task<(List<WebhookItem> Rows, JsonNode Document)> LifeOfAContractAsync(Func<ApiTestServer, JsonNode, Task>? then = null)
     {
         var stores = InMemoryStores.WithWebhooks();
         await using var server = await ApiTestServer.StartAsync(stores, new LocalDate(2026, 6, 10));
@@ -38,7 +38,44 @@ public sealed class OpenApiWebhooksTests
             rows.Add(row);
         }
 
-        return (rows, JsonNode.Parse(await server.Client.GetStringAsync(CrmApiOptions.OpenApiPath))!);
+        var document = JsonNode.Parse(await server.Client.GetStringAsync(CrmApiOptions.OpenApiPath))!;
+        if (then is not null)
+        {
+            await then(server, document);
+        }
+
+        return (rows, document);
+    }
+
+    [Fact]
+    public async Task TheDeliveriesList_ShowsEveryRecordedWebhook_FilteredByStatus_AsTheDocumentSays()
+    {
+        var (rows, _) = await LifeOfAContractAsync(async (server, document) =>
+        {
+            var contract = new ApiContract(document);
+            var all = await server.GetAsync("/api/v1/webhooks/deliveries");
+            var pending = await server.GetAsync("/api/v1/webhooks/deliveries?status=pending&limit=2");
+            await Check(contract, all, pending, server.Stores);
+        });
+        Assert.NotEmpty(rows);
+    }
+
+    private static async Task Check(ApiContract contract, HttpResponseMessage all, HttpResponseMessage pending, LifecycleStores stores)
+    {
+        var rows = new List<WebhookItem>();
+        await foreach (var row in stores.Webhooks!.ListAsync())
+        {
+            rows.Add(row);
+        }
+
+        Assert.Empty(await contract.ViolationsAsync("listWebhookDeliveries", all));
+        Assert.Empty(await contract.ViolationsAsync("listWebhookDeliveries", pending));
+        var listed = await ApiTestServer.JsonAsync(all);
+        Assert.True(listed.GetProperty("configured").GetBoolean());
+        Assert.Equal(rows.Select(r => r.Event.Id), listed.GetProperty("deliveries").EnumerateArray().Select(d => d.GetProperty("id").GetString()));
+        var two = await ApiTestServer.JsonAsync(pending);
+        Assert.Equal((2, true), (two.GetProperty("count").GetInt32(), two.GetProperty("more").GetBoolean()));
+        Assert.All(two.GetProperty("deliveries").EnumerateArray(), d => Assert.Equal("pending", d.GetProperty("status").GetString()));
     }
 
     [Fact]
