@@ -55,6 +55,13 @@ param emailMinuteQuota int = 5
 @description('The address the CRM API is reached at from outside (calendar links); empty: https://<app name>.azurewebsites.net.')
 param publicBaseUrl string = ''
 
+@description('The CRM endpoint outgoing webhooks are POSTed to (https); empty: no webhooks are recorded or sent.')
+param webhookUrl string = ''
+
+@secure()
+@description('Standard Webhooks signing secret, whsec_ followed by base64 of at least 24 random bytes (the app refuses a shorter one); needed with webhookUrl.')
+param webhookSecret string = ''
+
 @description('Storage and Key Vault without public network access, reached through private endpoints from a virtual network the app is integrated into.')
 param privateNetworking bool = false
 
@@ -130,6 +137,8 @@ module vault 'modules/keyvault.bicep' = {
     crmApiKey: crmApiKey
     feedSecret: feedSecret
     smtpPassword: smtpPassword
+    webhooks: !empty(webhookUrl)
+    webhookSecret: webhookSecret
     privateNetworking: privateNetworking
   }
 }
@@ -165,6 +174,8 @@ module app 'modules/functionapp.bicep' = {
     crmApiKeyUri: vault.outputs.crmApiKeyUri
     feedSecretUri: vault.outputs.feedSecretUri
     smtpCredentialUri: vault.outputs.smtpCredentialUri
+    webhookUrl: webhookUrl
+    webhookSecretUri: vault.outputs.webhookSecretUri
     issuerName: issuerName
     issuerRegistrationNumber: issuerRegistrationNumber
     emailHourlyQuota: emailHourlyQuota

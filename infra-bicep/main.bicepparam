@@ -15,5 +15,7 @@ param smtpPassword = readEnvironmentVariable('CLOUDLIFECYCLE_SMTP_PASSWORD')
 param emailHourlyQuota = 10
 param emailMinuteQuota = 5
 param publicBaseUrl = readEnvironmentVariable('CLOUDLIFECYCLE_PUBLIC_BASE_URL', '')
+param webhookUrl = readEnvironmentVariable('CLOUDLIFECYCLE_WEBHOOK_URL', '')
+param webhookSecret = readEnvironmentVariable('CLOUDLIFECYCLE_WEBHOOK_SECRET', '')
 param privateNetworking = bool(readEnvironmentVariable('CLOUDLIFECYCLE_PRIVATE_NETWORKING', 'false'))
 param billingRunDay = 1

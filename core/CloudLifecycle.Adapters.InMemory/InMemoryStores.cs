@@ -24,6 +24,9 @@ public static class InMemoryStores
         documents ?? new InMemoryDocumentStore(),
         new InMemoryIdempotencyStore(),
         new InMemoryPendingEvents());
+
+    /// <summary>The stores with an in-memory webhook outbox: webhooks are recorded, as when an endpoint is configured.</summary>
+    public static LifecycleStores WithWebhooks(IDocumentStore? documents = null) => Create(documents) with { Webhooks = new InMemoryWebhookOutbox() };
 }
 
 public sealed class InMemoryContractStore : IContractStore
@@ -428,4 +431,83 @@ public sealed class InMemoryPendingEvents : IPendingEvents
             .OrderBy(p => p.AcceptedAt)
             .ThenBy(p => p.EventId, StringComparer.Ordinal)
             .ToList());
+}
+
+/// <summary>The webhook outbox in memory: first enqueue of an id wins, updates conditional on the version (as the Table ETag).</summary>
+public sealed class InMemoryWebhookOutbox : IWebhookOutbox
+{
+    private readonly object gate = new();
+    private readonly Dictionary<string, (WebhookItem Item, long Order)> items = new(StringComparer.Ordinal);
+    private long sequence;
+
+    public Task EnqueueAsync(IReadOnlyList<WebhookEvent> events, Instant now, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            foreach (var webhook in events)
+            {
+                if (!items.ContainsKey(webhook.Id))
+                {
+                    var order = ++sequence;
+                    items[webhook.Id] = (new WebhookItem(webhook, now, WebhookStatus.Pending, 0, now, Version: Version(order)), order);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<WebhookItem?> GetAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(items.TryGetValue(eventId, out var row) ? row.Item : null);
+        }
+    }
+
+    public Task<IReadOnlyList<WebhookItem>> DueAsync(Instant now, int max, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            return Task.FromResult<IReadOnlyList<WebhookItem>>(items.Values
+                .Where(r => r.Item.Status is WebhookStatus.Pending or WebhookStatus.Sending && r.Item.NextAttemptAt <= now)
+                .OrderBy(r => r.Item.EnqueuedAt).ThenBy(r => r.Order)
+                .Take(max)
+                .Select(r => r.Item)
+                .ToList());
+        }
+    }
+
+    public Task<WebhookItem?> TryUpdateAsync(WebhookItem item, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            if (!items.TryGetValue(item.Event.Id, out var stored) || stored.Item.Version != item.Version)
+            {
+                return Task.FromResult<WebhookItem?>(null);
+            }
+
+            var updated = item with { Version = Version(++sequence) };
+            items[item.Event.Id] = (updated, stored.Order);
+            return Task.FromResult<WebhookItem?>(updated);
+        }
+    }
+
+    public async IAsyncEnumerable<WebhookItem> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        List<WebhookItem> snapshot;
+        lock (gate)
+        {
+            snapshot = items.Values.OrderBy(r => r.Item.EnqueuedAt).ThenBy(r => r.Order).Select(r => r.Item).ToList();
+        }
+
+        foreach (var item in snapshot)
+        {
+            yield return item;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    private static string Version(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

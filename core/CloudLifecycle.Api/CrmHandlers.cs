@@ -88,6 +88,11 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
                 new("after", "string", false, $"the cursor of the previous read (its next, as it was given; opaque): only what it has not given yet — including an event recorded later with a date up to {ContractEventsFeed.LookBackDays} days before the newest it read; absent: from the first event"),
                 new("limit", "integer", false, $"at most this many (1–{MaxListLimit}, default {DefaultListLimit})") { Minimum = 1, Maximum = MaxListLimit },
             ], 200, typeof(ContractEventList), ApiResponse.Json, ReadErrors, EventsAsync),
+        new("GET", "webhooks/deliveries", "listWebhookDeliveries", "Outgoing webhooks and their delivery records (status, attempts, the receiver's last answer), oldest first: e.g. status=failed for those given up", null,
+            [
+                new("status", "string", false, "pending, sending, delivered or failed") { Values = WebhookStates.Keys.ToList() },
+                new("limit", "integer", false, $"at most this many (1–{MaxListLimit}, default {DefaultListLimit})") { Minimum = 1, Maximum = MaxListLimit },
+            ], 200, typeof(WebhookDeliveryList), ApiResponse.Json, [400, 401], WebhookDeliveriesAsync),
         new("GET", "contracts/{id}/timeline", "contractTimeline", "An HTML page drawing the contract's lifecycle: milestones, events, notices and invoices, with their clauses", null,
             [new("lang", "string", false, "ja or en (default: the customer's language)") { Values = ["ja", "en"] }], 200, null, "text/html; charset=utf-8", ReadErrors, TimelineAsync),
         new("POST", "billing-runs", "startBillingRun", "Start the monthly invoice run of a month that has ended", typeof(BillingRunBody), [], 202, typeof(BillingRunView), ApiResponse.Json, [400, 401, 413, 415, 422], StartBillingRunAsync)
@@ -378,6 +383,41 @@ internal sealed class CrmHandlers(CrmApiOptions options, LifecycleStores stores,
         var notices = await stores.Outbox.ListForContractAsync(state.ContractId, call.CancellationToken).ConfigureAwait(false);
         var invoices = await stores.Invoices.ListByContractAsync(state.ContractId, call.CancellationToken).ConfigureAwait(false);
         return ApiResponse.Of(200, ContractEventsFeed.Page(state.ContractId, ContractEventsFeed.Build(history, notices, invoices), after, limit));
+    }
+
+    private static readonly Dictionary<string, WebhookStatus> WebhookStates = Enum.GetValues<WebhookStatus>().ToDictionary(v => MilestoneView.Camel(v.ToString()), StringComparer.Ordinal);
+
+    /// <summary>The webhook outbox's rows (<see cref="IWebhookOutbox"/>), filtered by status; none and not configured when no endpoint is set.</summary>
+    private async Task<ApiResponse> WebhookDeliveriesAsync(ApiCall call)
+    {
+        WebhookStatus? status = call.Query.TryGetValue("status", out var s)
+            ? WebhookStates.TryGetValue(s.ToString(), out var parsed) ? parsed : throw ApiException.BadRequest("status", $"'{s}' is not a delivery status; expected {string.Join(", ", WebhookStates.Keys)}")
+            : null;
+        var limit = OptionalInteger(call, "limit", 1, MaxListLimit) ?? DefaultListLimit;
+        if (stores.Webhooks is not { } webhooks)
+        {
+            return ApiResponse.Of(200, new WebhookDeliveryList(false, [], 0, false));
+        }
+
+        var page = new List<WebhookDeliveryView>();
+        var more = false;
+        await foreach (var item in webhooks.ListAsync(call.CancellationToken).ConfigureAwait(false))
+        {
+            if (status is not null && item.Status != status)
+            {
+                continue;
+            }
+
+            if (page.Count == limit)
+            {
+                more = true;
+                break;
+            }
+
+            page.Add(WebhookDeliveryView.Of(item));
+        }
+
+        return ApiResponse.Of(200, new WebhookDeliveryList(true, page, page.Count, more));
     }
 
     private async Task<ApiResponse> StartBillingRunAsync(ApiCall call)

@@ -46,6 +46,7 @@ public static class OpenApiDocument
             ["servers"] = new JsonArray(new JsonObject { ["url"] = "/" }),
             ["security"] = new JsonArray(new JsonObject { ["apiKey"] = new JsonArray() }),
             ["paths"] = paths,
+            ["webhooks"] = OpenApiWebhooks.Build(schemas),
             ["components"] = new JsonObject
             {
                 ["securitySchemes"] = new JsonObject

@@ -2,6 +2,7 @@ using CloudLifecycle.Adapters.Email;
 using CloudLifecycle.Adapters.Pdf;
 using CloudLifecycle.Adapters.Tables;
 using CloudLifecycle.Adapters.Templates;
+using CloudLifecycle.Adapters.Webhooks;
 using CloudLifecycle.Api;
 using CloudLifecycle.Core.Application;
 using Microsoft.Extensions.Configuration;
@@ -28,14 +29,26 @@ public static class LifecycleServices
         services.AddSingleton(settings);
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         // Connected once, on first use: the tables and container are created if missing.
-        services.TryAddSingleton(_ => AzureStorage.ConnectAsync(settings.Storage.Account(), settings.Storage.TablePrefix).GetAwaiter().GetResult());
+        services.TryAddSingleton(_ => (settings.Webhooks is null
+            ? AzureStorage.ConnectAsync(settings.Storage.Account(), settings.Storage.TablePrefix)
+            : AzureStorage.ConnectWithWebhooksAsync(settings.Storage.Account(), settings.Storage.TablePrefix)).GetAwaiter().GetResult());
         services.TryAddSingleton<IEmailSender>(_ => new SmtpEmailSender(settings.Smtp));
         services.TryAddSingleton<INoticeRenderer, FluidNoticeRenderer>();
         services.TryAddSingleton(settings.Delivery);
         services.TryAddSingleton(sp => new OutboxDelivery(
             sp.GetRequiredService<LifecycleStores>().Outbox, sp.GetRequiredService<INoticeRenderer>(), sp.GetRequiredService<IEmailSender>(),
             sp.GetRequiredService<LifecycleStores>().Documents, sp.GetRequiredService<IClock>(), settings.Delivery,
-            new InvoiceMail(sp.GetRequiredService<LifecycleStores>().Invoices, new PdfSharpInvoiceRenderer(), settings.DocumentLinks())));
+            new InvoiceMail(sp.GetRequiredService<LifecycleStores>().Invoices, new PdfSharpInvoiceRenderer(), settings.DocumentLinks()),
+            sp.GetRequiredService<LifecycleStores>().Webhooks));
+        if (settings.Webhooks is { } webhooks)
+        {
+            // Only with an endpoint configured: a host asks for WebhookDelivery with GetService and skips its pass without one.
+            services.TryAddSingleton<IWebhookSender>(_ => new HttpWebhookSender(webhooks.Url, WebhookSettings.Options.Timeout));
+            services.TryAddSingleton(sp => new WebhookDelivery(
+                sp.GetRequiredService<LifecycleStores>().Webhooks ?? throw new InvalidOperationException("webhooks are configured but the stores have no webhook outbox"),
+                sp.GetRequiredService<IWebhookSender>(), webhooks.SigningKey(), sp.GetRequiredService<IClock>(), WebhookSettings.Options));
+        }
+
         services.TryAddSingleton(_ => settings.ApiOptions(settings.Issuer ?? throw new InvalidOperationException(
             "no invoice issuer configured: set CloudLifecycle__Issuer__Name and CloudLifecycle__Issuer__RegistrationNumber")));
         return services;

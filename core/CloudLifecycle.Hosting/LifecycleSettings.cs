@@ -76,6 +76,9 @@ public sealed record LifecycleSettings(
     /// </summary>
     public int BillingParallelPages { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>The CRM endpoint outgoing webhooks go to, with their signing secret (<c>CloudLifecycle:Webhooks:Url|Secret</c>); null: none are recorded or sent.</summary>
+    public WebhookSettings? Webhooks { get; init; }
+
     public static LifecycleSettings From(IConfiguration configuration)
     {
         var section = configuration.GetSection(Section);
@@ -106,6 +109,7 @@ public sealed record LifecycleSettings(
             PublicBaseUrl = Endpoint(section, "PublicBaseUrl"),
             CorsOrigins = List(section, "Cors:Origins"),
             BillingParallelPages = Number(section, "Billing:ParallelPages", Environment.ProcessorCount, 1, 64),
+            Webhooks = WebhookSettings.From(section),
         };
 
         // The API's own checks (key length, feed secret, origins), named as configured, so that a host stops at start-up.
@@ -253,4 +257,50 @@ public sealed record LifecycleSettings(
         section[key] is not { Length: > 0 } text ? fallback
         : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max ? value
         : throw new InvalidOperationException($"{Section}:{key}: '{text}' must be a whole number from {min} to {max}");
+}
+
+/// <summary>
+/// Where outgoing webhooks go: one https endpoint (plain http only to this machine — 127.0.0.1, ::1, localhost — for a
+/// local receiver) and the Standard Webhooks secret (<c>whsec_</c> + base64 of at least 24 bytes). Both or neither; a
+/// bad one stops the host at start-up, named.
+/// </summary>
+public sealed record WebhookSettings(Uri Url, string Secret)
+{
+    public WebhookSecret SigningKey() => WebhookSecret.Parse(Secret);
+
+    public static WebhookSettings? From(IConfiguration section)
+    {
+        var url = section["Webhooks:Url"];
+        var secret = section["Webhooks:Secret"];
+        if (string.IsNullOrWhiteSpace(url) && string.IsNullOrWhiteSpace(secret))
+        {
+            return null;
+        }
+
+        const string Prefix = LifecycleSettings.Section + ":Webhooks:";
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            throw new InvalidOperationException($"{Prefix}Url is empty while {Prefix}Secret is set: webhooks need both");
+        }
+
+        if (string.IsNullOrWhiteSpace(secret))
+        {
+            throw new InvalidOperationException($"{Prefix}Secret is empty while {Prefix}Url is set: webhooks are signed (whsec_ followed by base64 of at least {WebhookSecret.MinBytes} random bytes)");
+        }
+
+        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || !(uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)))
+        {
+            throw new InvalidOperationException($"{Prefix}Url: '{url}' is not an https address (plain http only to 127.0.0.1 or localhost, for a local receiver)");
+        }
+
+        if (WebhookSecret.Problem(secret.Trim()) is { } problem)
+        {
+            throw new InvalidOperationException($"{Prefix}Secret {problem}");
+        }
+
+        return new WebhookSettings(uri, secret.Trim());
+    }
+
+    /// <summary>Settings that send: the options every host's pass uses.</summary>
+    public static WebhookOptions Options { get; } = new();
 }

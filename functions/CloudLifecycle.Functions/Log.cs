@@ -35,4 +35,7 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Information, "daily runs for {Today}: overdue check fanned out as {Instance}")]
     public static partial void OverdueCheckStarted(ILogger logger, LocalDate today, string instance);
+
+    [LoggerMessage(11, LogLevel.Information, "webhooks: {Delivered} delivered, {Retrying} retrying, {Failed} failed, {ClaimedElsewhere} claimed by another instance")]
+    public static partial void Webhooks(ILogger logger, int delivered, int retrying, int failed, int claimedElsewhere);
 }

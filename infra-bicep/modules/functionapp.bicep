@@ -17,6 +17,10 @@ param smtpUserName string
 param crmApiKeyUri string
 param feedSecretUri string
 param smtpCredentialUri string
+
+@description('The CRM endpoint for outgoing webhooks; empty: none (then webhookSecretUri is empty too).')
+param webhookUrl string = ''
+param webhookSecretUri string = ''
 param issuerName string
 param issuerRegistrationNumber string
 param emailHourlyQuota int
@@ -86,7 +90,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       ftpsState: 'Disabled'
       http20Enabled: true
       vnetRouteAllEnabled: !empty(appSubnetId)
-      appSettings: [
+      appSettings: concat([
         // Functions runtime and Durable task hub storage, by identity (no connection string exists).
         { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
         { name: 'AzureWebJobsStorage__blobServiceUri', value: blobEndpoint }
@@ -117,7 +121,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'CloudLifecycle__Issuer__RegistrationNumber', value: issuerRegistrationNumber }
         // Calendar links are built from it (never from a request's Host header).
         { name: 'CloudLifecycle__PublicBaseUrl', value: empty(publicBaseUrl) ? 'https://${name}.azurewebsites.net' : publicBaseUrl }
-      ]
+      ], empty(webhookUrl) ? [] : [
+        // Outgoing webhooks (LifecycleSettings.Webhooks): the endpoint, and its signing secret by Key Vault reference.
+        { name: 'CloudLifecycle__Webhooks__Url', value: webhookUrl }
+        { name: 'CloudLifecycle__Webhooks__Secret', value: '@Microsoft.KeyVault(SecretUri=${webhookSecretUri})' }
+      ])
     }
   }
 }

@@ -13,6 +13,13 @@ param feedSecret string
 @secure()
 param smtpPassword string
 
+@description('Whether outgoing webhooks are configured (main.bicep\'s webhookUrl set): only then is their secret stored.')
+param webhooks bool = false
+
+@secure()
+@description('The webhook signing secret (with webhooks).')
+param webhookSecret string = ''
+
 @description('Refuse public network access (reached through a private endpoint: main.bicep\'s privateNetworking).')
 param privateNetworking bool = false
 
@@ -64,6 +71,14 @@ resource smtp 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
+resource webhook 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (webhooks) {
+  parent: vault
+  name: 'webhook-secret'
+  properties: {
+    value: webhookSecret
+  }
+}
+
 resource reader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(vault.id, principalId, keyVaultSecretsUser)
   scope: vault
@@ -80,3 +95,4 @@ output id string = vault.id
 output crmApiKeyUri string = apiKey.properties.secretUri
 output feedSecretUri string = feed.properties.secretUri
 output smtpCredentialUri string = smtp.properties.secretUri
+output webhookSecretUri string = webhooks ? webhook!.properties.secretUri : ''

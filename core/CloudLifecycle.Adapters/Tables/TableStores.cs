@@ -693,4 +693,124 @@ public static class AzureStorage
             new TableIdempotencyStore(await tables.TableAsync("Idempotency", cancellationToken).ConfigureAwait(false)),
             new TablePendingEvents(await tables.TableAsync("PendingEvents", cancellationToken).ConfigureAwait(false)));
     }
+
+    /// <summary>The stores of <see cref="ConnectAsync(StorageAccount, string, CancellationToken)"/> with the webhook outbox (table <c>Webhooks</c>), for a deployment that sends webhooks.</summary>
+    public static async Task<LifecycleStores> ConnectWithWebhooksAsync(StorageAccount account, string prefix = "", CancellationToken cancellationToken = default)
+    {
+        var stores = await ConnectAsync(account, prefix, cancellationToken).ConfigureAwait(false);
+        var table = await new LifecycleTables(account.Tables(), prefix).TableAsync("Webhooks", cancellationToken).ConfigureAwait(false);
+        return stores with { Webhooks = new TableWebhookOutbox(table) };
+    }
+}
+
+/// <summary>
+/// Outgoing webhooks: PartitionKey = first two hex digits of the event id's hash (256 buckets: an invoice's or a
+/// notice's id names no contract to bucket by), RowKey = the event id made key-safe. Added, never replaced, on enqueue
+/// (the first row and its delivery record stay); claimed and recorded with conditional replaces under the row's ETag.
+/// </summary>
+public sealed class TableWebhookOutbox(TableClient table) : IWebhookOutbox
+{
+    public async Task EnqueueAsync(IReadOnlyList<WebhookEvent> events, Instant now, CancellationToken cancellationToken = default)
+    {
+        var fresh = events.DistinctBy(e => e.Id).Select(e => ToEntity(new WebhookItem(e, now, WebhookStatus.Pending, 0, now))).ToList();
+        await LifecycleTables.ForEachBatchAsync(fresh, e => e.PartitionKey, async (chunk, token) =>
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), token).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException)
+            {
+                // Some were enqueued before (a batch run again): add the rest one by one, keeping the first of each.
+                foreach (var entity in chunk)
+                {
+                    try
+                    {
+                        await table.AddEntityAsync(entity, token).ConfigureAwait(false);
+                    }
+                    catch (RequestFailedException e) when (e.Status == 409)
+                    {
+                    }
+                }
+            }
+
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<WebhookItem?> GetAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(Partition(eventId), TableKeys.Row(eventId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? ToItem(response.Value!) : null;
+    }
+
+    public async Task<IReadOnlyList<WebhookItem>> DueAsync(Instant now, int max, CancellationToken cancellationToken = default)
+    {
+        // Pending and due, or claimed and its lease (NextAttemptAt) expired without an answer recorded.
+        var filter = TableClient.CreateQueryFilter($"(Status eq {nameof(WebhookStatus.Pending)} or Status eq {nameof(WebhookStatus.Sending)}) and NextAttemptAt le {now.ToDateTimeOffset()}");
+        var due = new List<WebhookItem>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            due.Add(ToItem(entity));
+        }
+
+        return due.OrderBy(i => i.EnqueuedAt).ThenBy(i => i.Event.Id, StringComparer.Ordinal).Take(max).ToList();
+    }
+
+    public async Task<WebhookItem?> TryUpdateAsync(WebhookItem item, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var response = await table.UpdateEntityAsync(ToEntity(item), item.Version is { } version ? new ETag(version) : ETag.All, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return item with { Version = response.Headers.ETag?.ToString() };
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return null;
+        }
+    }
+
+    public async IAsyncEnumerable<WebhookItem> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var items = new List<WebhookItem>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            items.Add(ToItem(entity));
+        }
+
+        foreach (var item in items.OrderBy(i => i.EnqueuedAt).ThenBy(i => i.Event.Id, StringComparer.Ordinal))
+        {
+            yield return item;
+        }
+    }
+
+    private static string Partition(string eventId) => TableKeys.Hashed(eventId)[..2];
+
+    private static TableEntity ToEntity(WebhookItem item) => new(Partition(item.Event.Id), TableKeys.Row(item.Event.Id))
+    {
+        ["EventId"] = item.Event.Id,
+        ["Type"] = item.Event.Type,
+        ["OccurredAt"] = LocalDatePattern.Iso.Format(item.Event.OccurredAt),
+        ["ContractId"] = item.Event.ContractId,
+        ["Body"] = item.Event.Body,
+        ["Status"] = item.Status.ToString(),
+        ["Attempts"] = item.Attempts,
+        ["EnqueuedAt"] = item.EnqueuedAt.ToDateTimeOffset(),
+        ["NextAttemptAt"] = item.NextAttemptAt.ToDateTimeOffset(),
+        ["DeliveredAt"] = item.DeliveredAt?.ToDateTimeOffset(),
+        ["LastStatusCode"] = item.LastStatusCode,
+        ["LastError"] = item.LastError,
+    };
+
+    private static WebhookItem ToItem(TableEntity entity) => new(
+        new WebhookEvent(entity.GetString("EventId"), entity.GetString("Type"), LocalDatePattern.Iso.Parse(entity.GetString("OccurredAt")).Value,
+            entity.GetString("ContractId"), entity.GetString("Body")),
+        Instant.FromDateTimeOffset(entity.GetDateTimeOffset("EnqueuedAt")!.Value),
+        Enum.Parse<WebhookStatus>(entity.GetString("Status")),
+        entity.GetInt32("Attempts") ?? 0,
+        Instant.FromDateTimeOffset(entity.GetDateTimeOffset("NextAttemptAt")!.Value),
+        entity.GetDateTimeOffset("DeliveredAt") is { } delivered ? Instant.FromDateTimeOffset(delivered) : null,
+        entity.GetInt32("LastStatusCode"),
+        entity.GetString("LastError"),
+        entity.ETag.ToString());
 }

@@ -49,6 +49,12 @@ public sealed class CommandExecutor(LifecycleStores stores)
         {
             await stores.Outbox.EnqueueAsync(notices, now, cancellationToken).ConfigureAwait(false);
         }
+
+        // Last, so that a CRM that reads on a webhook finds what it announces; keyed by event id, the first row kept.
+        if (stores.Webhooks is { } webhooks && WebhookEvents.ForBatch(history, invoices.Select(i => i.Invoice)) is { Count: > 0 } events)
+        {
+            await webhooks.EnqueueAsync(events, now, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Blob paths of an invoice's renderings.</summary>

@@ -308,7 +308,14 @@ public sealed record LifecycleStores(
     IOutbox Outbox,
     IDocumentStore Documents,
     IIdempotencyStore Idempotency,
-    IPendingEvents PendingEvents);
+    IPendingEvents PendingEvents)
+{
+    /// <summary>
+    /// The outgoing webhooks' outbox when a CRM endpoint is configured (<c>Webhooks:Url</c>); null: none is, and no
+    /// webhook is recorded or sent.
+    /// </summary>
+    public IWebhookOutbox? Webhooks { get; init; }
+}
 
 /// <summary>
 /// How long a round steps aside after another process won its save, before deciding again. Two hosts
@@ -331,4 +338,39 @@ public static class RetryJitter
     {
         public TimeSpan Pause(int round) => TimeSpan.FromMilliseconds(15 * round);
     }
+}
+
+/// <summary>
+/// Outgoing webhooks to the one configured CRM endpoint (<see cref="WebhookDelivery"/>), stored before they are sent: a
+/// row per event under its deterministic id (<c>contract/{contract}/{history key}</c>, <c>invoice/{number}</c>,
+/// <c>notice/{notice id}</c>), written by the same command execution as what it announces. Enqueuing an id twice keeps
+/// the first row (and its delivery record), so a batch run again neither duplicates nor re-sends an event.
+/// </summary>
+public interface IWebhookOutbox
+{
+    Task EnqueueAsync(IReadOnlyList<WebhookEvent> events, Instant now, CancellationToken cancellationToken = default);
+
+    Task<WebhookItem?> GetAsync(string eventId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Events to attempt now, oldest first, at most <paramref name="max"/>: pending ones whose next attempt is due and
+    /// claimed ones whose lease expired without an answer recorded (their deliverer died).
+    /// </summary>
+    Task<IReadOnlyList<WebhookItem>> DueAsync(Instant now, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the row only if it is still at <see cref="WebhookItem.Version"/> (the ETag); null when another deliverer changed it first.</summary>
+    Task<WebhookItem?> TryUpdateAsync(WebhookItem item, CancellationToken cancellationToken = default);
+
+    /// <summary>Every row, oldest first (delivered, pending and failed: a failed one is kept and visible).</summary>
+    IAsyncEnumerable<WebhookItem> ListAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>POSTs one signed webhook to the configured endpoint (an adapter: HttpClient).</summary>
+public interface IWebhookSender
+{
+    /// <summary>
+    /// Sends <paramref name="request"/> and returns the receiver's status code; a connection failure or a timeout throws
+    /// (<see cref="HttpRequestException"/>, <see cref="TimeoutException"/>), which the delivery records and retries.
+    /// </summary>
+    Task<int> PostAsync(WebhookRequest request, CancellationToken cancellationToken = default);
 }

@@ -495,7 +495,7 @@ public sealed record DeliveryReport(int Sent, int Retrying, int GaveUp, bool Quo
 /// the server's acceptance and recording it leaves a claim whose lease expires: the notice is then sent again under
 /// the same Message-ID (at least once, never twice within a lease; the receiving side can drop the repeat by its id).
 /// </summary>
-public sealed class OutboxDelivery(IOutbox outbox, INoticeRenderer renderer, IEmailSender sender, IDocumentStore documents, IClock clock, DeliveryOptions options, InvoiceMail? invoiceMail = null)
+public sealed class OutboxDelivery(IOutbox outbox, INoticeRenderer renderer, IEmailSender sender, IDocumentStore documents, IClock clock, DeliveryOptions options, InvoiceMail? invoiceMail = null, IWebhookOutbox? webhooks = null)
 {
     public async Task<DeliveryReport> DeliverAsync(CancellationToken cancellationToken = default)
     {
@@ -550,7 +550,15 @@ public sealed class OutboxDelivery(IOutbox outbox, INoticeRenderer renderer, IEm
                 continue;
             }
 
-            await outbox.TryUpdateAsync(item with { Status = DeliveryStatus.Sent, SentAt = clock.GetCurrentInstant(), SmtpReply = acceptance, LastError = null }, cancellationToken).ConfigureAwait(false);
+            var sentAt = clock.GetCurrentInstant();
+            if (webhooks is not null)
+            {
+                // Before "sent" is recorded: a deliverer dying between the two sends the email again under its Message-ID and
+                // enqueues the same notice.sent again (first row kept), so the webhook is never lost.
+                await webhooks.EnqueueAsync([WebhookEvents.NoticeSent(item.Notice, sentAt)], sentAt, cancellationToken).ConfigureAwait(false);
+            }
+
+            await outbox.TryUpdateAsync(item with { Status = DeliveryStatus.Sent, SentAt = sentAt, SmtpReply = acceptance, LastError = null }, cancellationToken).ConfigureAwait(false);
             await documents.PutAsync($"notices/{item.Notice.ContractId}/{Sanitise(item.Notice.Id)}.html", "text/html; charset=utf-8", Encoding.UTF8.GetBytes(message.Html), cancellationToken).ConfigureAwait(false);
             sent++;
         }

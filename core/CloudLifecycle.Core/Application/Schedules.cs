@@ -20,6 +20,9 @@ public static class TimerSchedules
     /// </summary>
     public const string OutboxDelivery = "0 * * * * *";
 
+    /// <summary>Every minute, half a minute after the email pass (whose sent notices it then announces): the webhook outbox's pass.</summary>
+    public const string WebhookDelivery = "30 * * * * *";
+
     /// <summary>Every ten minutes: twice <see cref="PendingEventReconciler.Grace"/>, so an unacknowledged event waits at most fifteen.</summary>
     public const string Reconcile = "0 */10 * * * *";
 

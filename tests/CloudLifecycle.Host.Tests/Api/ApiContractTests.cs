@@ -213,6 +213,14 @@ public sealed class ApiContractTests
         ["events: limit 0"] = new("listContractEvents", HttpStatusCode.BadRequest, s => s.GetAsync("/api/v1/contracts/E-1/events?limit=0"), p => Problem(p, "limit")),
         ["events: no such contract"] = new("listContractEvents", HttpStatusCode.NotFound, s => s.GetAsync("/api/v1/contracts/NONE/events"), p => Problem(p, "id")),
 
+        // listWebhookDeliveries (with an endpoint configured: OpenApiWebhooksTests)
+        ["webhook deliveries: no endpoint configured, none recorded"] = new("listWebhookDeliveries", HttpStatusCode.OK, s => s.GetAsync("/api/v1/webhooks/deliveries?status=failed"), j =>
+        {
+            Assert.False(j.GetProperty("configured").GetBoolean());
+            Assert.Equal(0, j.GetProperty("count").GetInt32());
+        }),
+        ["webhook deliveries: a status that is not one"] = new("listWebhookDeliveries", HttpStatusCode.BadRequest, s => s.GetAsync("/api/v1/webhooks/deliveries?status=lost"), p => Problem(p, "status")),
+
         // exportJournal
         ["journal: 弥生 in Shift_JIS"] = new("exportJournal", HttpStatusCode.OK, s => JournalAsync(s, "/api/v1/journal?month=2026-05&format=yayoi", "Shift_JIS", 932)),
         ["journal: freee in UTF-8"] = new("exportJournal", HttpStatusCode.OK, s => JournalAsync(s, "/api/v1/journal?month=2026-05&format=freee", "utf-8", 65001)),

@@ -460,7 +460,7 @@ public sealed class CrmApiTests : IAsyncLifetime
         var operations = paths.EnumerateObject().SelectMany(p => p.Value.EnumerateObject().Select(o => $"{o.Name.ToUpperInvariant()} {p.Name}")).ToList();
 
         Assert.Equal("3.1.0", document.GetProperty("openapi").GetString());
-        Assert.Equal(21, operations.Count);
+        Assert.Equal(22, operations.Count);
         foreach (var expected in new[]
         {
             "POST /api/v1/contracts", "GET /api/v1/contracts", "GET /api/v1/contracts/{id}", "POST /api/v1/contracts/{id}/cancellation-requests",
@@ -468,7 +468,7 @@ public sealed class CrmApiTests : IAsyncLifetime
             "POST /api/v1/contracts/{id}/outages", "POST /api/v1/contracts/{id}/payments", "POST /api/v1/contracts/{id}/provider-notices",
             "GET /api/v1/contracts/{id}/quotes/cancellation", "GET /api/v1/contracts/{id}/invoices", "GET /api/v1/invoices/{number}",
             "GET /api/v1/contracts/{id}/calendar.ics", "GET /api/v1/contracts/{id}/timeline", "GET /api/v1/contracts/{id}/events", "POST /api/v1/billing-runs", "GET /api/v1/billing-runs/{month}", "GET /api/v1/journal",
-            "POST /api/v1/invoices/{number}/corrections",
+            "POST /api/v1/invoices/{number}/corrections", "GET /api/v1/webhooks/deliveries",
         })
         {
             Assert.Contains(expected, operations);

@@ -68,6 +68,47 @@ public sealed class LocalSchedulerTests : IDisposable
         Assert.NotNull(next.OverdueNotices);
     }
 
+    /// <summary>Issue 16: with an endpoint configured, each tick runs the webhook pass after the email pass, so a notice sent in the tick is announced in it.</summary>
+    [Fact]
+    public async Task WithWebhooksConfigured_EachTickDeliversWhatTheTickRecorded_TheSentNoticesIncluded()
+    {
+        var settings = LifecycleSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["CloudLifecycle:Billing:RunDay"] = "2",
+            ["CloudLifecycle:Webhooks:Url"] = "http://127.0.0.1:9/hooks",
+            ["CloudLifecycle:Webhooks:Secret"] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        }).Build());
+        var posted = new List<string>();
+        using var withWebhooks = Composition.Services(settings, clock, local =>
+        {
+            local.AddSingleton(InMemoryStores.WithWebhooks());
+            local.AddSingleton<IEmailSender>(new EmlFileEmailSender(outDir, settings.Smtp.FromAddress));
+            local.AddSingleton<IWebhookSender>(new RecordingWebhookSender(posted));
+        });
+        await withWebhooks.GetRequiredService<ContractWorkflow>().RegisterAsync(new ContractRegistration("S-2", ProductCode.NttEastAwsOps, new Customer("顧客株式会社", "s-2@example.com"),
+            new ContractDates(new LocalDate(2026, 4, 10)), Issuer, new BillingProfile { Plan = new PlanSelection("standard", 4) }));
+
+        var tick = await new ServeServices(withWebhooks, 2, "test").Scheduler().TickAsync(CancellationToken.None);
+
+        Assert.Contains("contract/S-2/event/registered", posted);
+        Assert.Contains(posted, id => id.StartsWith("notice/S-2/", StringComparison.Ordinal));
+        Assert.Equal((posted.Count, 0, 0), (tick.Webhooks!.Delivered, tick.Webhooks.Retrying, tick.Webhooks.Failed));
+        Assert.Contains($"webhooks delivered {posted.Count}", tick.ToString(), StringComparison.Ordinal);
+    }
+
+    private sealed class RecordingWebhookSender(List<string> posted) : IWebhookSender
+    {
+        public Task<int> PostAsync(WebhookRequest request, CancellationToken cancellationToken = default)
+        {
+            lock (posted)
+            {
+                posted.Add(request.Id);
+            }
+
+            return Task.FromResult(200);
+        }
+    }
+
     public void Dispose()
     {
         services.Dispose();
