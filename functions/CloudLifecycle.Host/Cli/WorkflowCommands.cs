@@ -58,7 +58,7 @@ internal sealed class DemoCommand(TextWriter progress) : ICommand
         var invoices = Directory.Exists(Path.Combine(outDir, "invoices")) ? Directory.GetFiles(Path.Combine(outDir, "invoices"), "*.html", SearchOption.AllDirectories).Length : 0;
         await stdout.WriteLineAsync().ConfigureAwait(false);
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"{DemoScenario.From:uuuu-MM-dd} → {DemoScenario.Through:uuuu-MM-dd}: {timeline.Count(l => l.Kind == "milestone")} milestones, {timeline.Count(l => l.Kind == "invoice")} invoices (¥{bar.InvoicedTotal:N0}), {emails} emails; files under {outDir}"))
+            $"{DemoScenario.From:uuuu-MM-dd} → {DemoScenario.Through:uuuu-MM-dd}: {timeline.Count(l => l.Kind == "milestone")} milestones, {timeline.Count(l => l.Kind == "invoice")} documents issued ({bar.Invoiced} invoices of the monthly runs, ¥{bar.InvoicedTotal:N0}; the rest issued on events), {emails} emails; files under {outDir}"))
             .ConfigureAwait(false);
         await stdout.WriteLineAsync($"emails: {Path.Combine(outDir, "emails")}/*.eml · invoices: {Path.Combine(outDir, "invoices")}/<month>/*.html|json · timeline: {Path.Combine(outDir, "timeline.txt")}").ConfigureAwait(false);
         if (invoices == 0 || emails == 0)
@@ -78,7 +78,8 @@ internal sealed class DemoCommand(TextWriter progress) : ICommand
         private const int Width = 24;
         private readonly int totalDays = Period.Between(from, through, PeriodUnits.Days).Days + 1;
         private int delivered;
-        private int invoiced;
+        // What the monthly billing runs issued; documents an event issues (late interest, payouts, penalties) are not in it.
+        public int Invoiced { get; private set; }
 
         public long InvoicedTotal { get; private set; }
 
@@ -87,7 +88,7 @@ internal sealed class DemoCommand(TextWriter progress) : ICommand
             delivered += day.Delivered;
             if (day.BillingRun is { } run)
             {
-                invoiced += run.Invoiced;
+                Invoiced += run.Invoiced;
                 InvoicedTotal += run.InvoicedTotal;
             }
 
@@ -99,7 +100,7 @@ internal sealed class DemoCommand(TextWriter progress) : ICommand
             var done = Period.Between(from, day.Date, PeriodUnits.Days).Days + 1;
             var filled = (int)Math.Round((double)done / totalDays * Width);
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"[{new string('#', filled)}{new string('.', Width - filled)}] {day.Date:uuuu-MM}  invoices {invoiced,3}  emails {delivered,4}"));
+                $"[{new string('#', filled)}{new string('.', Width - filled)}] {day.Date:uuuu-MM}  run invoices {Invoiced,3}  emails {delivered,4}"));
         }
     }
 
