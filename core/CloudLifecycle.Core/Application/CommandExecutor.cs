@@ -64,8 +64,9 @@ public sealed class CommandExecutor(LifecycleStores stores)
     private async Task StoreDocumentsAsync(IssueInvoice issued, CancellationToken cancellationToken)
     {
         var html = InvoiceHtml.Render(issued.Invoice, issued.Language);
-        var json = LifecycleJson.Serialize(issued.Invoice);
+        // UTF-8 straight from the serializer: the same bytes as the JSON text encoded, without the text (issue 17).
+        var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(issued.Invoice, LifecycleJson.Options);
         await stores.Documents.PutAsync(DocumentPath(issued.Invoice, "html"), "text/html; charset=utf-8", Encoding.UTF8.GetBytes(html), cancellationToken).ConfigureAwait(false);
-        await stores.Documents.PutAsync(DocumentPath(issued.Invoice, "json"), "application/json", Encoding.UTF8.GetBytes(json), cancellationToken).ConfigureAwait(false);
+        await stores.Documents.PutAsync(DocumentPath(issued.Invoice, "json"), "application/json", json, cancellationToken).ConfigureAwait(false);
     }
 }

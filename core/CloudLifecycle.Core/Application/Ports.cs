@@ -134,6 +134,16 @@ public interface IInvoiceStore
 
     /// <summary>Every invoice of a billing month (the run's and those issued by events, e.g. a final invoice), by number.</summary>
     Task<IReadOnlyList<Invoice>> ListByMonthAsync(YearMonth month, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// How many invoices a billing month has and their total (what a run's report states), without listing them: a store
+    /// that can count in place keeps a run's own memory flat in the number of contracts (issue 17).
+    /// </summary>
+    async Task<(int Count, long Total)> MonthFiguresAsync(YearMonth month, CancellationToken cancellationToken = default)
+    {
+        var invoices = await ListByMonthAsync(month, cancellationToken).ConfigureAwait(false);
+        return (invoices.Count, invoices.Sum(i => i.Total));
+    }
 }
 
 /// <summary>Usage as recorded per contract and month (the state keeps what is not yet invoiced).</summary>

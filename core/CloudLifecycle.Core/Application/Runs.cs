@@ -431,8 +431,8 @@ public sealed class MonthlyInvoiceRun(LifecycleStores stores, IContractEvents ev
     /// </summary>
     public static async Task<BillingRunReport> StoreReportAsync(LifecycleStores stores, BillingRunReport run, CancellationToken cancellationToken = default)
     {
-        var invoices = await stores.Invoices.ListByMonthAsync(run.Month, cancellationToken).ConfigureAwait(false);
-        var report = run with { MonthInvoices = invoices.Count, MonthTotal = invoices.Sum(i => i.Total) };
+        var (count, total) = await stores.Invoices.MonthFiguresAsync(run.Month, cancellationToken).ConfigureAwait(false);
+        var report = run with { MonthInvoices = count, MonthTotal = total };
         await stores.Documents.PutAsync(ReportPath(run.Month), "application/json", Encoding.UTF8.GetBytes(LifecycleJson.Serialize(report)), cancellationToken).ConfigureAwait(false);
         return report;
     }

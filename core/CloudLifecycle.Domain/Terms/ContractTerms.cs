@@ -191,7 +191,7 @@ public abstract class ContractTerms
                 yield break;
             }
 
-            yield return new Milestone(due, MilestoneKind.PaymentDue, clause, due == stated
+            yield return new Milestone(due, MilestoneKind.PaymentDue, clause, () => due == stated
                 ? new Text($"{month.Year}年{month.Month}月分の支払期日", $"payment due for {month:uuuu-MM}")
                 : new Text(
                     $"{month.Year}年{month.Month}月分の支払期日（{stated:uuuu-MM-dd}は金融機関の休日のため翌営業日、民法§142）",

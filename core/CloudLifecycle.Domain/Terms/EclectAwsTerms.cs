@@ -197,8 +197,10 @@ public sealed class EclectAwsTerms : ContractTerms
             var deadline = NoticeDeadline(termEnd);
             if (deadline >= start && (contract.End is null || cancelledHere))
             {
-                yield return new Milestone(deadline, MilestoneKind.CancellationNoticeDeadline, CancellationClause, new Text(
-                    $"{termEnd:uuuu-MM-dd}解約の通知期限（前月15日）", $"last day to give notice to cancel on {termEnd:uuuu-MM-dd} (the 15th of the month before)"));
+                // The loop's variable moves on: the lazy text reads this iteration's copy.
+                var cancellation = termEnd;
+                yield return new Milestone(deadline, MilestoneKind.CancellationNoticeDeadline, CancellationClause, () => new Text(
+                    $"{cancellation:uuuu-MM-dd}解約の通知期限（前月15日）", $"last day to give notice to cancel on {cancellation:uuuu-MM-dd} (the 15th of the month before)"));
             }
         }
 
@@ -214,7 +216,7 @@ public sealed class EclectAwsTerms : ContractTerms
         var lastUsageMonth = (contract.End ?? horizon).ToYearMonth();
         foreach (var month in start.ToYearMonth().MonthsThrough(lastUsageMonth))
         {
-            yield return new Milestone(month.PlusMonths(1).EndOfMonth(), MilestoneKind.InvoiceDeadline, InvoiceClause, new Text(
+            yield return new Milestone(month.PlusMonths(1).EndOfMonth(), MilestoneKind.InvoiceDeadline, InvoiceClause, () => new Text(
                 $"{month.Year}年{month.Month}月利用分の請求期限", $"invoice for {month:uuuu-MM} usage due to be sent"));
         }
 

@@ -294,8 +294,10 @@ public sealed class OptageTerms : ContractTerms
 
             if (declaration >= start)
             {
-                yield return new Milestone(declaration, MilestoneKind.RenewalDeclarationDeadline, MinimumTermClause, new Text(
-                    $"{termEnd:uuuu-MM-dd}満了で終了する場合の意思表示期限（1か月前）", $"last day to say the contract should end when its term expires on {termEnd:uuuu-MM-dd} (one month before)"));
+                // The loop's variable moves on: the lazy text reads this iteration's copy.
+                var expiry = termEnd;
+                yield return new Milestone(declaration, MilestoneKind.RenewalDeclarationDeadline, MinimumTermClause, () => new Text(
+                    $"{expiry:uuuu-MM-dd}満了で終了する場合の意思表示期限（1か月前）", $"last day to say the contract should end when its term expires on {expiry:uuuu-MM-dd} (one month before)"));
             }
 
             if (termEnd > lastDay)

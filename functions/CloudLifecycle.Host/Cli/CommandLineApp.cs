@@ -12,7 +12,7 @@ internal static class CommandLineApp
     public const int Failure = 1;
     public const int InvalidInput = 2;
 
-    private static readonly IReadOnlySet<string> FlagNames = new HashSet<string>(StringComparer.Ordinal) { "json", "help", "windows", "qualified-invoice", "once", "embedded", "demo", "cancel-in-full" };
+    private static readonly IReadOnlySet<string> FlagNames = new HashSet<string>(StringComparer.Ordinal) { "json", "help", "windows", "qualified-invoice", "once", "embedded", "demo", "cancel-in-full", "only" };
 
     private static IReadOnlyList<ICommand> Commands(TextWriter stderr) =>
     [
