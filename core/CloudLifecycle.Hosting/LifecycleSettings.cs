@@ -76,6 +76,14 @@ public sealed record LifecycleSettings(
     /// </summary>
     public int BillingParallelPages { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// How many due contracts' rounds the local host runs at once when it drains the due index
+    /// (<c>CloudLifecycle:Wake:Parallel</c>, 1–64, default 8: a round waits on storage more than it computes).
+    /// </summary>
+    public int WakeParallel { get; init; } = DefaultWakeParallel;
+
+    public const int DefaultWakeParallel = 8;
+
     public static LifecycleSettings From(IConfiguration configuration)
     {
         var section = configuration.GetSection(Section);
@@ -106,6 +114,7 @@ public sealed record LifecycleSettings(
             PublicBaseUrl = Endpoint(section, "PublicBaseUrl"),
             CorsOrigins = List(section, "Cors:Origins"),
             BillingParallelPages = Number(section, "Billing:ParallelPages", Environment.ProcessorCount, 1, 64),
+            WakeParallel = Number(section, "Wake:Parallel", DefaultWakeParallel, 1, 64),
         };
 
         // The API's own checks (key length, feed secret, origins), named as configured, so that a host stops at start-up.

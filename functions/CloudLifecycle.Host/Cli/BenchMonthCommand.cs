@@ -191,7 +191,7 @@ internal sealed class BenchMonthCommand(TextWriter progress) : ICommand
     }
 
     /// <summary>Counts what would be stored: the benchmark renders every document but keeps none.</summary>
-    private sealed class CountingDocumentStore : IDocumentStore
+    internal sealed class CountingDocumentStore : IDocumentStore
     {
         private long count;
         private long bytes;

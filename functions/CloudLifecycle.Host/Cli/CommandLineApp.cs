@@ -30,6 +30,7 @@ internal static class CommandLineApp
         new CorrectInvoiceCommand(),
         new ServeCommand(stderr),
         new BenchMonthCommand(stderr),
+        new BenchWakeCommand(stderr),
         new OpenApiCommand(),
     ];
 
