@@ -31,6 +31,7 @@ internal static class CommandLineApp
         new ServeCommand(stderr),
         new BenchMonthCommand(stderr),
         new BenchWakeCommand(stderr),
+        new BenchHttpCommand(stderr),
         new OpenApiCommand(),
     ];
 
