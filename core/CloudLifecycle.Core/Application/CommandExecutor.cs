@@ -16,13 +16,28 @@ public sealed class CommandExecutor(LifecycleStores stores)
     public async Task ExecuteAsync(IReadOnlyList<LifecycleCommand> commands, Instant now, CancellationToken cancellationToken = default)
     {
         var invoices = commands.OfType<IssueInvoice>().ToList();
+        var documents = Task.CompletedTask;
         if (invoices.Count > 0)
         {
             await stores.Invoices.SaveAsync(invoices.Select(i => i.Invoice).ToList(), cancellationToken).ConfigureAwait(false);
-            await Parallel.ForEachAsync(invoices, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-                async (issued, token) => await StoreDocumentsAsync(issued, token).ConfigureAwait(false)).ConfigureAwait(false);
+            // Issue 17: the documents (two blobs per invoice, most of a run's requests) go out while the table rows
+            // below are written; only the notices, which announce them, wait for them.
+            documents = Parallel.ForEachAsync(invoices, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+                async (issued, token) => await StoreDocumentsAsync(issued, token).ConfigureAwait(false));
         }
 
+        await Task.WhenAll(documents, WriteRowsAsync(commands, cancellationToken)).ConfigureAwait(false);
+
+        var notices = commands.OfType<EnqueueNotice>().Select(n => n.Notice).ToList();
+        if (notices.Count > 0)
+        {
+            await stores.Outbox.EnqueueAsync(notices, now, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The rows a decision writes besides its invoices and notices: usage, history, wake-ups.</summary>
+    private async Task WriteRowsAsync(IReadOnlyList<LifecycleCommand> commands, CancellationToken cancellationToken)
+    {
         var usage = commands.OfType<StoreUsage>().Select(u => (u.ContractId, u.Usage)).ToList();
         if (usage.Count > 0)
         {
@@ -43,12 +58,6 @@ public sealed class CommandExecutor(LifecycleStores stores)
         {
             await stores.DueIndex.AddManyAsync(wakeUps, cancellationToken).ConfigureAwait(false);
         }
-
-        var notices = commands.OfType<EnqueueNotice>().Select(n => n.Notice).ToList();
-        if (notices.Count > 0)
-        {
-            await stores.Outbox.EnqueueAsync(notices, now, cancellationToken).ConfigureAwait(false);
-        }
     }
 
     /// <summary>Blob paths of an invoice's renderings.</summary>
@@ -59,7 +68,8 @@ public sealed class CommandExecutor(LifecycleStores stores)
     {
         var html = InvoiceHtml.Render(issued.Invoice, issued.Language);
         var json = LifecycleJson.Serialize(issued.Invoice);
-        await stores.Documents.PutAsync(DocumentPath(issued.Invoice, "html"), "text/html; charset=utf-8", Encoding.UTF8.GetBytes(html), cancellationToken).ConfigureAwait(false);
-        await stores.Documents.PutAsync(DocumentPath(issued.Invoice, "json"), "application/json", Encoding.UTF8.GetBytes(json), cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(
+            stores.Documents.PutAsync(DocumentPath(issued.Invoice, "html"), "text/html; charset=utf-8", Encoding.UTF8.GetBytes(html), cancellationToken),
+            stores.Documents.PutAsync(DocumentPath(issued.Invoice, "json"), "application/json", Encoding.UTF8.GetBytes(json), cancellationToken)).ConfigureAwait(false);
     }
 }
