@@ -229,7 +229,7 @@ internal sealed class BenchHttpCommand(TextWriter progress) : ICommand
         await report.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"{endpoint.Name}: {count:N0} requests scheduled at {rate}/s, achieved {count / elapsed:0.0}/s, {errors} errors{(firstError is null ? string.Empty : $" (first: {firstError})")}; " +
             $"latency p50 {Ms(Percentile(latencies, 0.50))} p90 {Ms(Percentile(latencies, 0.90))} p99 {Ms(Percentile(latencies, 0.99))} p99.9 {Ms(Percentile(latencies, 0.999))} max {Ms(latencies[^1])} ms; " +
-            $"client send lag p99 {Ms(Percentile(lags, 0.99))} max {Ms(lags[^1])} ms; {(server is null ? string.Empty : server.Describe())}CPU {cpu.TotalSeconds:0.0} s ({100 * cpu.TotalSeconds / elapsed:0}% of one core, client and server); GC paused {paused.TotalMilliseconds:0} ms in {collections.Item1}/{collections.Item2}/{collections.Item3} collections (gen 0/1/2); load average {LoadAverage()}")).ConfigureAwait(false);
+            $"client send lag p99 {Ms(Percentile(lags, 0.99))} max {Ms(lags[^1])} ms; {(server is null ? string.Empty : server.Describe())}CPU {cpu.TotalSeconds:0.0} s ({100 * cpu.TotalSeconds / elapsed:0}% of one core, {(server is null ? "this client" : "client and server")}); GC paused {paused.TotalMilliseconds:0} ms in {collections.Item1}/{collections.Item2}/{collections.Item3} collections (gen 0/1/2); load average {LoadAverage()}")).ConfigureAwait(false);
     }
 
     /// <summary>The time the in-process server spent on each request (from its first middleware to the end of the answer).</summary>
