@@ -58,7 +58,10 @@ public static class LifecycleServices
     public static IServiceCollection AddLocalWorkflow(this IServiceCollection services)
     {
         services.TryAddSingleton<IRetryJitter>(RandomRetryJitter.Instance);
-        services.TryAddSingleton(sp => new ContractWorkflow(sp.GetRequiredService<LifecycleStores>(), sp.GetRequiredService<IClock>(), sp.GetRequiredService<IRetryJitter>()));
+        services.TryAddSingleton(sp => new ContractWorkflow(sp.GetRequiredService<LifecycleStores>(), sp.GetRequiredService<IClock>(), sp.GetRequiredService<IRetryJitter>())
+        {
+            ParallelWakeUps = sp.GetService<LifecycleSettings>()?.WakeParallel ?? LifecycleSettings.DefaultWakeParallel,
+        });
         services.TryAddSingleton<IContractEvents>(sp => sp.GetRequiredService<ContractWorkflow>());
         services.TryAddSingleton<IBackgroundWork>(ThreadPoolBackgroundWork.Instance);
         services.TryAddSingleton(sp => new BackgroundBillingRuns(

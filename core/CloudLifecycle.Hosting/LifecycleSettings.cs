@@ -79,6 +79,14 @@ public sealed record LifecycleSettings(
     /// <summary>The CRM endpoint outgoing webhooks go to, with their signing secret (<c>CloudLifecycle:Webhooks:Url|Secret</c>); null: none are recorded or sent.</summary>
     public WebhookSettings? Webhooks { get; init; }
 
+    /// <summary>
+    /// How many due contracts' rounds the local host runs at once when it drains the due index
+    /// (<c>CloudLifecycle:Wake:Parallel</c>, 1–64, default 8: a round waits on storage more than it computes).
+    /// </summary>
+    public int WakeParallel { get; init; } = DefaultWakeParallel;
+
+    public const int DefaultWakeParallel = 8;
+
     public static LifecycleSettings From(IConfiguration configuration)
     {
         var section = configuration.GetSection(Section);
@@ -110,6 +118,7 @@ public sealed record LifecycleSettings(
             CorsOrigins = List(section, "Cors:Origins"),
             BillingParallelPages = Number(section, "Billing:ParallelPages", Environment.ProcessorCount, 1, 64),
             Webhooks = WebhookSettings.From(section),
+            WakeParallel = Number(section, "Wake:Parallel", DefaultWakeParallel, 1, 64),
         };
 
         // The API's own checks (key length, feed secret, origins), named as configured, so that a host stops at start-up.

@@ -316,27 +316,58 @@ public sealed class TableDueIndex(TableClient table) : IDueIndex
     }
 }
 
-/// <summary>History: PartitionKey = contract id, RowKey = the entry's key; upserts, batched per contract.</summary>
+/// <summary>
+/// History: PartitionKey = the contract's hash bucket (<see cref="TableKeys.Bucket"/>, as its contract row),
+/// RowKey = <c>{contract id}~{entry key}</c>, the contract id also in a <c>ContractId</c> column; upserts. A page of a
+/// run holds contracts of one or two buckets (the scan walks the contract table a bucket at a time), so its history
+/// goes out in one or two entity-group transactions instead of one per contract (issue 17).
+/// Rows written before (PartitionKey = contract id, RowKey = the entry's key, no <c>ContractId</c> column) are still
+/// read: <see cref="ListAsync"/> reads both places and the newer row wins for the same key. Nothing migrates them.
+/// </summary>
 public sealed class TableHistoryStore(TableClient table) : IHistoryStore
 {
+    /// <summary>
+    /// Between the contract id and the entry's key. Contract ids are letters, digits, '-', '_' and '.', all below '~',
+    /// so one contract's rows are exactly those from <c>{id}~</c> up to <c>{id}</c> + U+007F (the character after '~').
+    /// </summary>
+    private const char Separator = '~';
+
     public Task AppendAsync(IReadOnlyList<RecordHistory> entries, CancellationToken cancellationToken = default) =>
         LifecycleTables.SubmitAsync(table, entries
             .DistinctBy(e => (e.ContractId, TableKeys.Row(e.Entry.Key)))
-            .Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(e.ContractId, TableKeys.Row(e.Entry.Key))
+            .Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(TableKeys.Bucket(e.ContractId), RowKey(e.ContractId, e.Entry.Key))
             {
+                ["ContractId"] = e.ContractId,
                 ["Entry"] = LifecycleJson.Serialize(e.Entry),
                 ["Date"] = LocalDatePattern.Iso.Format(e.Entry.Date),
             })), cancellationToken);
 
     public async Task<IReadOnlyList<HistoryEntry>> ListAsync(string contractId, CancellationToken cancellationToken = default)
     {
+        var bucketed = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {TableKeys.Bucket(contractId)} and RowKey ge {contractId + Separator} and RowKey lt {contractId + (char)(Separator + 1)}");
+        // Rows of the earlier layout: the contract's own partition (a bucket's rows that happen to share the name carry a ContractId).
+        var legacy = TableClient.CreateQueryFilter($"PartitionKey eq {contractId}");
+        var reads = await Task.WhenAll(ReadAsync(bucketed, newLayout: true, cancellationToken), ReadAsync(legacy, newLayout: false, cancellationToken)).ConfigureAwait(false);
+        return reads[1].Concat(reads[0])
+            .GroupBy(e => e.Key, StringComparer.Ordinal).Select(g => g.Last())
+            .OrderBy(e => e.Date).ThenBy(e => e.Key, StringComparer.Ordinal).ToList();
+    }
+
+    private static string RowKey(string contractId, string entryKey) => contractId + Separator + TableKeys.Row(entryKey);
+
+    private async Task<List<HistoryEntry>> ReadAsync(string filter, bool newLayout, CancellationToken cancellationToken)
+    {
         var entries = new List<HistoryEntry>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {contractId}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            entries.Add(LifecycleJson.Deserialize<HistoryEntry>(entity.GetString("Entry")));
+            if (newLayout == entity.ContainsKey("ContractId"))
+            {
+                entries.Add(LifecycleJson.Deserialize<HistoryEntry>(entity.GetString("Entry")));
+            }
         }
 
-        return entries.OrderBy(e => e.Date).ThenBy(e => e.Key, StringComparer.Ordinal).ToList();
+        return entries;
     }
 }
 

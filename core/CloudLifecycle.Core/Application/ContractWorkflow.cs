@@ -262,37 +262,84 @@ public sealed class ContractWorkflow : IContractEvents
         throw new ContractRuleException("version", $"contract {contractId} changed while the event was applied and it was not stored; send it again", kind: RefusalKind.Conflict);
     }
 
-    /// <summary>Runs the round of every contract whose timer is due by today; returns how many woke.</summary>
+    /// <summary>
+    /// Runs the round of every contract whose timer is due by today; returns how many woke. A contract whose round
+    /// failed stops no other: the others are woken first, then the failures are thrown together
+    /// (<see cref="WakeUpsFailedException"/>). A host that must go on (the scheduler) reads <see cref="WakeDueReportAsync"/>.
+    /// </summary>
     public async Task<int> WakeDueAsync(CancellationToken cancellationToken = default)
     {
+        var report = await WakeDueReportAsync(cancellationToken).ConfigureAwait(false);
+        return report.Failures.Count + report.UnlistedFailures == 0 ? report.Woken : throw new WakeUpsFailedException(report);
+    }
+
+    /// <summary>
+    /// How many contracts' rounds run at once when the due index is drained (at least 1; the host passes
+    /// <c>CloudLifecycle:Wake:Parallel</c>, core reads no environment). Issue 17: 100,000 contracts due the same morning.
+    /// </summary>
+    public int ParallelWakeUps { get; init; } = 1;
+
+    /// <summary>
+    /// Runs the round of every contract whose timer is due by today, up to <see cref="ParallelWakeUps"/> at once, and
+    /// reports what happened. Each contract is taken once however many dates the index lists it under (the stale ones
+    /// are unlisted) and holds its lock through its round, so two rounds of one contract never overlap here; a lost
+    /// save is decided again (<see cref="MaxRounds"/>); a failure is reported and the contract stays listed, so the
+    /// next tick tries it again. Running it again at once wakes nothing: the rounds moved every woken timer on.
+    /// </summary>
+    public async Task<WakeReport> WakeDueReportAsync(CancellationToken cancellationToken = default)
+    {
         var today = Today;
-        var woken = 0;
         var due = new List<(string ContractId, LocalDate Date)>();
         await foreach (var entry in stores.DueIndex.DueAsync(today, cancellationToken).ConfigureAwait(false))
         {
             due.Add(entry);
         }
 
-        foreach (var (contractId, date) in due)
-        {
-            using var held = await LockAsync(contractId, cancellationToken).ConfigureAwait(false);
-            var stored = await stores.Contracts.GetAsync(contractId, cancellationToken).ConfigureAwait(false);
-            if (stored?.State.NextWake is not { } wake || wake > today)
+        // One item per contract, in the index's order (the earliest date first).
+        var contracts = due.GroupBy(e => e.ContractId, StringComparer.Ordinal)
+            .Select((g, index) => (Index: index, ContractId: g.Key, Dates: g.Select(e => e.Date).ToList()))
+            .ToList();
+        var woken = 0;
+        var failures = new System.Collections.Concurrent.ConcurrentBag<(int Index, WakeFailure Failure)>();
+        await Parallel.ForEachAsync(contracts, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, ParallelWakeUps), CancellationToken = cancellationToken },
+            async (item, token) =>
             {
-                // A stale index entry (the contract was rescheduled, or never saved): drop it.
-                if (stored?.State.NextWake != date)
+                try
                 {
-                    await stores.DueIndex.RemoveAsync(contractId, date, cancellationToken).ConfigureAwait(false);
+                    if (await WakeOneAsync(item.ContractId, item.Dates, today, token).ConfigureAwait(false))
+                    {
+                        Interlocked.Increment(ref woken);
+                    }
                 }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    failures.Add((item.Index, new WakeFailure(item.ContractId, $"{e.GetType().Name}: {e.Message}")));
+                }
+            }).ConfigureAwait(false);
 
-                continue;
-            }
+        // Listed in the index's order whatever order the rounds finished in; bounded, as a run's report is.
+        var ordered = failures.OrderBy(f => f.Index).Select(f => f.Failure).ToList();
+        return new WakeReport(contracts.Count, woken, [.. ordered.Take(WakeReport.MaxListedFailures)], Math.Max(0, ordered.Count - WakeReport.MaxListedFailures));
+    }
 
-            await RunRoundAsync(stored, null, timerDue: true, cancellationToken).ConfigureAwait(false);
-            woken++;
+    /// <summary>One due contract: its stale index entries unlisted, then its round if its timer is due; true when it woke.</summary>
+    private async Task<bool> WakeOneAsync(string contractId, IReadOnlyList<LocalDate> dates, LocalDate today, CancellationToken cancellationToken)
+    {
+        using var held = await LockAsync(contractId, cancellationToken).ConfigureAwait(false);
+        var stored = await stores.Contracts.GetAsync(contractId, cancellationToken).ConfigureAwait(false);
+        foreach (var date in dates.Where(d => d != stored?.State.NextWake))
+        {
+            // A stale index entry (the contract was rescheduled, or never saved): drop it.
+            await stores.DueIndex.RemoveAsync(contractId, date, cancellationToken).ConfigureAwait(false);
         }
 
-        return woken;
+        if (stored?.State.NextWake is not { } wake || wake > today)
+        {
+            return false;
+        }
+
+        await RunRoundAsync(stored, null, timerDue: true, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>Rounds tried before a busy contract is reported (each round saves up to <see cref="LifecycleRound.MaxSaveAttempts"/> times).</summary>
@@ -361,4 +408,24 @@ public sealed class ContractWorkflow : IContractEvents
             // The next round starts when the due-index or an event calls for it; nothing to keep in memory.
         }
     }
+}
+
+/// <summary>What draining the due index did: contracts found due, rounds run, and the contracts whose round failed (still listed).</summary>
+public sealed record WakeReport(int Due, int Woken, IReadOnlyList<WakeFailure> Failures, int UnlistedFailures)
+{
+    /// <summary>Failures listed by name; the others are counted (a tick's line must stay short).</summary>
+    public const int MaxListedFailures = 20;
+
+    public int FailedCount => Failures.Count + UnlistedFailures;
+}
+
+/// <summary>A contract whose wake-up round failed, and why; it stays in the due index for the next tick.</summary>
+public sealed record WakeFailure(string ContractId, string Reason);
+
+/// <summary>Some wake-up rounds failed (the others ran): thrown by <see cref="ContractWorkflow.WakeDueAsync"/>.</summary>
+public sealed class WakeUpsFailedException(WakeReport report)
+    : Exception($"{report.FailedCount} of {report.Due} due contracts failed their wake-up round: " +
+        string.Join("; ", report.Failures.Select(f => $"{f.ContractId}: {f.Reason}")))
+{
+    public WakeReport Report { get; } = report;
 }

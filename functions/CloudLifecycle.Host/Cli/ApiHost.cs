@@ -11,7 +11,7 @@ namespace CloudLifecycle.Host.Cli;
 /// </summary>
 internal static class ApiHost
 {
-    public static WebApplication Build(CrmApi api, IReadOnlyList<string> urls, Action<WebApplicationBuilder>? configure = null)
+    public static WebApplication Build(CrmApi api, IReadOnlyList<string> urls, Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? middleware = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -22,6 +22,8 @@ internal static class ApiHost
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = api.Options.MaxBodyBytes + 1024);
         configure?.Invoke(builder);
         var app = builder.Build();
+        // bench-http times the requests here (the server's share of the latency).
+        middleware?.Invoke(app);
         app.Run(api.HandleAsync);
         return app;
     }

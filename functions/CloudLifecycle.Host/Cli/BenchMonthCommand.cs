@@ -127,6 +127,37 @@ internal sealed class BenchMonthCommand(TextWriter progress) : ICommand
         var rawParallel = await RawInsertAsync(service.GetTableClient(prefix + "RawPar"), states, RawParallel).ConfigureAwait(false);
         var rawRate = Math.Max(rawSequential, rawParallel);
 
+        var (seconds, report) = await AzuriteRunAsync(stores, states).ConfigureAwait(false);
+        // The same run on tables of their own without storing the documents (rendered, counted, not kept): the blobs' share.
+        var tablesOnly = await AzureStorage.ConnectAsync(connection, prefix + "T").ConfigureAwait(false);
+        var counted = new CountingDocumentStore();
+        var (secondsTablesOnly, _) = await AzuriteRunAsync(tablesOnly with { Documents = counted }, states).ConfigureAwait(false);
+        // Raw blob uploads: as many as the run stored, of their mean size, 16 at once (the executor's 8 invoices × their two documents).
+        var rawBlobs = await RawUploadAsync(connection, prefix, new byte[Math.Max(1, counted.Bytes / Math.Max(1, counted.Count))], (int)counted.Count).ConfigureAwait(false);
+        // Rows the run wrote: the state, the invoice, its history line and its notice per invoiced contract; two blobs each besides.
+        var rows = report.Invoiced * 4;
+        var rowRate = rows / seconds;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"azurite: raw batch insert of {states.Count:N0} rows {rawSequential:N0} rows/s one batch at a time, {rawParallel:N0} rows/s {RawParallel} batches at once; " +
+            $"run {count:N0} contracts → {report.Invoiced:N0} invoices in {seconds:0.00} s = {count / seconds:N0} contracts/s, {rowRate:N0} table rows/s " +
+            $"({rowRate / rawRate:0.00} × the higher raw rate) plus {report.Invoiced * 2:N0} blobs; without the blobs {secondsTablesOnly:0.00} s = {count / secondsTablesOnly:N0} contracts/s " +
+            $"({rows / secondsTablesOnly / rawRate:0.00} × raw); raw blob uploads {rawBlobs:N0}/s, so its rows at the raw row rate and its blobs at the raw blob rate would take {rows / rawRate + report.Invoiced * 2 / rawBlobs:0.00} s " +
+            $"(the run at {(rows / rawRate + report.Invoiced * 2 / rawBlobs) / seconds:0.00} × that); load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}; tables prefixed {prefix}");
+    }
+
+    /// <summary>Uploads <paramref name="count"/> blobs of <paramref name="content"/>, 16 at once, in a container of their own; blobs per second.</summary>
+    private static async Task<double> RawUploadAsync(string connection, string prefix, byte[] content, int count)
+    {
+        var stores = await AzureStorage.ConnectAsync(connection, prefix + "Raw").ConfigureAwait(false);
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, token) =>
+            await stores.Documents.PutAsync(string.Create(CultureInfo.InvariantCulture, $"raw/{i:D7}.html"), "text/html; charset=utf-8", content, token).ConfigureAwait(false)).ConfigureAwait(false);
+        return count / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The month's run over <paramref name="states"/>, stored and listed in the due index first (not timed).</summary>
+    private static async Task<(double Seconds, BillingRunReport Report)> AzuriteRunAsync(LifecycleStores stores, List<ContractState> states)
+    {
         foreach (var state in states)
         {
             await stores.Contracts.TryCreateAsync(state).ConfigureAwait(false);
@@ -139,13 +170,7 @@ internal sealed class BenchMonthCommand(TextWriter progress) : ICommand
         var watch = Stopwatch.StartNew();
         var report = await new MonthlyInvoiceRun(stores, workflow) { ParallelPages = HostSettings.Settings().BillingParallelPages }.RunAsync(Month).ConfigureAwait(false);
         watch.Stop();
-        // Rows the run wrote: the state, the invoice, its history line and its notice per invoiced contract; two blobs each besides.
-        var rows = report.Invoiced * 4;
-        var rowRate = rows / watch.Elapsed.TotalSeconds;
-        return string.Create(CultureInfo.InvariantCulture,
-            $"azurite: raw batch insert of {states.Count:N0} rows {rawSequential:N0} rows/s one batch at a time, {rawParallel:N0} rows/s {RawParallel} batches at once; " +
-            $"run {count:N0} contracts → {report.Invoiced:N0} invoices in {watch.Elapsed.TotalSeconds:0.00} s = {count / watch.Elapsed.TotalSeconds:N0} contracts/s, {rowRate:N0} table rows/s " +
-            $"({rowRate / rawRate:0.00} × the higher raw rate) plus {report.Invoiced * 2:N0} blobs; tables prefixed {prefix}");
+        return (watch.Elapsed.TotalSeconds, report);
     }
 
     /// <summary>Batches at once in the parallel raw measurement (the adapters' own bound, <see cref="LifecycleTables.MaxParallelBatches"/>).</summary>
@@ -195,7 +220,7 @@ internal sealed class BenchMonthCommand(TextWriter progress) : ICommand
     }
 
     /// <summary>Counts what would be stored: the benchmark renders every document but keeps none.</summary>
-    private sealed class CountingDocumentStore : IDocumentStore
+    internal sealed class CountingDocumentStore : IDocumentStore
     {
         private long count;
         private long bytes;

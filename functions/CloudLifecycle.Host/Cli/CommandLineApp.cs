@@ -30,6 +30,8 @@ internal static class CommandLineApp
         new CorrectInvoiceCommand(),
         new ServeCommand(stderr),
         new BenchMonthCommand(stderr),
+        new BenchWakeCommand(stderr),
+        new BenchHttpCommand(stderr),
         new OpenApiCommand(),
     ];
 

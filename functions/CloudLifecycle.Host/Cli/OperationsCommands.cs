@@ -237,8 +237,15 @@ internal sealed record ServeServices(ServiceProvider Provider, int BillingRunDay
 /// <summary>What one scheduler tick did.</summary>
 internal sealed record TickResult(LocalDate Today, int Woken, BillingRunReport? BillingRun, int? OverdueNotices, DeliveryReport Delivery, int PendingCompleted = 0, WebhookDeliveryReport? Webhooks = null)
 {
+    /// <summary>The wake-ups' report, when one failed (named on the line; retried next tick).</summary>
+    public WakeReport? WakeFailures { get; init; }
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Today:uuuu-MM-dd}: {(PendingCompleted > 0 ? $"completed the pending commands of {PendingCompleted} contracts, " : string.Empty)}woke {Woken}, billing {(BillingRun is { } r ? $"{r.Month:uuuu-MM} {r.Invoiced} invoiced" : "-")}, overdue notices {(OverdueNotices?.ToString(CultureInfo.InvariantCulture) ?? "-")}, sent {Delivery.Sent}, retrying {Delivery.Retrying}{(Delivery.QuotaReached ? " (hourly quota reached)" : string.Empty)}{(Webhooks is { } w ? $", webhooks delivered {w.Delivered}, retrying {w.Retrying}, failed {w.Failed}" : string.Empty)}");
+        $"{Today:uuuu-MM-dd}: {(PendingCompleted > 0 ? $"completed the pending commands of {PendingCompleted} contracts, " : string.Empty)}woke {Woken}{WakeFailureText()}, billing {(BillingRun is { } r ? $"{r.Month:uuuu-MM} {r.Invoiced} invoiced" : "-")}, overdue notices {(OverdueNotices?.ToString(CultureInfo.InvariantCulture) ?? "-")}, sent {Delivery.Sent}, retrying {Delivery.Retrying}{(Delivery.QuotaReached ? " (hourly quota reached)" : string.Empty)}{(Webhooks is { } w ? $", webhooks delivered {w.Delivered}, retrying {w.Retrying}, failed {w.Failed}" : string.Empty)}");
+
+    private string WakeFailureText() => WakeFailures is { FailedCount: > 0 } wake
+        ? string.Create(CultureInfo.InvariantCulture, $" ({wake.FailedCount} failed, still due: {string.Join("; ", wake.Failures.Select(f => $"{f.ContractId}: {f.Reason}"))}{(wake.UnlistedFailures > 0 ? $"; … and {wake.UnlistedFailures} more" : string.Empty)})")
+        : string.Empty;
 }
 
 /// <summary>
@@ -266,7 +273,9 @@ internal sealed class LocalScheduler(LifecycleStores stores, ContractWorkflow wo
             pendingSwept = true;
         }
 
-        var woken = await workflow.WakeDueAsync(cancellationToken).ConfigureAwait(false);
+        // A contract whose round fails stays listed and is named on the tick's line; it stops neither the other
+        // wake-ups nor this tick's daily job and delivery (issue 17: no backlog behind one bad contract).
+        var wake = await workflow.WakeDueReportAsync(cancellationToken).ConfigureAwait(false);
         BillingRunReport? run = null;
         int? overdue = null;
         var dailyJob = $"scheduler/daily/{today:uuuu-MM-dd}";
@@ -290,6 +299,6 @@ internal sealed class LocalScheduler(LifecycleStores stores, ContractWorkflow wo
         var delivered = await delivery.DeliverAsync(cancellationToken).ConfigureAwait(false);
         // On the email outbox's cadence, after it: the tick's notice.sent webhooks go out in the same tick.
         var hooks = webhooks is null ? null : await webhooks.DeliverAsync(cancellationToken).ConfigureAwait(false);
-        return new TickResult(today, woken, run, overdue, delivered, pendingCompleted, hooks);
+        return new TickResult(today, wake.Woken, run, overdue, delivered, pendingCompleted, hooks) { WakeFailures = wake };
     }
 }

@@ -68,6 +68,54 @@ public sealed class LocalSchedulerTests : IDisposable
         Assert.NotNull(next.OverdueNotices);
     }
 
+    [Fact]
+    public async Task AContractWhoseWakeUpFails_IsNamedOnTheTicksLine_AndStopsNeitherTheOthersNorTheDailyJob()
+    {
+        var contracts = new FailingReads(new InMemoryContractStore());
+        var settings = LifecycleSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["CloudLifecycle:Billing:RunDay"] = "28" }).Build());
+        using var composed = Composition.Services(settings, clock, local =>
+        {
+            local.AddSingleton(InMemoryStores.Create() with { Contracts = contracts });
+            local.AddSingleton<IEmailSender>(new EmlFileEmailSender(outDir, settings.Smtp.FromAddress));
+        });
+        var stores = composed.GetRequiredService<LifecycleStores>();
+        var workflow = composed.GetRequiredService<ContractWorkflow>();
+        foreach (var id in new[] { "W-1", "W-2", "W-3" })
+        {
+            await workflow.RegisterAsync(new ContractRegistration(id, ProductCode.EclectAws, new Customer("顧客株式会社", $"{id}@example.com"), new ContractDates(new LocalDate(2026, 4, 1)), Issuer));
+        }
+
+        var wake = (await stores.Contracts.GetAsync("W-1"))!.State.NextWake!.Value;
+        clock.Reset(Tokyo.WakeInstant(wake));
+        contracts.Failing = "W-2";
+
+        // The billing day is later in the month: no run moves W-2's wake-up meanwhile.
+        var tick = await new ServeServices(composed, 28, "test").Scheduler().TickAsync(CancellationToken.None);
+
+        Assert.Equal(2, tick.Woken);
+        Assert.Equal(["W-2"], tick.WakeFailures!.Failures.Select(f => f.ContractId));
+        Assert.Contains("1 failed, still due: W-2: InvalidOperationException: storage unavailable", tick.ToString(), StringComparison.Ordinal);
+        Assert.NotNull(tick.OverdueNotices);
+        Assert.True((await stores.Contracts.GetAsync("W-1"))!.State.ProcessedThrough >= wake);
+        var due = new List<string>();
+        await foreach (var entry in stores.DueIndex.DueAsync(wake))
+        {
+            due.Add(entry.ContractId);
+        }
+
+        Assert.Equal(["W-2"], due);
+    }
+
+    [Fact]
+    public void TheWorkflowTakesWakeParallelFromTheSettings()
+    {
+        var settings = LifecycleSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["CloudLifecycle:Wake:Parallel"] = "5" }).Build());
+        using var composed = Composition.Services(settings, clock, local => local.AddSingleton(InMemoryStores.Create()));
+
+        Assert.Equal(5, composed.GetRequiredService<ContractWorkflow>().ParallelWakeUps);
+        Assert.Equal(LifecycleSettings.DefaultWakeParallel, services.GetRequiredService<ContractWorkflow>().ParallelWakeUps);
+    }
+
     /// <summary>Issue 16: with an endpoint configured, each tick runs the webhook pass after the email pass, so a notice sent in the tick is announced in it.</summary>
     [Fact]
     public async Task WithWebhooksConfigured_EachTickDeliversWhatTheTickRecorded_TheSentNoticesIncluded()
@@ -116,5 +164,25 @@ public sealed class LocalSchedulerTests : IDisposable
         {
             Directory.Delete(outDir, recursive: true);
         }
+    }
+
+    /// <summary>The in-memory contract store, whose reads of <see cref="Failing"/> fail as a storage fault would.</summary>
+    private sealed class FailingReads(IContractStore inner) : IContractStore
+    {
+        public string? Failing { get; set; }
+
+        public Task<StoredContract?> GetAsync(string contractId, CancellationToken cancellationToken = default) =>
+            contractId == Failing ? throw new InvalidOperationException($"storage unavailable for {contractId}") : inner.GetAsync(contractId, cancellationToken);
+
+        public Task<bool> TryCreateAsync(ContractState state, IReadOnlyList<LifecycleCommand> pendingCommands, CancellationToken cancellationToken = default) =>
+            inner.TryCreateAsync(state, pendingCommands, cancellationToken);
+
+        public Task<string> ReplaceAsync(ContractState state, string etag, IReadOnlyList<LifecycleCommand> pendingCommands, CancellationToken cancellationToken = default) =>
+            inner.ReplaceAsync(state, etag, pendingCommands, cancellationToken);
+
+        public Task<ReplaceManyResult> ReplaceManyAsync(IReadOnlyList<StoredContract> states, CancellationToken cancellationToken = default) =>
+            inner.ReplaceManyAsync(states, cancellationToken);
+
+        public IAsyncEnumerable<IReadOnlyList<StoredContract>> ScanAsync(int pageSize, CancellationToken cancellationToken = default) => inner.ScanAsync(pageSize, cancellationToken);
     }
 }
