@@ -50,7 +50,7 @@ public sealed class CommandExecutor(LifecycleStores stores)
             .ToList();
 
     /// <summary>The rows a decision writes besides its invoices and notices: usage, history, wake-ups.</summary>
-    private async Task WriteRowsAsync(IReadOnlyList<LifecycleCommand> commands, IReadOnlyList<RecordHistory> history, CancellationToken cancellationToken)
+    private async Task WriteRowsAsync(IReadOnlyList<LifecycleCommand> commands, List<RecordHistory> history, CancellationToken cancellationToken)
     {
         var usage = commands.OfType<StoreUsage>().Select(u => (u.ContractId, u.Usage)).ToList();
         if (usage.Count > 0)
