@@ -52,6 +52,34 @@ public sealed class LifecycleTables(TableServiceClient service, string prefix = 
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelBatches, CancellationToken = cancellationToken },
             async (batch, token) => await submit(batch, token).ConfigureAwait(false)).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Adds the rows in batches; a row already there (a round or batch run again) stays as it is, with its delivery
+    /// record: a batch refused for one such row is added again row by row, a 409 ignored. The outboxes enqueue so.
+    /// </summary>
+    public static Task AddFirstWinsAsync(TableClient table, IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken) =>
+        ForEachBatchAsync(rows, e => e.PartitionKey, async (chunk, token) =>
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), token).ConfigureAwait(false);
+            }
+            catch (TableTransactionFailedException)
+            {
+                foreach (var entity in chunk)
+                {
+                    try
+                    {
+                        await table.AddEntityAsync(entity, token).ConfigureAwait(false);
+                    }
+                    catch (RequestFailedException e) when (e.Status == 409)
+                    {
+                    }
+                }
+            }
+
+            return true;
+        }, cancellationToken);
 }
 
 /// <summary>Contract states: PartitionKey = hash bucket, RowKey = contract id, the state as JSON; ETag concurrency.</summary>
@@ -458,29 +486,7 @@ public sealed class TableOutbox(TableClient table) : IOutbox
     public async Task EnqueueAsync(IReadOnlyList<Notice> notices, Instant now, CancellationToken cancellationToken = default)
     {
         var fresh = notices.DistinctBy(n => n.Id).Select(n => ToEntity(new OutboxItem(n, now, DeliveryStatus.Pending, 0, now))).ToList();
-        await LifecycleTables.ForEachBatchAsync(fresh, e => e.PartitionKey, async (chunk, token) =>
-        {
-            try
-            {
-                await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), token).ConfigureAwait(false);
-            }
-            catch (TableTransactionFailedException)
-            {
-                // Some were enqueued before (a repeated round): add the rest one by one, keeping the first of each.
-                foreach (var entity in chunk)
-                {
-                    try
-                    {
-                        await table.AddEntityAsync(entity, token).ConfigureAwait(false);
-                    }
-                    catch (RequestFailedException e) when (e.Status == 409)
-                    {
-                    }
-                }
-            }
-
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
+        await LifecycleTables.AddFirstWinsAsync(table, fresh, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<OutboxItem?> GetAsync(string noticeId, CancellationToken cancellationToken = default)
@@ -744,29 +750,7 @@ public sealed class TableWebhookOutbox(TableClient table) : IWebhookOutbox
     public async Task EnqueueAsync(IReadOnlyList<WebhookEvent> events, Instant now, CancellationToken cancellationToken = default)
     {
         var fresh = events.DistinctBy(e => e.Id).Select(e => ToEntity(new WebhookItem(e, now, WebhookStatus.Pending, 0, now))).ToList();
-        await LifecycleTables.ForEachBatchAsync(fresh, e => e.PartitionKey, async (chunk, token) =>
-        {
-            try
-            {
-                await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), token).ConfigureAwait(false);
-            }
-            catch (TableTransactionFailedException)
-            {
-                // Some were enqueued before (a batch run again): add the rest one by one, keeping the first of each.
-                foreach (var entity in chunk)
-                {
-                    try
-                    {
-                        await table.AddEntityAsync(entity, token).ConfigureAwait(false);
-                    }
-                    catch (RequestFailedException e) when (e.Status == 409)
-                    {
-                    }
-                }
-            }
-
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
+        await LifecycleTables.AddFirstWinsAsync(table, fresh, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<WebhookItem?> GetAsync(string eventId, CancellationToken cancellationToken = default)
