@@ -13,7 +13,7 @@ public sealed record MilestoneView(LocalDate Date, string Kind, string Clause, T
 {
     public static MilestoneView Of(Milestone m) => new(m.Date, Camel(m.Kind.ToString()), m.Clause, m.Description);
 
-    internal static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
+    internal static string Camel(string name) => Core.Application.LifecycleJson.Camel(name);
 }
 
 /// <summary>A line of a contract's history.</summary>

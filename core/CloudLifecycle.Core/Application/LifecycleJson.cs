@@ -67,4 +67,7 @@ public static class LifecycleJson
 
     /// <summary>ISO date text for messages and keys.</summary>
     public static string Iso(LocalDate date) => date.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>A kind's name as the JSON answers, webhooks and timeline write it: <c>CancellationReceived</c> → <c>cancellationReceived</c>.</summary>
+    public static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
 }

@@ -135,8 +135,8 @@ public static class WebhookEvents
     public static WebhookEvent StateChanged(string contractId, HistoryEntry entry) =>
         Build($"contract/{contractId}/{entry.Key}", WebhookTypes.ContractStateChanged, entry.Date, contractId, data =>
         {
-            data.WriteString("change", Camel(entry.Kind));
-            data.WriteString("date", Iso(entry.Date));
+            data.WriteString("change", LifecycleJson.Camel(entry.Kind));
+            data.WriteString("date", LifecycleJson.Iso(entry.Date));
             Clause(data, entry.Clause);
             WriteText(data, "description", entry.Description);
             data.WriteString("historyKey", entry.Key);
@@ -147,10 +147,10 @@ public static class WebhookEvents
         Build($"invoice/{invoice.Number}", WebhookTypes.InvoiceIssued, invoice.IssueDate, invoice.ContractId, data =>
         {
             data.WriteString("number", invoice.Number);
-            data.WriteString("kind", Camel(invoice.Kind.ToString()));
+            data.WriteString("kind", LifecycleJson.Camel(invoice.Kind.ToString()));
             data.WriteString("month", YearMonthPattern.Iso.Format(invoice.Month));
-            data.WriteString("issueDate", Iso(invoice.IssueDate));
-            data.WriteString("dueDate", Iso(invoice.DueDate));
+            data.WriteString("issueDate", LifecycleJson.Iso(invoice.IssueDate));
+            data.WriteString("dueDate", LifecycleJson.Iso(invoice.DueDate));
             Clause(data, invoice.DueDateClause);
             data.WriteNumber("subtotal", invoice.Subtotal);
             data.WriteNumber("tax", invoice.Tax);
@@ -171,8 +171,8 @@ public static class WebhookEvents
         Build($"notice/{notice.Id}", WebhookTypes.NoticeSent, Tokyo.Today(sentAt), notice.ContractId, data =>
         {
             data.WriteString("noticeId", notice.Id);
-            data.WriteString("kind", Camel(notice.Kind.ToString()));
-            data.WriteString("date", Iso(notice.Date));
+            data.WriteString("kind", LifecycleJson.Camel(notice.Kind.ToString()));
+            data.WriteString("date", LifecycleJson.Iso(notice.Date));
             Clause(data, notice.Clause);
             WriteText(data, "subject", notice.Subject);
             data.WriteString("sentAt", InstantPattern.ExtendedIso.Format(sentAt));
@@ -190,7 +190,7 @@ public static class WebhookEvents
             json.WriteStartObject();
             json.WriteString("id", id);
             json.WriteString("type", type);
-            json.WriteString("occurredAt", Iso(occurredAt));
+            json.WriteString("occurredAt", LifecycleJson.Iso(occurredAt));
             json.WriteString("contractId", contractId);
             json.WriteStartObject("data");
             writeData(json);
@@ -216,10 +216,6 @@ public static class WebhookEvents
         data.WriteString("en", text.En);
         data.WriteEndObject();
     }
-
-    private static string Iso(LocalDate date) => LocalDatePattern.Iso.Format(date);
-
-    private static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
 }
 
 /// <summary>

@@ -128,7 +128,7 @@ internal static class Timeline
             {
                 var kind = entry.Key.StartsWith("milestone/", StringComparison.Ordinal) ? "milestone"
                     : entry.Key.StartsWith("invoice/", StringComparison.Ordinal) ? "invoice" : "event";
-                lines.Add(new TimelineLine(entry.Date, contractId, kind, CamelCase(entry.Kind), entry.Clause, entry.Description.En));
+                lines.Add(new TimelineLine(entry.Date, contractId, kind, LifecycleJson.Camel(entry.Kind), entry.Clause, entry.Description.En));
             }
         }
 
@@ -137,7 +137,7 @@ internal static class Timeline
             if (contractIds.Contains(item.Notice.ContractId))
             {
                 var sent = item.SentAt is { } at ? Tokyo.Today(at) : item.Notice.Date;
-                lines.Add(new TimelineLine(sent, item.Notice.ContractId, item.Status == DeliveryStatus.Sent ? "email" : "email?" , CamelCase(item.Notice.Kind.ToString()), item.Notice.Clause, item.Notice.Subject.En));
+                lines.Add(new TimelineLine(sent, item.Notice.ContractId, item.Status == DeliveryStatus.Sent ? "email" : "email?" , LifecycleJson.Camel(item.Notice.Kind.ToString()), item.Notice.Clause, item.Notice.Subject.En));
             }
         }
 
@@ -145,6 +145,4 @@ internal static class Timeline
     }
 
     private static int KindOrder(string kind) => kind switch { "event" => 0, "milestone" => 1, "invoice" => 2, _ => 3 };
-
-    private static string CamelCase(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
 }
